@@ -622,6 +622,7 @@ public final class Connection {
         stats.bytesReceived += p.length;
         engine.countReceived(p.length);
         if (state == DESTROY) {
+            ackFinWhileDestroying(p);
             return;
         }
         int type = p.type;
@@ -823,6 +824,24 @@ public final class Connection {
             }
             reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
             scheduleAck();
+        }
+    }
+
+    /**
+     * Our FIN was acked and we are about to be freed, but the peer's FIN is only now arriving
+     * (it closed in answer to our FIN). libutp ignores it, so the peer's retransmission later
+     * meets an RST and an ECONNRESET for a clean close; we ack it instead.
+     */
+    private void ackFinWhileDestroying(PacketView p) {
+        if (!closeRequested || !finAcked || p.type != Header.ST_FIN) {
+            return;
+        }
+        if (p.seq == Seq.add(ackNr, 1)) {
+            ackNr = p.seq;
+            eofReached = true;
+            sendAck();
+        } else if (eofReached && p.seq == ackNr) {
+            sendAck();                      // our ack of their FIN was lost
         }
     }
 
