@@ -398,9 +398,9 @@ public final class Connection {
             }
             left -= chunk;
             sent += chunk;
+            flush();                        // in flight now, so the next is-full test sees it
             chunk = (int) Math.min(left, packetSize);
             if (chunk == 0) {
-                flush();
                 return sent;
             }
         }
@@ -874,7 +874,8 @@ public final class Connection {
     private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
         lastDelayMeasuredMillis = engine.nowMillis;
         int nowWire = Timestamps.wire(engine.nowMicros);
-        int theirs = p.timestamp == 0 ? 0 : nowWire - p.timestamp;
+        // A real 0 µs delay would read as "no sample" on the wire (Q36): echo it as 1 µs.
+        int theirs = p.timestamp == 0 ? 0 : (nowWire == p.timestamp ? 1 : nowWire - p.timestamp);
         replyMicro = theirs;
         int previousBase = theirDelay.delayBase();
         boolean hadBase = theirDelay.hasSamples();
