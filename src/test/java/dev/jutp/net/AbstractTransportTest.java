@@ -244,6 +244,8 @@ abstract class AbstractTransportTest {
             assertEquals(before - n, out.remaining(), "unsent datagrams must stay queued");
             sent += n;
         }
+        System.out.printf("%s flood: %d sent, %d would-block stops, SO_SNDBUF %d%n", sender.name(), sent,
+                sender.counters().sendWouldBlock(), sender.sendBufferBytes());
         // The receiver never read: its tiny buffer overflowed, silently, as UDP does.
         assertTrue(sent > 0);
         assertEquals(0, sender.counters().sendDropped());
