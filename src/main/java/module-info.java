@@ -6,4 +6,6 @@
  */
 module dev.jutp {
     requires static org.apache.commons.cli;
+
+    exports dev.jutp.capi;
 }

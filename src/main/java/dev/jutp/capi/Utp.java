@@ -1,0 +1,537 @@
+package dev.jutp.capi;
+
+import dev.jutp.engine.Connection;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+/**
+ * libutp's {@code utp.h}, function for function: {@code import static dev.jutp.capi.Utp.*;}
+ * and a libutp program ports line for line.
+ *
+ * <p>Type mapping: {@code utp_context*} → {@link UtpContext}, {@code utp_socket*} →
+ * {@link UtpSocket}, {@code (const byte *buf, size_t len)} → {@code (MemorySegment buf, long len)},
+ * {@code const struct sockaddr*} → {@link InetSocketAddress}, {@code void *userdata} →
+ * {@link Object}, {@code ssize_t} → {@code long}, {@code utp_callback_t*} → {@link UtpCallback},
+ * {@code struct utp_iovec*} + count → {@code MemorySegment[]} + count. Out-parameters become
+ * return values.
+ *
+ * <p>Errors: where libutp has an error value (−1, 0, NULL) for a bad call, it is returned.
+ * Where libutp would abort on an assertion (double close, SNDBUF 0, {@code utp_init(1)}), jutp
+ * returns the error value or does nothing, as documented per function. Using a socket after
+ * its {@code UTP_STATE_DESTROYING} callback or a context after {@code utp_destroy} throws
+ * {@link IllegalStateException}; so does calling into a context from inside its own
+ * {@code UTP_SENDTO} or {@code UTP_GET_*} callbacks. A buffer shorter than the length given
+ * throws {@link IllegalArgumentException}.
+ *
+ * <p>Threading: as libutp, a context and its sockets must be used by one thread at a time.
+ */
+public final class Utp {
+    private Utp() {}
+
+    // ------------------------------------------------------------------ constants (utp.h values)
+
+    public static final int UTP_UDP_DONTFRAG = 2;
+
+    public static final int UTP_STATE_CONNECT = 1;
+    public static final int UTP_STATE_WRITABLE = 2;
+    public static final int UTP_STATE_EOF = 3;
+    public static final int UTP_STATE_DESTROYING = 4;
+
+    public static final int UTP_ECONNREFUSED = 0;
+    public static final int UTP_ECONNRESET = 1;
+    public static final int UTP_ETIMEDOUT = 2;
+
+    public static final int UTP_ON_FIREWALL = 0;
+    public static final int UTP_ON_ACCEPT = 1;
+    public static final int UTP_ON_CONNECT = 2;
+    public static final int UTP_ON_ERROR = 3;
+    public static final int UTP_ON_READ = 4;
+    public static final int UTP_ON_OVERHEAD_STATISTICS = 5;
+    public static final int UTP_ON_STATE_CHANGE = 6;
+    public static final int UTP_GET_READ_BUFFER_SIZE = 7;
+    public static final int UTP_ON_DELAY_SAMPLE = 8;
+    public static final int UTP_GET_UDP_MTU = 9;
+    public static final int UTP_GET_UDP_OVERHEAD = 10;
+    public static final int UTP_GET_MILLISECONDS = 11;
+    public static final int UTP_GET_MICROSECONDS = 12;
+    public static final int UTP_GET_RANDOM = 13;
+    public static final int UTP_LOG = 14;
+    public static final int UTP_SENDTO = 15;
+
+    public static final int UTP_LOG_NORMAL = 16;
+    public static final int UTP_LOG_MTU = 17;
+    public static final int UTP_LOG_DEBUG = 18;
+    public static final int UTP_SNDBUF = 19;
+    public static final int UTP_RCVBUF = 20;
+    public static final int UTP_TARGET_DELAY = 21;
+
+    public static final int UTP_ARRAY_SIZE = 22;
+
+    /**
+     * jutp extension (context option, not in libutp): 1 (default) resends the oldest packet
+     * after three duplicate STATE acks without SACK, as BEP 29 describes; 0 recovers such loss
+     * by RTO only, as libutp does.
+     */
+    public static final int JUTP_DUPLICATE_ACK_RESEND = 0x4A01;
+
+    /** {@code utp_writev} honours at most this many vectors, as libutp. */
+    public static final int UTP_IOV_MAX = 1024;
+
+    /** {@code bandwidth_type_t} values in {@code UTP_ON_OVERHEAD_STATISTICS}'s {@code type}. */
+    public static final int UTP_PAYLOAD_BANDWIDTH = 0;
+    public static final int UTP_CONNECT_OVERHEAD = 1;
+    public static final int UTP_CLOSE_OVERHEAD = 2;
+    public static final int UTP_ACK_OVERHEAD = 3;
+    public static final int UTP_HEADER_OVERHEAD = 4;
+    public static final int UTP_RETRANSMIT_OVERHEAD = 5;
+
+    /** {@code utp_shutdown}'s {@code how}, with the POSIX values. */
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+
+    private static final String[] STATE_NAMES = {null, "UTP_STATE_CONNECT", "UTP_STATE_WRITABLE", "UTP_STATE_EOF", "UTP_STATE_DESTROYING"};
+    private static final String[] ERROR_NAMES = {"UTP_ECONNREFUSED", "UTP_ECONNRESET", "UTP_ETIMEDOUT"};
+    private static final String[] CALLBACK_NAMES = {
+        "UTP_ON_FIREWALL", "UTP_ON_ACCEPT", "UTP_ON_CONNECT", "UTP_ON_ERROR", "UTP_ON_READ",
+        "UTP_ON_OVERHEAD_STATISTICS", "UTP_ON_STATE_CHANGE", "UTP_GET_READ_BUFFER_SIZE",
+        "UTP_ON_DELAY_SAMPLE", "UTP_GET_UDP_MTU", "UTP_GET_UDP_OVERHEAD", "UTP_GET_MILLISECONDS",
+        "UTP_GET_MICROSECONDS", "UTP_GET_RANDOM", "UTP_LOG", "UTP_SENDTO"};
+
+    /** libutp's exported name tables (index 0 of the state names is null, as in libutp). */
+    public static String[] utp_state_names() {
+        return STATE_NAMES.clone();
+    }
+
+    public static String[] utp_error_code_names() {
+        return ERROR_NAMES.clone();
+    }
+
+    public static String[] utp_callback_names() {
+        return CALLBACK_NAMES.clone();
+    }
+
+    public static String utp_state_name(int state) {
+        return state > 0 && state < STATE_NAMES.length ? STATE_NAMES[state] : null;
+    }
+
+    public static String utp_error_code_name(int code) {
+        return code >= 0 && code < ERROR_NAMES.length ? ERROR_NAMES[code] : null;
+    }
+
+    public static String utp_callback_name(int slot) {
+        return slot >= 0 && slot < CALLBACK_NAMES.length ? CALLBACK_NAMES[slot] : null;
+    }
+
+    // ------------------------------------------------------------------ context
+
+    /** A new context for API version 2; null for any other version (libutp aborts). */
+    public static UtpContext utp_init(int version) {
+        return version == 2 ? new UtpContext() : null;
+    }
+
+    /**
+     * Frees every socket, each with a {@code UTP_STATE_DESTROYING} callback from inside this call;
+     * sends nothing. Throws {@link IllegalStateException} if called from one of the context's own
+     * callbacks.
+     */
+    public static void utp_destroy(UtpContext ctx) {
+        if (ctx == null || ctx.isDestroyed()) {
+            return;
+        }
+        if (ctx.inCallback()) {
+            throw new IllegalStateException("utp_destroy called from inside one of the context's callbacks");
+        }
+        ctx.enter();
+        try {
+            ctx.engine.close();
+        } finally {
+            ctx.exit();
+        }
+        ctx.markDestroyed();
+        ctx.engine.release();
+    }
+
+    /**
+     * Sets (or with null, unsets) a callback. Throws {@link IllegalArgumentException} for a slot
+     * outside 0…{@code UTP_SENDTO} (libutp writes out of bounds). Unsetting a clock slot falls back
+     * to jutp's monotonic clock rather than a frozen time.
+     */
+    public static void utp_set_callback(UtpContext ctx, int callback_name, UtpCallback proc) {
+        if (ctx == null) {
+            return;
+        }
+        if (callback_name < 0 || callback_name > UTP_SENDTO) {
+            throw new IllegalArgumentException("no such callback slot: " + callback_name);
+        }
+        ctx.setCallback(callback_name, proc);
+    }
+
+    public static Object utp_context_set_userdata(UtpContext ctx, Object userdata) {
+        if (ctx != null) {
+            ctx.setUserdata(userdata);
+        }
+        return userdata;
+    }
+
+    public static Object utp_context_get_userdata(UtpContext ctx) {
+        return ctx == null ? null : ctx.userdata();
+    }
+
+    /**
+     * Sets a context option: 0 on success, −1 for an unknown option, a null context, or
+     * SNDBUF/RCVBUF below 1 (libutp aborts). New values apply to sockets created afterwards.
+     */
+    public static int utp_context_set_option(UtpContext ctx, int opt, int val) {
+        if (ctx == null) {
+            return -1;
+        }
+        var e = ctx.engine;
+        switch (opt) {
+            case UTP_LOG_NORMAL, UTP_LOG_MTU, UTP_LOG_DEBUG -> e.setLogLevel(opt, val != 0);
+            case UTP_SNDBUF -> {
+                if (val < 1) {
+                    return -1;
+                }
+                e.setSendBuffer(val);
+            }
+            case UTP_RCVBUF -> {
+                if (val < 1) {
+                    return -1;
+                }
+                e.setReceiveBuffer(val);
+            }
+            case UTP_TARGET_DELAY -> e.setTargetDelayMicros(val);
+            case JUTP_DUPLICATE_ACK_RESEND -> e.setDuplicateAckFastRetransmit(val != 0);
+            default -> {
+                return -1;
+            }
+        }
+        return 0;
+    }
+
+    /** The option's value, or −1 for an unknown option or null context. */
+    public static int utp_context_get_option(UtpContext ctx, int opt) {
+        if (ctx == null) {
+            return -1;
+        }
+        var e = ctx.engine;
+        return switch (opt) {
+            case UTP_LOG_NORMAL, UTP_LOG_MTU, UTP_LOG_DEBUG -> e.logLevel(opt) ? 1 : 0;
+            case UTP_SNDBUF -> e.sendBuffer();
+            case UTP_RCVBUF -> e.receiveBuffer();
+            case UTP_TARGET_DELAY -> e.targetDelayMicros();
+            case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
+            default -> -1;
+        };
+    }
+
+    // ------------------------------------------------------------------ input and timers
+
+    /**
+     * Feeds one received datagram ({@code from} is its source). Returns 1 if it was uTP, 0 if not
+     * (so another protocol can have it). The buffer is read in place; nothing is copied unless the
+     * packet must wait in the reorder buffer.
+     */
+    public static int utp_process_udp(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress from) {
+        if (ctx == null || buf == null || from == null || len < 0) {
+            return 0;
+        }
+        checkLength(buf, len);
+        if (len > Integer.MAX_VALUE) {
+            return 0;
+        }
+        ctx.enter();
+        try {
+            return ctx.engine.receive(buf, 0, (int) len, from);
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /**
+     * An ICMP error for a datagram we sent: {@code buf} is the quoted original UDP payload, {@code to}
+     * its destination. Returns 1 if it matched a socket (which then fails with ECONNREFUSED while
+     * connecting, ECONNRESET otherwise), else 0.
+     */
+    public static int utp_process_icmp_error(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to) {
+        if (ctx == null || buf == null || to == null || len < 0 || len > Integer.MAX_VALUE) {
+            return 0;
+        }
+        checkLength(buf, len);
+        ctx.enter();
+        try {
+            return ctx.engine.icmpError(buf, 0, (int) len, to);
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /**
+     * ICMP "fragmentation needed": {@code next_hop_mtu} is the IP MTU from the message. jutp
+     * converts it to a UDP payload size and clamps it rather than trusting it (libutp uses it as a
+     * payload size and can abort on small values).
+     */
+    public static int utp_process_icmp_fragmentation(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to, int next_hop_mtu) {
+        if (ctx == null || buf == null || to == null || len < 0 || len > Integer.MAX_VALUE) {
+            return 0;
+        }
+        checkLength(buf, len);
+        ctx.enter();
+        try {
+            return ctx.engine.icmpFragmentation(buf, 0, (int) len, to, next_hop_mtu & 0xFFFF);
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /** Runs timers (effective at most every 500 ms) and frees destroyed sockets. */
+    public static void utp_check_timeouts(UtpContext ctx) {
+        if (ctx == null) {
+            return;
+        }
+        ctx.enter();
+        try {
+            ctx.engine.checkTimeouts();
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /** Sends the acks deferred while processing datagrams; call after draining the UDP socket. */
+    public static void utp_issue_deferred_acks(UtpContext ctx) {
+        if (ctx == null) {
+            return;
+        }
+        ctx.enter();
+        try {
+            ctx.engine.issueDeferredAcks();
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /** Live datagram counters; null for a null context. */
+    public static UtpContextStats utp_get_context_stats(UtpContext ctx) {
+        return ctx == null ? null : ctx.stats();
+    }
+
+    // ------------------------------------------------------------------ sockets
+
+    /** A new socket, to be connected with {@link #utp_connect}; null for a null context. */
+    public static UtpSocket utp_create_socket(UtpContext ctx) {
+        if (ctx == null) {
+            return null;
+        }
+        if (ctx.isDestroyed()) {
+            throw new IllegalStateException("utp_context used after utp_destroy");
+        }
+        return new UtpSocket(ctx, ctx.engine.createConnection());
+    }
+
+    public static Object utp_set_userdata(UtpSocket s, Object userdata) {
+        if (s != null) {
+            s.live().setUserdata(userdata);
+        }
+        return userdata;
+    }
+
+    public static Object utp_get_userdata(UtpSocket s) {
+        return s == null ? null : s.live().userdata();
+    }
+
+    /** SNDBUF, RCVBUF (≥ 1) and TARGET_DELAY (µs) only: 0, or −1 for anything else. */
+    public static int utp_setsockopt(UtpSocket s, int opt, int val) {
+        if (s == null) {
+            return -1;
+        }
+        Connection c = s.live();
+        return switch (opt) {
+            case UTP_SNDBUF -> c.setSendBuffer(val);
+            case UTP_RCVBUF -> c.setReceiveBuffer(val);
+            case UTP_TARGET_DELAY -> {
+                c.setTargetDelayMicros(val);
+                yield 0;
+            }
+            default -> -1;
+        };
+    }
+
+    public static int utp_getsockopt(UtpSocket s, int opt) {
+        if (s == null) {
+            return -1;
+        }
+        Connection c = s.live();
+        return switch (opt) {
+            case UTP_SNDBUF -> c.sendBuffer();
+            case UTP_RCVBUF -> c.receiveBuffer();
+            case UTP_TARGET_DELAY -> c.targetDelayMicros();
+            default -> -1;
+        };
+    }
+
+    /**
+     * Connects to {@code to}, sending the SYN at once. 0 on success; −1 for a null argument or a
+     * socket already used (libutp aborts and destroys it; jutp leaves it as it was).
+     */
+    public static int utp_connect(UtpSocket s, InetSocketAddress to) {
+        if (s == null || to == null || to.isUnresolved()) {
+            return -1;
+        }
+        UtpContext ctx = s.context();
+        Connection c = s.live();
+        ctx.enter();
+        try {
+            return c.connect(to);
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /** Writes up to {@code count} bytes: the number accepted into the send window (maybe 0), or −1. */
+    public static long utp_write(UtpSocket s, MemorySegment buf, long count) {
+        if (s == null || buf == null || count < 0) {
+            return -1;
+        }
+        checkLength(buf, count);
+        UtpContext ctx = s.context();
+        Connection c = s.live();
+        ctx.enter();
+        try {
+            return c.write(buf, 0, count);
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /**
+     * Vectored write: each segment's whole length is one {@code utp_iovec}. At most
+     * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or zero count.
+     */
+    public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
+        if (s == null || iov == null || num_iovecs <= 0) {
+            return -1;
+        }
+        int n = (int) Math.min(Math.min(num_iovecs, UTP_IOV_MAX), iov.length);
+        if (s.iovScratch.length < n) {
+            int cap = Integer.highestOneBit(n) << 1;
+            s.iovScratch = new MemorySegment[cap];
+            s.offsetScratch = new long[cap];
+            s.lengthScratch = new long[cap];
+        }
+        for (int i = 0; i < n; i++) {
+            if (iov[i] == null) {
+                throw new IllegalArgumentException("iov[" + i + "] is null");
+            }
+            s.iovScratch[i] = iov[i];
+            s.offsetScratch[i] = 0;
+            s.lengthScratch[i] = iov[i].byteSize();
+        }
+        UtpContext ctx = s.context();
+        Connection c = s.live();
+        ctx.enter();
+        try {
+            return c.writev(s.iovScratch, s.offsetScratch, s.lengthScratch, n);
+        } finally {
+            java.util.Arrays.fill(s.iovScratch, 0, n, null);
+            ctx.exit();
+        }
+    }
+
+    /** The peer's address (IPv4-mapped peers as IPv4), or null where libutp returns −1. */
+    public static InetSocketAddress utp_getpeername(UtpSocket s) {
+        if (s == null) {
+            return null;
+        }
+        Connection c = s.live();
+        return c.state() == Connection.UNINITIALIZED ? null : c.peer();
+    }
+
+    /** Tells the socket the application consumed data it had reported through GET_READ_BUFFER_SIZE. */
+    public static void utp_read_drained(UtpSocket s) {
+        if (s == null) {
+            return;
+        }
+        UtpContext ctx = s.context();
+        Connection c = s.live();
+        ctx.enter();
+        try {
+            c.readDrained();
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /** Delay estimates, or null where libutp returns −1 (socket never connected). */
+    public static UtpDelays utp_get_delays(UtpSocket s) {
+        if (s == null) {
+            return null;
+        }
+        Connection c = s.live();
+        if (c.state() == Connection.UNINITIALIZED) {
+            return null;
+        }
+        return new UtpDelays(c.ourDelayMicros(), c.theirDelayMicros(), (int) Math.min(c.delayAgeMillis(), Integer.MAX_VALUE));
+    }
+
+    /** Live statistics; never null for a socket (libutp returns NULL outside debug builds). */
+    public static UtpSocketStats utp_get_stats(UtpSocket s) {
+        if (s == null) {
+            return null;
+        }
+        s.live();
+        return s.stats();
+    }
+
+    public static UtpContext utp_get_context(UtpSocket s) {
+        return s == null ? null : s.context();
+    }
+
+    /**
+     * SHUT_RD stops delivery (data is still acked), SHUT_WR queues a FIN after the data already
+     * written, SHUT_RDWR both. Called while connecting, SHUT_WR is remembered and the FIN follows
+     * the handshake (libutp forgets it). Does nothing on a socket never connected.
+     */
+    public static void utp_shutdown(UtpSocket s, int how) {
+        if (s == null) {
+            return;
+        }
+        if (how < SHUT_RD || how > SHUT_RDWR) {
+            throw new IllegalArgumentException("utp_shutdown: how must be SHUT_RD, SHUT_WR or SHUT_RDWR, not " + how);
+        }
+        UtpContext ctx = s.context();
+        Connection c = s.live();
+        ctx.enter();
+        try {
+            c.shutdown(how);
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    /**
+     * Closes: gracefully (FIN, then freed once acked) when connected, at once otherwise. The handle
+     * stays valid until its {@code UTP_STATE_DESTROYING} callback, which comes from a later
+     * {@link #utp_check_timeouts}, never from this call. A second close does nothing.
+     */
+    public static void utp_close(UtpSocket s) {
+        if (s == null || s.isDestroyed()) {
+            return;
+        }
+        UtpContext ctx = s.context();
+        Connection c = s.connection();
+        ctx.enter();
+        try {
+            c.close();
+        } finally {
+            ctx.exit();
+        }
+    }
+
+    private static void checkLength(MemorySegment buf, long len) {
+        if (len > buf.byteSize()) {
+            throw new IllegalArgumentException("length " + len + " exceeds the buffer's " + buf.byteSize() + " bytes");
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.jutp.capi;
+
+import dev.jutp.engine.Connection;
+import dev.jutp.engine.Engine;
+import dev.jutp.engine.EngineEvents;
+import dev.jutp.engine.EngineHost;
+
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+/**
+ * libutp's {@code utp_context*}: one engine plus the callback table. Every API entry reads the
+ * clock through {@code UTP_GET_MILLISECONDS}/{@code UTP_GET_MICROSECONDS}, runs the engine, and
+ * then turns the engine's queued events into callbacks — only at the outermost entry, so a
+ * callback can call any API function (as ucat does) and its own events follow in order.
+ *
+ * <p>Not thread-safe, like libutp: one thread at a time per context.
+ */
+public final class UtpContext {
+    static final int DEFAULT_MTU_V4 = 1402;
+    static final int DEFAULT_MTU_V6 = 1232;
+    static final int DEFAULT_OVERHEAD_V4 = 28;
+    static final int DEFAULT_OVERHEAD_V6 = 76;
+
+    final Engine engine;
+    final UtpCallback[] callbacks = new UtpCallback[Utp.UTP_ARRAY_SIZE];
+    private final UtpCallbackArguments eventArgs = new UtpCallbackArguments();
+    private final UtpCallbackArguments queryArgs = new UtpCallbackArguments();
+    private final UtpCallbackArguments sendArgs = new UtpCallbackArguments();
+    private final UtpContextStats stats;
+    private Object userdata;
+    private int depth;
+    private boolean inEngine;
+    private boolean destroyed;
+
+    UtpContext() {
+        engine = new Engine(new Host());
+        stats = new UtpContextStats(engine.stats());
+        callbacks[Utp.UTP_GET_UDP_MTU] = Defaults.MTU;
+        callbacks[Utp.UTP_GET_UDP_OVERHEAD] = Defaults.OVERHEAD;
+        callbacks[Utp.UTP_GET_MILLISECONDS] = Defaults.MILLISECONDS;
+        callbacks[Utp.UTP_GET_MICROSECONDS] = Defaults.MICROSECONDS;
+        callbacks[Utp.UTP_GET_RANDOM] = Defaults.RANDOM;
+        engine.setDuplicateAckFastRetransmit(true);
+    }
+
+    Object userdata() {
+        return userdata;
+    }
+
+    void setUserdata(Object value) {
+        userdata = value;
+    }
+
+    UtpContextStats stats() {
+        return stats;
+    }
+
+    boolean isDestroyed() {
+        return destroyed;
+    }
+
+    void setCallback(int slot, UtpCallback proc) {
+        callbacks[slot] = proc;
+        engine.setAcceptsConnections(callbacks[Utp.UTP_ON_ACCEPT] != null);
+        engine.setOverheadEvents(callbacks[Utp.UTP_ON_OVERHEAD_STATISTICS] != null);
+    }
+
+    // ------------------------------------------------------------------ entry and dispatch
+
+    /** Starts an API call: checks state, refreshes the engine's clock. */
+    void enter() {
+        if (destroyed) {
+            throw new IllegalStateException("utp_context used after utp_destroy");
+        }
+        if (inEngine) {
+            throw new IllegalStateException(
+                    "re-entrant call from UTP_SENDTO or a UTP_GET_* callback into the same context; queue the work instead");
+        }
+        depth++;
+        long ms = query(Utp.UTP_GET_MILLISECONDS, null);
+        long us = query(Utp.UTP_GET_MICROSECONDS, null);
+        engine.setTime(ms, us);
+        inEngine = true;
+    }
+
+    /** Ends an API call; the outermost one dispatches the queued events as callbacks. */
+    void exit() {
+        inEngine = false;
+        try {
+            if (depth == 1) {
+                dispatch();
+            }
+        } finally {
+            depth--;
+        }
+    }
+
+    boolean inCallback() {
+        return depth > 0;
+    }
+
+    UtpSocket socketOf(Connection c) {
+        if (c == null) {
+            return null;
+        }
+        Object s = c.attachment();
+        return s instanceof UtpSocket socket ? socket : new UtpSocket(this, c);
+    }
+
+    private void dispatch() {
+        EngineEvents ev = engine.events();
+        while (ev.next()) {
+            Connection c = ev.connection();
+            UtpSocket s = socketOf(c);
+            switch (ev.type()) {
+                case EngineEvents.READ -> {
+                    if (!c.isReadShutdown() && callbacks[Utp.UTP_ON_READ] != null) {
+                        UtpCallbackArguments a = begin(Utp.UTP_ON_READ, s);
+                        a.bufSegment = ev.segment();
+                        a.bufOffset = ev.offset();
+                        a.len = ev.length();
+                        fire(a);
+                    }
+                }
+                case EngineEvents.CONNECT -> {
+                    if (callbacks[Utp.UTP_ON_CONNECT] != null) {
+                        fire(begin(Utp.UTP_ON_CONNECT, s));
+                    } else {
+                        stateChange(s, Utp.UTP_STATE_CONNECT);
+                    }
+                }
+                case EngineEvents.WRITABLE -> stateChange(s, Utp.UTP_STATE_WRITABLE);
+                case EngineEvents.EOF -> stateChange(s, Utp.UTP_STATE_EOF);
+                case EngineEvents.DESTROYING -> {
+                    stateChange(s, Utp.UTP_STATE_DESTROYING);
+                    s.destroyed = true;
+                }
+                case EngineEvents.ERROR -> {
+                    if (callbacks[Utp.UTP_ON_ERROR] != null) {
+                        UtpCallbackArguments a = begin(Utp.UTP_ON_ERROR, s);
+                        a.errorCode = ev.arg();
+                        fire(a);
+                    }
+                }
+                case EngineEvents.ACCEPT -> {
+                    if (callbacks[Utp.UTP_ON_ACCEPT] != null) {
+                        UtpCallbackArguments a = begin(Utp.UTP_ON_ACCEPT, s);
+                        a.address = ev.address();
+                        fire(a);
+                    }
+                }
+                case EngineEvents.DELAY_SAMPLE -> {
+                    if (callbacks[Utp.UTP_ON_DELAY_SAMPLE] != null) {
+                        UtpCallbackArguments a = begin(Utp.UTP_ON_DELAY_SAMPLE, s);
+                        a.sampleMs = ev.arg();
+                        fire(a);
+                    }
+                }
+                case EngineEvents.OVERHEAD -> {
+                    if (callbacks[Utp.UTP_ON_OVERHEAD_STATISTICS] != null) {
+                        UtpCallbackArguments a = begin(Utp.UTP_ON_OVERHEAD_STATISTICS, s);
+                        a.send = ev.arg();
+                        a.type = ev.arg2();
+                        a.len = ev.length();
+                        fire(a);
+                    }
+                }
+                case EngineEvents.LOG -> {
+                    if (callbacks[Utp.UTP_LOG] != null) {
+                        byte[] text = ev.text().getBytes(StandardCharsets.UTF_8);
+                        UtpCallbackArguments a = begin(Utp.UTP_LOG, s);
+                        a.bufSegment = MemorySegment.ofArray(text);
+                        a.len = text.length;
+                        fire(a);
+                    }
+                }
+                default -> throw new IllegalStateException("unknown engine event " + ev.type());
+            }
+        }
+    }
+
+    private void stateChange(UtpSocket s, int state) {
+        if (callbacks[Utp.UTP_ON_STATE_CHANGE] != null) {
+            UtpCallbackArguments a = begin(Utp.UTP_ON_STATE_CHANGE, s);
+            a.state = state;
+            fire(a);
+        }
+    }
+
+    private UtpCallbackArguments begin(int type, UtpSocket s) {
+        eventArgs.reset(this, type, s);
+        return eventArgs;
+    }
+
+    private void fire(UtpCallbackArguments a) {
+        UtpCallback cb = callbacks[a.callbackType];
+        if (cb != null) {
+            cb.call(a);
+        }
+    }
+
+    /** Calls a query slot (GET_*, FIREWALL) with its own argument object; defaults stand in for unset clocks. */
+    private long query(int slot, UtpSocket s) {
+        UtpCallback cb = callbacks[slot];
+        if (cb == null) {
+            return switch (slot) {
+                case Utp.UTP_GET_MILLISECONDS -> Defaults.MILLISECONDS.call(null);
+                case Utp.UTP_GET_MICROSECONDS -> Defaults.MICROSECONDS.call(null);
+                default -> 0;
+            };
+        }
+        queryArgs.reset(this, slot, s);
+        return cb.call(queryArgs);
+    }
+
+    void markDestroyed() {
+        destroyed = true;
+    }
+
+    // ------------------------------------------------------------------ the engine's view of us
+
+    private final class Host implements EngineHost {
+        @Override
+        public void send(MemorySegment segment, long offset, int length, InetSocketAddress to, int flags) {
+            UtpCallback cb = callbacks[Utp.UTP_SENDTO];
+            if (cb == null) {
+                return;
+            }
+            UtpCallbackArguments a = sendArgs;
+            a.reset(UtpContext.this, Utp.UTP_SENDTO, null);   // libutp passes no socket to SENDTO
+            a.bufSegment = segment;
+            a.bufOffset = offset;
+            a.len = length;
+            a.address = to;
+            a.flags = flags;
+            cb.call(a);
+        }
+
+        @Override
+        public int udpMtu(Connection c, InetSocketAddress peer) {
+            long v = peerQuery(Utp.UTP_GET_UDP_MTU, c, peer);
+            int fallback = peer.getAddress() instanceof Inet6Address ? DEFAULT_MTU_V6 : DEFAULT_MTU_V4;
+            // An unset slot or a nonsense answer gets the default instead of an underflow (Q35).
+            return v <= 0 || v > 0xFFFF ? fallback : (int) v;
+        }
+
+        @Override
+        public int udpOverhead(Connection c, InetSocketAddress peer) {
+            return (int) (peerQuery(Utp.UTP_GET_UDP_OVERHEAD, c, peer) & 0xFFFF);
+        }
+
+        @Override
+        public int random(Connection c) {
+            return (int) query(Utp.UTP_GET_RANDOM, socketOf(c));
+        }
+
+        @Override
+        public long readBufferSize(Connection c) {
+            return callbacks[Utp.UTP_GET_READ_BUFFER_SIZE] == null ? 0 : query(Utp.UTP_GET_READ_BUFFER_SIZE, socketOf(c));
+        }
+
+        @Override
+        public boolean firewallRejects(InetSocketAddress from) {
+            UtpCallback cb = callbacks[Utp.UTP_ON_FIREWALL];
+            if (cb == null) {
+                return false;
+            }
+            queryArgs.reset(UtpContext.this, Utp.UTP_ON_FIREWALL, null);
+            queryArgs.address = from;
+            return cb.call(queryArgs) != 0;
+        }
+
+        private long peerQuery(int slot, Connection c, InetSocketAddress peer) {
+            UtpCallback cb = callbacks[slot];
+            if (cb == null) {
+                return 0;
+            }
+            queryArgs.reset(UtpContext.this, slot, socketOf(c));
+            queryArgs.address = peer;
+            return cb.call(queryArgs);
+        }
+    }
+
+    /** libutp's default callbacks, with a monotonic clock and a cryptographic random source (Q27). */
+    static final class Defaults {
+        private static final SecureRandom SECURE = new SecureRandom();
+        static final UtpCallback MILLISECONDS = a -> System.nanoTime() / 1_000_000L;
+        static final UtpCallback MICROSECONDS = a -> System.nanoTime() / 1_000L;
+        static final UtpCallback RANDOM = a -> SECURE.nextInt() & 0xFFFF_FFFFL;
+        static final UtpCallback MTU = a -> a.address() != null && a.address().getAddress() instanceof Inet6Address
+                ? DEFAULT_MTU_V6 : DEFAULT_MTU_V4;
+        static final UtpCallback OVERHEAD = a -> a.address() != null && a.address().getAddress() instanceof Inet6Address
+                ? DEFAULT_OVERHEAD_V6 : DEFAULT_OVERHEAD_V4;
+
+        private Defaults() {}
+    }
+}

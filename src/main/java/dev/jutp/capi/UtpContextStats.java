@@ -1,0 +1,63 @@
+package dev.jutp.capi;
+
+import dev.jutp.engine.ContextStats;
+
+/**
+ * libutp's {@code utp_context_stats}: datagram counts by size bucket (≤23, ≤373, ≤723, ≤1400,
+ * larger), a live view. Also the drop counters jutp keeps for hostile input.
+ */
+public final class UtpContextStats {
+    private final ContextStats s;
+
+    UtpContextStats(ContextStats stats) {
+        this.s = stats;
+    }
+
+    public int nraw_recv(int bucket) {
+        return s.rawReceived[bucket];
+    }
+
+    public int nraw_send(int bucket) {
+        return s.rawSent[bucket];
+    }
+
+    public int[] _nraw_recv() {
+        return s.rawReceived.clone();
+    }
+
+    public int[] _nraw_send() {
+        return s.rawSent.clone();
+    }
+
+    public long notUtp() {
+        return s.notUtp;
+    }
+
+    public long malformed() {
+        return s.malformed;
+    }
+
+    public long unknownConnection() {
+        return s.unknownConnection;
+    }
+
+    public long resetsSent() {
+        return s.resetsSent;
+    }
+
+    public long resetsSuppressed() {
+        return s.resetsSuppressed;
+    }
+
+    public long synsIgnored() {
+        return s.synsIgnored;
+    }
+
+    public long synsAccepted() {
+        return s.synsAccepted;
+    }
+
+    public long synAckResent() {
+        return s.synAckResent;
+    }
+}

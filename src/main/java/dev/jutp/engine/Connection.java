@@ -1,0 +1,1160 @@
+package dev.jutp.engine;
+
+import dev.jutp.engine.buf.PacketSlab;
+import dev.jutp.engine.buf.ReorderBuffer;
+import dev.jutp.engine.buf.SendQueue;
+import dev.jutp.engine.cc.ClockDrift;
+import dev.jutp.engine.cc.DelayHistory;
+import dev.jutp.engine.cc.Ledbat;
+import dev.jutp.engine.cc.MtuSearch;
+import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.wire.Header;
+import dev.jutp.wire.PacketView;
+import dev.jutp.wire.Sack;
+import dev.jutp.wire.Seq;
+import dev.jutp.wire.Timestamps;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+
+/**
+ * One uTP connection: handshake, send queue and window, receive and reorder, acknowledgements,
+ * retransmission, close. Behaviour follows libutp (see docs: libutp-behaviour.md); the places
+ * where it deliberately does better are marked with the quirk number they fix.
+ *
+ * <p>Owned by its {@link Engine}; every method runs on the engine's owner thread.
+ */
+public final class Connection {
+    // States (libutp's CONN_STATE numbering).
+    public static final int UNINITIALIZED = 0;
+    public static final int SYN_SENT = 2;
+    public static final int SYN_RECV = 3;
+    public static final int CONNECTED = 4;
+    public static final int CONNECTED_FULL = 5;
+    public static final int RESET = 6;
+    public static final int DESTROY = 7;
+
+    // Error codes (libutp's UTP_ECONN*).
+    public static final int ECONNREFUSED = 0;
+    public static final int ECONNRESET = 1;
+    public static final int ETIMEDOUT = 2;
+
+    // Overhead kinds (libutp's bandwidth_type_t).
+    static final int OVERHEAD_PAYLOAD = 0, OVERHEAD_CONNECT = 1, OVERHEAD_CLOSE = 2, OVERHEAD_ACK = 3,
+            OVERHEAD_HEADER = 4, OVERHEAD_RETRANSMIT = 5;
+
+    static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+
+    static final int PACKET_SIZE_CONSTANT = 1435;          // libutp's PACKET_SIZE: window unit, probe allowance
+    static final long INITIAL_PEER_WINDOW = 255L * PACKET_SIZE_CONSTANT;
+    static final int DUPLICATE_ACKS_BEFORE_RESEND = 3;
+    static final int ACK_NR_ALLOWED_WINDOW = 3;
+    static final int MAX_RESENDS_PER_SACK = 4;
+    static final int MAX_SACK_CANDIDATES = 128;
+    static final long KEEPALIVE_MILLIS = 29_000;
+    static final long ZERO_WINDOW_PROBE_MILLIS = 15_000;
+    /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
+    static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
+    static final int GIVE_UP_RETRANSMISSIONS = 4;
+    static final int GIVE_UP_SYN_RETRANSMISSIONS = 2;
+
+    final Engine engine;
+    final ConnectionStats stats = new ConnectionStats();
+    InetSocketAddress peer;
+    int recvId;
+    int sendId;
+    int state = UNINITIALIZED;
+    private Object attachment;
+    private Object userdata;
+
+    // Options, copied from the engine at creation (libutp semantics).
+    int sndbuf;
+    int rcvbuf;
+    int targetDelayMicros;
+
+    // Sequence space.
+    int seqNr = 1;
+    int ackNr;
+    private int synAckSeq;          // our ISN as an acceptor: re-sent if the SYN is repeated (Q3)
+    private int synSeq;             // the initiator's SYN seq we accepted
+    int queuedPackets;              // libutp's cur_window_packets: seqNr - queuedPackets is the oldest
+    long bytesInFlight;             // libutp's cur_window
+    long peerWindow = INITIAL_PEER_WINDOW;
+    long lastAdvertisedWindow;
+    private int fastResendSeqNr;
+    private boolean fastTimeout;
+    private int duplicateAcks;
+
+    private final SendQueue sendQueue = new SendQueue();
+    private final ReorderBuffer reorder = new ReorderBuffer();
+    final RttEstimator rtt = new RttEstimator();
+    final Ledbat ledbat = new Ledbat(PACKET_SIZE_CONSTANT, 1 << 20);
+    private final DelayHistory ourDelay = new DelayHistory();
+    private final DelayHistory theirDelay = new DelayHistory();
+    private final ClockDrift drift = new ClockDrift();
+    final MtuSearch mtu = new MtuSearch();
+
+    // Timers (engine milliseconds; 0 = not armed).
+    private long rtoDeadline;
+    private int retransmitTimeout;
+    private int retransmitCount;
+    private long zeroWindowDeadline;
+    long lastReceivedMillis;
+    long lastSentMillis;
+    private long lastWindowFullMillis;
+    private long lastDelayMeasuredMillis;
+    private int replyMicro;
+
+    // Close and EOF.
+    boolean readShutdown;
+    boolean closeRequested;
+    private boolean shutdownPending;     // SHUT_WR asked in SYN_SENT: send FIN once connected (Q12)
+    private boolean finQueued;
+    boolean finSent;
+    boolean finAcked;
+    private boolean gotFin;
+    boolean eofReached;
+    private int finSeq;
+
+    boolean ackQueued;
+    private boolean fullWhileHalfOpen;
+    private final MemorySegment[] singleIov = new MemorySegment[1];
+    private final long[] singleOffset = new long[1];
+    private final long[] singleLength = new long[1];
+
+    Connection(Engine engine) {
+        this.engine = engine;
+        this.sndbuf = engine.sndbuf;
+        this.rcvbuf = engine.rcvbuf;
+        this.targetDelayMicros = engine.targetDelayMicros;
+    }
+
+    // ------------------------------------------------------------------ public accessors
+
+    public int state() {
+        return state;
+    }
+
+    public InetSocketAddress peer() {
+        return peer;
+    }
+
+    public ConnectionStats stats() {
+        return stats;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    public Object userdata() {
+        return userdata;
+    }
+
+    public void setUserdata(Object value) {
+        userdata = value;
+    }
+
+    public int recvId() {
+        return recvId;
+    }
+
+    public int sendId() {
+        return sendId;
+    }
+
+    public boolean isReadShutdown() {
+        return readShutdown;
+    }
+
+    public boolean isCloseRequested() {
+        return closeRequested;
+    }
+
+    public boolean isEofReached() {
+        return eofReached;
+    }
+
+    public boolean isFinAcked() {
+        return finAcked;
+    }
+
+    /** True once no more data can be written (FIN queued, reset or closing). */
+    public boolean isWriteShutdown() {
+        return finQueued || shutdownPending || state == RESET || state == DESTROY;
+    }
+
+    public int rttMillis() {
+        return rtt.rttMillis();
+    }
+
+    public int rtoMillis() {
+        return rtt.rtoMillis();
+    }
+
+    public long congestionWindow() {
+        return ledbat.window();
+    }
+
+    public long bytesInFlight() {
+        return bytesInFlight;
+    }
+
+    public int packetsQueued() {
+        return queuedPackets;
+    }
+
+    public long peerWindow() {
+        return peerWindow;
+    }
+
+    public int mtuGuess() {
+        return mtu.guess() != 0 ? mtu.guess() : mtu.ceiling();
+    }
+
+    /** Our direction's filtered queuing delay, µs. */
+    public int ourDelayMicros() {
+        return ourDelay.value();
+    }
+
+    public int theirDelayMicros() {
+        return theirDelay.value();
+    }
+
+    /** Milliseconds since the last delay measurement (large before the first one). */
+    public long delayAgeMillis() {
+        return lastDelayMeasuredMillis == 0 ? Integer.MAX_VALUE : engine.nowMillis - lastDelayMeasuredMillis;
+    }
+
+    public boolean hasDelaySamples() {
+        return ourDelay.hasSamples() || theirDelay.hasSamples();
+    }
+
+    int packetSize() {
+        return mtuGuess() - Header.SIZE;
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /** libutp's utp_setsockopt for SNDBUF/RCVBUF/TARGET_DELAY; -1 for a bad value. */
+    public int setSendBuffer(int bytes) {
+        if (bytes < 1) {
+            return -1;
+        }
+        sndbuf = bytes;
+        return 0;
+    }
+
+    public int setReceiveBuffer(int bytes) {
+        if (bytes < 1) {
+            return -1;
+        }
+        rcvbuf = bytes;
+        return 0;
+    }
+
+    public void setTargetDelayMicros(int micros) {
+        targetDelayMicros = micros;
+    }
+
+    public int sendBuffer() {
+        return sndbuf;
+    }
+
+    public int receiveBuffer() {
+        return rcvbuf;
+    }
+
+    public int targetDelayMicros() {
+        return targetDelayMicros;
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    /** Initiates a connection; -1 if this connection was already used. */
+    public int connect(InetSocketAddress to) {
+        if (state != UNINITIALIZED) {
+            return -1;
+        }
+        peer = Engine.normalise(to);
+        int seed;
+        int tries = 0;
+        do {
+            // Ids are computed modulo 2^16 everywhere, so even seed 0xFFFF works (fixes Q5).
+            seed = engine.host.random(this) & Seq.MASK;
+        } while (engine.table.get(peer, seed) != null && ++tries < 64);
+        if (engine.table.get(peer, seed) != null) {
+            return -1;                      // 64 colliding draws: the random source is broken
+        }
+        recvId = seed;
+        sendId = Seq.add(seed, 1);
+        initialise();
+        engine.table.put(this);
+        state = SYN_SENT;
+        retransmitTimeout = RttEstimator.INITIAL_RTO_MS;
+        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        seqNr = engine.host.random(this) & Seq.MASK;
+        fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
+        queuePacket(Header.ST_SYN, null, 0, 0);
+        return 0;
+    }
+
+    /** Sets up an accepted connection for a SYN from {@code from}; the caller inserts it. */
+    void accept(InetSocketAddress from, int synConnId, int synSeqNr) {
+        peer = from;
+        recvId = Seq.add(synConnId, 1);
+        sendId = synConnId;
+        ackNr = synSeqNr;
+        synSeq = synSeqNr;
+        initialise();
+        seqNr = engine.host.random(this) & Seq.MASK;
+        synAckSeq = seqNr;
+        fastResendSeqNr = seqNr;
+        state = SYN_RECV;
+        lastReceivedMillis = engine.nowMillis;
+    }
+
+    private void initialise() {
+        ourDelay.clear(engine.nowMillis);
+        theirDelay.clear(engine.nowMillis);
+        drift.reset(engine.nowMillis);
+        mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, true);
+        ledbat.setWindow(packetSize());
+        retransmitTimeout = rtt.rtoMillis();
+        lastSentMillis = engine.nowMillis;
+        lastReceivedMillis = engine.nowMillis;
+    }
+
+    private int clampMtu(int mtuBytes) {
+        int max = engine.slab.slotSize();
+        return mtuBytes <= 0 ? max : Math.min(mtuBytes, max);
+    }
+
+    /** Sends the SYN-ACK (a STATE packet carrying our ISN, not consuming it). */
+    void sendSynAck() {
+        sendAckPacket(synAckSeq, ackNr, false);
+    }
+
+    boolean isDuplicateSyn(int seq) {
+        return state == SYN_RECV && seq == synSeq;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** libutp's utp_write: bytes accepted into the send window, possibly 0. */
+    public long write(MemorySegment src, long offset, long length) {
+        singleIov[0] = src;
+        singleOffset[0] = offset;
+        singleLength[0] = length;
+        try {
+            return writev(singleIov, singleOffset, singleLength, 1);
+        } finally {
+            singleIov[0] = null;
+        }
+    }
+
+    /**
+     * libutp's utp_writev: accepts as much of the vectors as the window allows, packetised
+     * immediately. Returns the number of bytes accepted.
+     */
+    public long writev(MemorySegment[] iov, long[] offsets, long[] lengths, int count) {
+        if (!writable()) {
+            return 0;
+        }
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += lengths[i];
+        }
+        if (total == 0) {
+            return 0;                       // no empty DATA packet, no seq consumed (Q11)
+        }
+        int index = 0;
+        long pos = offsets[0];
+        long left = total;
+        long sent = 0;
+        int packetSize = packetSize();
+        int chunk = (int) Math.min(left, packetSize);
+        while (!isFull(chunk)) {
+            // Copy `chunk` bytes from the vector cursor into the send queue.
+            int remaining = chunk;
+            while (remaining > 0) {
+                while (pos >= offsets[index] + lengths[index]) {
+                    index++;
+                    pos = offsets[index];
+                }
+                int n = (int) Math.min(remaining, offsets[index] + lengths[index] - pos);
+                appendData(iov[index], pos, n);
+                pos += n;
+                remaining -= n;
+            }
+            left -= chunk;
+            sent += chunk;
+            chunk = (int) Math.min(left, packetSize);
+            if (chunk == 0) {
+                flush();
+                return sent;
+            }
+        }
+        if (state == SYN_RECV) {
+            fullWhileHalfOpen = true;       // becomes CONNECTED_FULL when the handshake completes
+        } else {
+            state = CONNECTED_FULL;
+        }
+        flush();
+        return sent;
+    }
+
+    private boolean writable() {
+        // Writes are allowed in SYN_RECV: a libutp initiator accepts DATA at seq ISN' right after
+        // the SYN-ACK, so a server may speak first (fixes Q24).
+        return (state == CONNECTED || state == CONNECTED_FULL || state == SYN_RECV) && !finQueued && !shutdownPending;
+    }
+
+    /** Appends payload to the newest never-sent packet, or starts new packets. */
+    private void appendData(MemorySegment src, long offset, int length) {
+        int packetSize = packetSize();
+        while (length > 0) {
+            int newest = Seq.add(seqNr, -1);
+            if (queuedPackets > 0 && sendQueue.transmissions(newest) == 0 && !finQueued
+                    && sendQueue.payload(newest) < packetSize && sendQueue.contains(newest)) {
+                int have = sendQueue.payload(newest);
+                int add = Math.min(length, packetSize - have);
+                int slot = sendQueue.slotOf(newest);
+                MemorySegment.copy(src, offset, engine.slab.segment(slot), engine.slab.offset(slot) + Header.SIZE + have, add);
+                sendQueue.setLength(newest, Header.SIZE + have + add, have + add);
+                offset += add;
+                length -= add;
+            } else {
+                int add = Math.min(length, packetSize);
+                queuePacket(Header.ST_DATA, src, offset, add);
+                offset += add;
+                length -= add;
+            }
+        }
+    }
+
+    /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
+    private void queuePacket(int type, MemorySegment src, long offset, int payload) {
+        if (queuedPackets == 0) {
+            retransmitTimeout = rtt.rtoMillis();
+            rtoDeadline = engine.nowMillis + retransmitTimeout;
+        }
+        PacketSlab slab = engine.slab;
+        int slot = slab.take();
+        MemorySegment seg = slab.segment(slot);
+        long base = slab.offset(slot);
+        int connId = type == Header.ST_SYN ? recvId : sendId;
+        int ack = type == Header.ST_SYN ? 0 : ackNr;
+        Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
+        if (payload > 0) {
+            MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+        }
+        sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
+        seqNr = Seq.add(seqNr, 1);
+        queuedPackets++;
+        if (type == Header.ST_SYN) {
+            sendPacket(Seq.add(seqNr, -1));
+        }
+    }
+
+    /** libutp's is_full: would {@code bytes} more exceed min(cwnd, SNDBUF, peer window)? */
+    boolean isFull(int bytes) {
+        int packetSize = packetSize();
+        if (bytes < 0 || bytes > packetSize) {
+            bytes = packetSize;
+        }
+        if (queuedPackets >= SendQueue.MAX_PACKETS - 1) {
+            lastWindowFullMillis = engine.nowMillis;
+            return true;
+        }
+        long limit = Math.min(Math.min(ledbat.window(), sndbuf), peerWindow);
+        if (bytesInFlight + bytes > limit) {
+            lastWindowFullMillis = engine.nowMillis;
+            return true;
+        }
+        return false;
+    }
+
+    /** Sends queued packets the window allows; holds back a small newest packet (Nagle). */
+    void flush() {
+        if (state == RESET || state == DESTROY || state == UNINITIALIZED) {
+            return;                         // nothing leaves a dead connection (Q14)
+        }
+        int packetSize = packetSize();
+        int newest = Seq.add(seqNr, -1);
+        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
+            if (!sendQueue.contains(seq)) {
+                continue;
+            }
+            if (sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
+                continue;
+            }
+            if (isFull(-1)) {
+                return;
+            }
+            // The FIN is held like any small newest packet: it leaves once all data is acked (check 48).
+            if (seq != newest || queuedPackets == 1 || sendQueue.payload(seq) >= packetSize) {
+                sendPacket(seq);
+            }
+        }
+    }
+
+    /** Transmits (or retransmits) the queued packet {@code seq}. */
+    private void sendPacket(int seq) {
+        int slot = sendQueue.slotOf(seq);
+        MemorySegment seg = engine.slab.segment(slot);
+        long base = engine.slab.offset(slot);
+        int length = sendQueue.length(seq);
+        int tx = sendQueue.transmissions(seq);
+        if (tx == 0 || sendQueue.needResend(seq)) {
+            bytesInFlight += sendQueue.payload(seq);
+        }
+        if (mtu.rediscoveryDue(engine.nowMillis)) {
+            mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, false);
+        }
+        int flags = 0;
+        if (tx == 0 && state != SYN_SENT && mtu.shouldProbe(length)) {
+            mtu.probeSent(seq, length);
+            flags = EngineHost.DONT_FRAGMENT;
+            engine.log(this, Engine.LOG_MTU, "MTU [PROBE] seq:%d size:%d floor:%d ceiling:%d", seq, length, mtu.floor(), mtu.ceiling());
+        }
+        sendQueue.markSent(seq, engine.nowMicros);
+        if (Header.type(seg, base) != Header.ST_SYN) {
+            Header.setAck(seg, base, ackNr);
+            // Fresh window on every transmission, not the one from packetisation time (Q39).
+            Header.setWindowSize(seg, base, receiveWindow());
+        }
+        int kind = state == SYN_SENT ? OVERHEAD_CONNECT : tx == 0 ? OVERHEAD_HEADER : OVERHEAD_RETRANSMIT;
+        transmit(seg, base, length, kind, flags);
+    }
+
+    /** Stamps timestamps and hands a datagram to the host. */
+    private void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
+        Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), replyMicro);
+        lastSentMillis = engine.nowMillis;
+        ackQueued = false;                  // anything we send carries our ack
+        stats.packetsSent++;
+        stats.bytesSent += length;
+        engine.transmit(this, seg, base, length, peer, flags, overheadKind);
+    }
+
+    /** Our receive window: RCVBUF minus what the application holds unread. */
+    long receiveWindow() {
+        long buffered = Math.max(0, engine.host.readBufferSize(this));
+        long window = rcvbuf > buffered ? rcvbuf - buffered : 0;
+        lastAdvertisedWindow = window;
+        return window;
+    }
+
+    // ------------------------------------------------------------------ acknowledgements
+
+    /** Sends a STATE packet now, with a SACK when packets wait in the reorder buffer. */
+    void sendAck() {
+        sendAckPacket(seqNr, ackNr, true);
+    }
+
+    private void sendAckPacket(int seq, int ack, boolean allowSack) {
+        MemorySegment seg = engine.scratch;
+        int length = Header.SIZE;
+        boolean sack = allowSack && reorder.count() > 0 && !eofReached;
+        Header.write(seg, 0, Header.ST_STATE, sack ? Header.EXT_SACK : Header.EXT_NONE, sendId, 0, 0, receiveWindow(), seq, ack);
+        if (sack) {
+            seg.set(ValueLayout.JAVA_BYTE, Header.SIZE, (byte) 0);
+            seg.set(ValueLayout.JAVA_BYTE, Header.SIZE + 1, (byte) Sack.SEND_LENGTH);
+            long mask = Header.SIZE + 2;
+            seg.set(ValueLayout.JAVA_INT_UNALIGNED, mask, 0);
+            int bits = Math.min(Sack.MAX_SEND_BITS, reorder.capacity());
+            for (int k = 0; k < bits; k++) {
+                if (reorder.contains(Sack.seqOfBit(ack, k))) {
+                    Sack.set(seg, mask, k);
+                }
+            }
+            length += 2 + Sack.SEND_LENGTH;
+        }
+        transmit(seg, 0, length, OVERHEAD_ACK, 0);
+    }
+
+    private void scheduleAck() {
+        if (!ackQueued) {
+            ackQueued = true;
+            engine.queueAck(this);
+        }
+    }
+
+    /** Keep-alive: a STATE acking one less than we have, so the peer answers nothing new. */
+    private void sendKeepAlive() {
+        ackNr = Seq.add(ackNr, -1);
+        sendAck();
+        ackNr = Seq.add(ackNr, 1);
+    }
+
+    /** libutp's utp_read_drained: re-advertise the window once the application consumed data. */
+    public void readDrained() {
+        if (state == UNINITIALIZED || state == RESET || state == DESTROY) {
+            return;
+        }
+        long before = lastAdvertisedWindow;
+        long buffered = Math.max(0, engine.host.readBufferSize(this));
+        long now = rcvbuf > buffered ? rcvbuf - buffered : 0;
+        if (now > before) {
+            if (before == 0) {
+                sendAck();
+            } else {
+                scheduleAck();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    /** Processes a parsed packet addressed to this connection (libutp's utp_process_incoming). */
+    void receive(PacketView p) {
+        stats.packetsReceived++;
+        stats.bytesReceived += p.length;
+        engine.countReceived(p.length);
+        if (state == DESTROY) {
+            return;
+        }
+        int type = p.type;
+        int pkSeq = p.seq;
+        int pkAck = p.ack;
+
+        // Ack sanity: never for something we have not sent, never more than 3 behind the oldest.
+        int lastSent = Seq.add(seqNr, -1);
+        if (Seq.lessThan(lastSent, pkAck) || Seq.lessThan(pkAck, Seq.add(lastSent, -(queuedPackets + ACK_NR_ALLOWED_WINDOW)))) {
+            stats.invalidReceived++;
+            return;
+        }
+        if (state == SYN_SENT) {
+            ackNr = Seq.add(pkSeq, -1);
+        }
+        lastReceivedMillis = engine.nowMillis;
+
+        int seqDistance = Seq.distance(Seq.add(ackNr, 1), pkSeq);   // 0 = the next expected packet
+        if (seqDistance > ReorderBuffer.MAX_AHEAD) {
+            if (seqDistance >= Seq.MASK + 1 - (ReorderBuffer.MAX_AHEAD + 1) && type != Header.ST_STATE) {
+                stats.staleReceived++;
+                scheduleAck();              // an old duplicate: our ack was probably lost
+            }
+            return;
+        }
+
+        // Cumulative acknowledgement bookkeeping.
+        int oldest = Seq.add(seqNr, -queuedPackets);
+        int acks = Seq.distance(Seq.add(oldest, -1), pkAck);
+        if (acks > queuedPackets) {
+            acks = 0;
+        }
+        boolean dupAckTrigger = false;
+        if (queuedPackets > 0) {
+            if (pkAck == Seq.add(oldest, -1) && type == Header.ST_STATE) {
+                duplicateAcks++;
+                if (duplicateAcks == DUPLICATE_ACKS_BEFORE_RESEND) {
+                    if (mtu.probeOutstanding()) {
+                        if (mtu.isProbe(Seq.add(pkAck, 1))) {
+                            mtu.probeLost(engine.nowMillis);
+                        } else {
+                            mtu.forgetProbe();
+                        }
+                    }
+                    dupAckTrigger = !p.hasSack() && engine.duplicateAckFastRetransmit;
+                }
+            } else {
+                duplicateAcks = 0;
+            }
+        }
+
+        long ackedBytes = 0;
+        long minRttMicros = Long.MAX_VALUE;
+        for (int i = 0, seq = oldest; i < acks; i++, seq = Seq.add(seq, 1)) {
+            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) == 0) {
+                continue;
+            }
+            ackedBytes += sendQueue.payload(seq);
+            if (mtu.isProbe(seq)) {
+                mtu.probeAcked(engine.nowMillis);
+                engine.log(this, Engine.LOG_MTU, "MTU [ACK] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
+            }
+            minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
+        }
+        if (p.hasSack()) {
+            for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
+                int seq = Sack.seqOfBit(pkAck, k);
+                if (!inFlightRange(seq) || !Sack.isSet(p.segment, p.sackOffset, k)) {
+                    continue;
+                }
+                if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0) {
+                    ackedBytes += sendQueue.payload(seq);
+                    minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
+                }
+            }
+        }
+
+        measureDelay(p, ackedBytes, minRttMicros);
+
+        peerWindow = p.windowSize;
+        if (peerWindow == 0) {
+            zeroWindowDeadline = engine.nowMillis + ZERO_WINDOW_PROBE_MILLIS;
+        }
+
+        // State transitions.
+        if (state == SYN_RECV) {
+            // Any acceptable packet proves the initiator has our SYN-ACK.
+            state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
+        } else if (state == SYN_SENT && type == Header.ST_STATE) {
+            state = CONNECTED;
+            engine.events.add(EngineEvents.CONNECT, this, 0);
+            engine.log(this, Engine.LOG_NORMAL, "connected");
+            if (shutdownPending) {
+                shutdownPending = false;
+                queueFin();
+            }
+        } else if (finSent && queuedPackets == acks) {
+            finAcked = true;
+            if (closeRequested) {
+                state = DESTROY;
+            }
+        }
+
+        if (Seq.lessThan(fastResendSeqNr, Seq.add(pkAck, 1))) {
+            fastResendSeqNr = Seq.add(pkAck, 1);
+        }
+        for (int i = 0; i < acks; i++) {
+            int seq = Seq.add(seqNr, -queuedPackets);
+            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) == 0) {
+                break;                      // acked beyond what was sent: stop at the unsent
+            }
+            ackPacket(seq);
+            queuedPackets--;
+        }
+        // Packets in front may already be gone (selectively acked).
+        while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
+            queuedPackets--;
+        }
+
+        // Nagle release: a lone, never-sent packet goes now.
+        if (queuedPackets == 1) {
+            int only = Seq.add(seqNr, -1);
+            if (sendQueue.contains(only) && sendQueue.transmissions(only) == 0 && state != DESTROY) {
+                sendPacket(only);
+            }
+        }
+
+        // Post-timeout recovery: each ack that reaches the oldest releases its retransmission.
+        if (fastTimeout) {
+            int oldestNow = Seq.add(seqNr, -queuedPackets);
+            if (oldestNow != fastResendSeqNr || queuedPackets == 0) {
+                fastTimeout = false;
+            } else if (sendQueue.contains(oldestNow) && sendQueue.transmissions(oldestNow) > 0) {
+                stats.timeoutRecoveryRetransmits++;
+                sendPacket(oldestNow);
+                fastResendSeqNr = Seq.add(fastResendSeqNr, 1);
+            }
+        }
+
+        if (p.hasSack()) {
+            selectiveAck(pkAck, p);
+        } else if (dupAckTrigger) {
+            duplicateAckResend();
+        }
+
+        if (state == CONNECTED_FULL && !isFull(-1)) {
+            state = CONNECTED;
+            engine.events.add(EngineEvents.WRITABLE, this, 0);
+        }
+        // Acks opened the window: send what is queued now, not at the next tick (Q23).
+        flush();
+
+        if (type == Header.ST_STATE) {
+            return;                         // payload in a STATE packet is never delivered
+        }
+        if (state != CONNECTED && state != CONNECTED_FULL) {
+            return;
+        }
+        if (eofReached) {
+            return;                         // nothing after the FIN is delivered (Q21)
+        }
+        if (type == Header.ST_FIN && !gotFin) {
+            gotFin = true;
+            finSeq = pkSeq;
+        }
+        if (seqDistance == 0) {
+            deliver(p.segment, p.payloadOffset, p.payloadLength);
+            ackNr = Seq.add(ackNr, 1);
+            while (true) {
+                if (gotFin && !eofReached && finSeq == ackNr) {
+                    reachEof();
+                    break;
+                }
+                if (reorder.count() == 0) {
+                    break;
+                }
+                int next = Seq.add(ackNr, 1);
+                int slot = reorder.remove(next);
+                if (slot < 0) {
+                    break;
+                }
+                deliver(engine.slab.segment(slot), engine.slab.offset(slot), reorder.length(next));
+                engine.releaseAfterDispatch(slot);
+                ackNr = next;
+            }
+            scheduleAck();
+        } else {
+            if (gotFin && Seq.lessThan(finSeq, pkSeq)) {
+                return;                     // beyond the FIN (wrap-aware, Q20)
+            }
+            if (reorder.contains(pkSeq)) {
+                stats.duplicatesReceived++;
+                return;
+            }
+            int slot = engine.slab.take();
+            int len = p.payloadLength;
+            if (len > 0) {
+                MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
+            }
+            reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
+            scheduleAck();
+        }
+    }
+
+    private boolean inFlightRange(int seq) {
+        // strictly after the oldest outstanding packet and before seqNr
+        int back = Seq.distance(seq, Seq.add(seqNr, -1));
+        return queuedPackets > 1 && back < queuedPackets - 1;
+    }
+
+    private long rttSampleMicros(int seq) {
+        long sent = sendQueue.sentMicros(seq);
+        return sent < engine.nowMicros ? engine.nowMicros - sent : 50_000;
+    }
+
+    private void deliver(MemorySegment seg, long off, int len) {
+        if (len > 0 && !readShutdown) {
+            stats.payloadBytesDelivered += len;
+            engine.events.add(EngineEvents.READ, this, 0, 0, seg, off, len, null);
+        }
+    }
+
+    private void reachEof() {
+        eofReached = true;
+        engine.events.add(EngineEvents.EOF, this, 0);
+        sendAck();                          // tell the closing peer at once
+        reorder.clear(engine::releaseAfterDispatch);
+    }
+
+    /** One-way delay bookkeeping and the LEDBAT update (libutp's step 7 and 8). */
+    private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
+        lastDelayMeasuredMillis = engine.nowMillis;
+        int nowWire = Timestamps.wire(engine.nowMicros);
+        int theirs = p.timestamp == 0 ? 0 : nowWire - p.timestamp;
+        replyMicro = theirs;
+        int previousBase = theirDelay.delayBase();
+        boolean hadBase = theirDelay.hasSamples();
+        if (theirs != 0) {
+            theirDelay.addSample(theirs, engine.nowMillis);
+        }
+        if (hadBase && Timestamps.lessThan(theirDelay.delayBase(), previousBase)) {
+            long shift = Timestamps.difference(previousBase, theirDelay.delayBase());
+            if (shift <= 10_000) {
+                ourDelay.shift((int) shift);    // their clock runs slower: compensate our base
+            }
+        }
+        int actual = p.timestampDifference == Integer.MAX_VALUE ? 0 : p.timestampDifference;
+        if (actual != 0) {
+            ourDelay.addSample(actual, engine.nowMillis);
+            drift.addSample(actual, engine.nowMillis);
+        }
+        if (ourDelay.hasSamples() && (long) ourDelay.value() > minRttMicros) {
+            ourDelay.shift((int) (ourDelay.value() - minRttMicros));
+        }
+        if (actual != 0 && ackedBytes > 0) {
+            long delay = Math.min(ourDelay.value(), minRttMicros);
+            engine.events.add(EngineEvents.DELAY_SAMPLE, this, (int) (delay / 1000));
+            delay += drift.penaltyMicros();
+            ledbat.onAck(ackedBytes, delay, targetDelayMicros, packetSize(), sndbuf, engine.nowMillis, lastWindowFullMillis);
+        }
+    }
+
+    /** Removes an acked packet: RTT sample if sent once (Karn), timer reset. */
+    private void ackPacket(int seq) {
+        if (!sendQueue.contains(seq)) {
+            return;
+        }
+        if (sendQueue.transmissions(seq) == 1) {
+            long ertt = (engine.nowMicros - sendQueue.sentMicros(seq)) / 1000;
+            rtt.addSample((int) Math.min(ertt, Integer.MAX_VALUE));
+        }
+        retransmitTimeout = rtt.rtoMillis();
+        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        if (!sendQueue.needResend(seq)) {
+            bytesInFlight -= sendQueue.payload(seq);
+        }
+        if (mtu.isProbe(seq)) {
+            mtu.forgetProbe();              // a SACKed probe is not proof of the path
+        }
+        engine.slab.release(sendQueue.remove(seq));
+        retransmitCount = 0;
+    }
+
+    /** SACK processing: ack the marked packets, fast-resend holes with ≥3 marks above them. */
+    private void selectiveAck(int pkAck, PacketView p) {
+        if (queuedPackets == 0) {
+            return;
+        }
+        int[] candidates = engine.sackCandidates;
+        int n = 0;
+        int count = 0;
+        for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
+            int seq = Sack.seqOfBit(pkAck, k);
+            if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
+                continue;
+            }
+            boolean set = Sack.isSet(p.segment, p.sackOffset, k);
+            if (set) {
+                count++;
+            }
+            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) == 0) {
+                continue;
+            }
+            if (set) {
+                ackPacket(seq);
+                continue;
+            }
+            if (!Seq.lessThan(seq, fastResendSeqNr) && count >= DUPLICATE_ACKS_BEFORE_RESEND) {
+                if (n >= MAX_SACK_CANDIDATES) {
+                    System.arraycopy(candidates, MAX_SACK_CANDIDATES / 2, candidates, 0, MAX_SACK_CANDIDATES / 2);
+                    n -= MAX_SACK_CANDIDATES / 2;
+                }
+                candidates[n++] = seq;
+            }
+        }
+        int firstMissing = Seq.add(pkAck, 1);
+        if (count >= DUPLICATE_ACKS_BEFORE_RESEND && !Seq.lessThan(firstMissing, fastResendSeqNr)
+                && sendQueue.contains(firstMissing) && sendQueue.transmissions(firstMissing) > 0) {
+            if (n >= MAX_SACK_CANDIDATES) {
+                n--;
+            }
+            candidates[n++] = firstMissing;
+        }
+        // Candidates were collected highest first; resend lowest first, at most 4.
+        int resent = 0;
+        while (n > 0 && resent < MAX_RESENDS_PER_SACK) {
+            int seq = candidates[--n];
+            if (!sendQueue.contains(seq)) {
+                continue;
+            }
+            stats.fastRetransmits++;
+            resendLost(seq);
+            fastResendSeqNr = Seq.add(seq, 1);
+            resent++;
+        }
+        if (resent > 0) {
+            engine.log(this, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
+            ledbat.onLoss(engine.nowMillis);
+        }
+        duplicateAcks = count;
+        while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
+            queuedPackets--;
+        }
+    }
+
+    /** Three duplicate STATE acks without SACK: resend the oldest once (BEP 29; libutp lacks it, Q6). */
+    private void duplicateAckResend() {
+        int oldest = Seq.add(seqNr, -queuedPackets);
+        if (queuedPackets == 0 || !sendQueue.contains(oldest) || sendQueue.transmissions(oldest) == 0
+                || Seq.lessThan(oldest, fastResendSeqNr)) {
+            return;
+        }
+        stats.fastRetransmits++;
+        resendLost(oldest);
+        fastResendSeqNr = Seq.add(oldest, 1);
+        ledbat.onLoss(engine.nowMillis);
+    }
+
+    /** Retransmits a packet judged lost; its bytes leave and re-enter the in-flight count. */
+    private void resendLost(int seq) {
+        if (!sendQueue.needResend(seq)) {
+            bytesInFlight -= sendQueue.payload(seq);
+            sendQueue.setNeedResend(seq, true);
+        }
+        sendPacket(seq);
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    /** Per-connection timer work at a tick (libutp's UTPSocket::check_timeouts). */
+    void checkTimeouts() {
+        flush();
+        long now = engine.nowMillis;
+        switch (state) {
+            case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
+                if (zeroWindowDeadline != 0 && now >= zeroWindowDeadline && peerWindow == 0) {
+                    peerWindow = PACKET_SIZE_CONSTANT;     // let one probe packet out
+                    zeroWindowDeadline = 0;
+                }
+                if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
+                    fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
+                    return;
+                }
+                if (rtoDeadline != 0 && now >= rtoDeadline && retransmissionTimeout(now)) {
+                    return;
+                }
+                if (state == CONNECTED_FULL && !isFull(-1)) {
+                    state = CONNECTED;
+                    engine.events.add(EngineEvents.WRITABLE, this, 0);
+                }
+                if ((state == CONNECTED || state == CONNECTED_FULL) && !finSent
+                        && now - lastSentMillis >= KEEPALIVE_MILLIS) {
+                    sendKeepAlive();
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** RTO expiry. Returns true if the connection gave up. */
+    private boolean retransmissionTimeout(long now) {
+        boolean ignoreLoss = false;
+        if (queuedPackets == 1 && mtu.isProbe(Seq.add(seqNr, -1))) {
+            // Only the probe is missing: the path dropped its size, not congestion.
+            mtu.probeLost(now);
+            ignoreLoss = true;
+            engine.log(this, Engine.LOG_MTU, "MTU [PROBE-TIMEOUT] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
+        }
+        mtu.forgetProbe();
+        int newTimeout = ignoreLoss ? retransmitTimeout : retransmitTimeout * 2;
+        int limit = state == SYN_SENT ? GIVE_UP_SYN_RETRANSMISSIONS : GIVE_UP_RETRANSMISSIONS;
+        if (queuedPackets > 0 && retransmitCount >= limit) {
+            engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);
+            fail(ETIMEDOUT);
+            return true;
+        }
+        retransmitTimeout = newTimeout;
+        rtoDeadline = now + newTimeout;
+        if (!ignoreLoss) {
+            duplicateAcks = 0;
+            ledbat.onTimeout(queuedPackets > 0, packetSize());
+        }
+        // Every transmitted packet is now presumed lost.
+        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
+            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
+                sendQueue.setNeedResend(seq, true);
+                bytesInFlight -= sendQueue.payload(seq);
+            }
+        }
+        if (queuedPackets > 0) {
+            retransmitCount++;
+            fastTimeout = true;
+            int oldest = Seq.add(seqNr, -queuedPackets);
+            if (sendQueue.contains(oldest)) {
+                stats.timeoutRetransmits++;
+                engine.log(this, Engine.LOG_NORMAL, "packet timeout: resending seq %d (rto %d ms)", oldest, newTimeout);
+                sendPacket(oldest);
+            }
+        }
+        return false;
+    }
+
+    /** RST, ICMP or give-up: dead, and destroyed if the application already closed. */
+    void fail(int errorCode) {
+        if (state == DESTROY) {
+            return;                         // closed is closed: no error after close (Q13)
+        }
+        state = closeRequested ? DESTROY : RESET;
+        engine.events.add(EngineEvents.ERROR, this, errorCode);
+    }
+
+    /** An RST from the peer: refused while connecting (Q1), reset otherwise. */
+    void resetByPeer() {
+        int code = state == SYN_SENT ? ECONNREFUSED : ECONNRESET;
+        fail(code);
+    }
+
+    // ------------------------------------------------------------------ shutdown and close
+
+    /** libutp's utp_shutdown(SHUT_RD / SHUT_WR / SHUT_RDWR). */
+    public void shutdown(int how) {
+        if (state == UNINITIALIZED || state == DESTROY) {
+            return;
+        }
+        if (how != SHUT_WR) {
+            readShutdown = true;
+        }
+        if (how != SHUT_RD) {
+            if (state == CONNECTED || state == CONNECTED_FULL || state == SYN_RECV) {
+                queueFin();
+            } else if (state == SYN_SENT) {
+                shutdownPending = true;     // remembered, FIN once connected (Q12)
+            }
+        }
+    }
+
+    private void queueFin() {
+        if (finQueued) {
+            return;
+        }
+        finQueued = true;
+        queuePacket(Header.ST_FIN, null, 0, 0);
+        finSent = true;
+        flush();
+    }
+
+    /**
+     * libutp's utp_close: graceful (FIN, wait for its ack) when connected, immediate otherwise.
+     * The connection is freed, with a DESTROYING event, at the next tick.
+     */
+    public void close() {
+        if (state == UNINITIALIZED) {
+            // Never connected: nothing to tell the network, but the application still gets its
+            // DESTROYING at the next tick like every other socket (libutp aborts here, Q15).
+            state = DESTROY;
+            closeRequested = true;
+            engine.trackUntracked(this);
+            return;
+        }
+        if (state == DESTROY || closeRequested) {
+            return;                         // a second close is harmless (Q29)
+        }
+        switch (state) {
+            case CONNECTED, CONNECTED_FULL -> {
+                closeRequested = true;
+                readShutdown = true;
+                if (!finQueued) {
+                    queueFin();
+                } else if (finAcked) {
+                    state = DESTROY;
+                }
+            }
+            default -> {
+                closeRequested = true;
+                state = DESTROY;
+            }
+        }
+    }
+
+    /** Releases everything this connection holds in the slab. */
+    void freeResources() {
+        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
+            int slot = sendQueue.remove(seq);
+            if (slot >= 0) {
+                engine.slab.release(slot);
+            }
+        }
+        queuedPackets = 0;
+        reorder.clear(engine::releaseAfterDispatch);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + peer + " recv=" + recvId + " send=" + sendId + " state=" + state + "]";
+    }
+}

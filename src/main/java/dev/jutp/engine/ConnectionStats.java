@@ -1,0 +1,27 @@
+package dev.jutp.engine;
+
+/**
+ * Per-connection counters (libutp's {@code utp_socket_stats}, always kept — libutp only keeps
+ * them in debug builds), plus counters libutp lacks. Live values, updated in place.
+ */
+public final class ConnectionStats {
+    /** Datagram bytes received and sent through this connection, headers included. */
+    public long bytesReceived;
+    public long bytesSent;
+    /** Retransmissions triggered by SACK or duplicate acks (libutp's rexmit). */
+    public int fastRetransmits;
+    /** Retransmissions in post-timeout recovery (libutp's fastrexmit). */
+    public int timeoutRecoveryRetransmits;
+    /** Retransmissions on RTO expiry (libutp does not count these). */
+    public int timeoutRetransmits;
+    public int packetsSent;
+    public int packetsReceived;
+    /** Duplicates of buffered out-of-order packets (libutp's nduprecv). */
+    public int duplicatesReceived;
+    /** Duplicates of already delivered packets (libutp does not count these). */
+    public int staleReceived;
+    /** Packets dropped by the ack-window sanity check or as malformed. */
+    public int invalidReceived;
+    public long payloadBytesDelivered;
+    public long payloadBytesAccepted;
+}

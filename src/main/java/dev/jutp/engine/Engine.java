@@ -1,0 +1,536 @@
+package dev.jutp.engine;
+
+import dev.jutp.engine.buf.PacketSlab;
+import dev.jutp.wire.Header;
+import dev.jutp.wire.PacketView;
+import dev.jutp.wire.Seq;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+
+/**
+ * One UDP socket's worth of uTP: the connection table, datagram dispatch, the unknown-connection
+ * RST rule, deferred acks and the timer tick. Sans-IO: the owner sets the time with
+ * {@link #setTime} before each call, feeds datagrams to {@link #receive}, and drains
+ * {@link #events()} afterwards.
+ */
+public final class Engine implements AutoCloseable {
+    public static final int LOG_NORMAL = 16;
+    public static final int LOG_MTU = 17;
+    public static final int LOG_DEBUG = 18;
+
+    /** libutp ignores SYNs once this many connections exist. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 3000;
+    public static final int DEFAULT_BUFFER_BYTES = 1 << 20;
+    public static final int DEFAULT_TARGET_DELAY_MICROS = 100_000;
+    public static final long DEFAULT_TICK_MILLIS = 500;
+
+    final EngineHost host;
+    final PacketSlab slab;
+    final ConnectionTable table = new ConnectionTable();
+    final EngineEvents events = new EngineEvents();
+    final ContextStats stats = new ContextStats();
+    private final ResetMemory resets = new ResetMemory();
+    private final PacketView view = new PacketView();
+    private final Arena scratchArena = Arena.ofShared();
+    /** One outgoing ack or RST at a time is built here. */
+    final MemorySegment scratch = scratchArena.allocate(64, 8);
+    final int[] sackCandidates = new int[Connection.MAX_SACK_CANDIDATES + 1];
+
+    long nowMillis;
+    long nowMicros;
+    private long lastTickMillis;
+    private boolean ticked;
+
+    // Options (copied into connections at creation).
+    int sndbuf = DEFAULT_BUFFER_BYTES;
+    int rcvbuf = DEFAULT_BUFFER_BYTES;
+    int targetDelayMicros = DEFAULT_TARGET_DELAY_MICROS;
+    boolean acceptsConnections;
+    boolean overheadEvents;
+    boolean duplicateAckFastRetransmit = true;
+    int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    long tickMillis = DEFAULT_TICK_MILLIS;
+    private final boolean[] logLevels = new boolean[3];
+
+    private Connection[] ackList = new Connection[16];
+    private int ackCount;
+    private Connection[] iteration = new Connection[16];
+    private int[] deferredSlots = new int[16];
+    private int deferredCount;
+    private final ArrayList<Connection> untracked = new ArrayList<>();
+    private Connection lastHit;
+    private boolean closed;
+
+    public Engine(EngineHost host) {
+        this(host, PacketSlab.DEFAULT_SLOT_SIZE);
+    }
+
+    public Engine(EngineHost host, int slotSize) {
+        this.host = host;
+        this.slab = new PacketSlab(slotSize);
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    public void setTime(long millis, long micros) {
+        nowMillis = millis;
+        nowMicros = micros;
+        releaseDeferred();
+    }
+
+    public long nowMillis() {
+        return nowMillis;
+    }
+
+    public EngineEvents events() {
+        return events;
+    }
+
+    public ContextStats stats() {
+        return stats;
+    }
+
+    public int sendBuffer() {
+        return sndbuf;
+    }
+
+    public int receiveBuffer() {
+        return rcvbuf;
+    }
+
+    public int targetDelayMicros() {
+        return targetDelayMicros;
+    }
+
+    public void setSendBuffer(int bytes) {
+        sndbuf = bytes;
+    }
+
+    public void setReceiveBuffer(int bytes) {
+        rcvbuf = bytes;
+    }
+
+    public void setTargetDelayMicros(int micros) {
+        targetDelayMicros = micros;
+    }
+
+    public void setAcceptsConnections(boolean accept) {
+        acceptsConnections = accept;
+    }
+
+    public void setOverheadEvents(boolean enabled) {
+        overheadEvents = enabled;
+    }
+
+    /** BEP 29's 3-duplicate-ack fast retransmit (on by default; libutp lacks it). */
+    public void setDuplicateAckFastRetransmit(boolean enabled) {
+        duplicateAckFastRetransmit = enabled;
+    }
+
+    public boolean duplicateAckFastRetransmit() {
+        return duplicateAckFastRetransmit;
+    }
+
+    public void setMaxConnections(int max) {
+        maxConnections = max;
+    }
+
+    /** Minimum spacing of effective {@link #checkTimeouts} calls (libutp: 500 ms). */
+    public void setTickMillis(long millis) {
+        tickMillis = Math.max(1, millis);
+    }
+
+    public void setLogLevel(int level, boolean on) {
+        logLevels[level - LOG_NORMAL] = on;
+    }
+
+    public boolean logLevel(int level) {
+        return logLevels[level - LOG_NORMAL];
+    }
+
+    public int connectionCount() {
+        return table.size();
+    }
+
+    public PacketSlab slab() {
+        return slab;
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /** A new, unconnected connection (libutp's utp_create_socket). */
+    public Connection createConnection() {
+        ensureOpen();
+        return new Connection(this);
+    }
+
+    /** Marks a connection that was closed before it ever connected, for DESTROYING at the next tick. */
+    void trackUntracked(Connection c) {
+        untracked.add(c);
+    }
+
+    // ------------------------------------------------------------------ input
+
+    /**
+     * Processes one datagram from {@code from} (libutp's utp_process_udp). Returns 1 if it was
+     * uTP (whatever became of it), 0 if not — the caller may then hand it to another protocol.
+     */
+    public int receive(MemorySegment seg, long offset, int length, InetSocketAddress from) {
+        if (closed || from == null || seg == null) {
+            return 0;
+        }
+        PacketView p = view;
+        int verdict = p.parse(seg, offset, length);
+        if (verdict == PacketView.NOT_UTP) {
+            stats.notUtp++;
+            return 0;
+        }
+        if (verdict == PacketView.MALFORMED) {
+            stats.malformed++;
+            return 1;
+        }
+        int type = p.type;
+        int id = p.connectionId;
+        if (type == Header.ST_RESET) {
+            Connection c = findForReset(from, id);
+            if (c != null) {
+                overhead(c, 0, length, Connection.OVERHEAD_CLOSE);
+                c.resetByPeer();
+            }
+            return 1;
+        }
+        if (type != Header.ST_SYN) {
+            Connection c = lookup(from, id);
+            if (c != null) {
+                c.receive(p);
+                if (overheadEvents) {
+                    overhead(c, 0, length - p.payloadLength, Connection.OVERHEAD_HEADER);
+                }
+                return 1;
+            }
+            stats.unknownConnection++;
+            answerUnknown(from, id, p.seq);
+            return 1;
+        }
+        acceptSyn(p, from, length);
+        return 1;
+    }
+
+    private Connection lookup(InetSocketAddress from, int recvId) {
+        Connection c = lastHit;             // bulk transfers hit the same connection again and again
+        if (c != null && c.recvId == recvId && ConnectionTable.samePeer(c.peer, from)) {
+            return c;
+        }
+        c = table.get(from, recvId);
+        if (c != null) {
+            lastHit = c;
+        }
+        return c;
+    }
+
+    /** RST matching: our receive id, or our send id (found by looking at id±1), modulo 2^16. */
+    private Connection findForReset(InetSocketAddress from, int id) {
+        Connection c = table.get(from, id);
+        if (c != null) {
+            return c;
+        }
+        c = table.get(from, Seq.add(id, 1));
+        if (c != null && c.sendId == id) {
+            return c;
+        }
+        c = table.get(from, Seq.add(id, -1));
+        if (c != null && c.sendId == id) {
+            return c;
+        }
+        return null;
+    }
+
+    private void answerUnknown(InetSocketAddress from, int id, int seq) {
+        int verdict = resets.consider(id, from, seq, nowMillis);
+        if (verdict != ResetMemory.SEND) {
+            stats.resetsSuppressed++;
+            return;
+        }
+        Header.write(scratch, 0, Header.ST_RESET, Header.EXT_NONE, id, 0, 0, 0,
+                host.random(null) & Seq.MASK, seq);
+        stats.resetsSent++;
+        countSent(Header.SIZE);
+        host.send(scratch, 0, Header.SIZE, from, 0);
+    }
+
+    private void acceptSyn(PacketView p, InetSocketAddress from, int length) {
+        if (!acceptsConnections) {
+            stats.synsIgnored++;
+            return;
+        }
+        from = normalise(from);
+        int recvId = Seq.add(p.connectionId, 1);
+        Connection existing = table.get(from, recvId);
+        if (existing != null) {
+            if (existing.isDuplicateSyn(p.seq)) {
+                // Our SYN-ACK was lost: answer the retransmitted SYN with the same SYN-ACK (Q3).
+                stats.synAckResent++;
+                existing.sendSynAck();
+            } else {
+                stats.synsIgnored++;
+            }
+            return;
+        }
+        if (table.size() >= maxConnections) {
+            stats.synsIgnored++;
+            return;
+        }
+        if (host.firewallRejects(from)) {
+            stats.synsIgnored++;
+            return;
+        }
+        Connection c = new Connection(this);
+        c.accept(from, p.connectionId, p.seq);
+        table.put(c);
+        stats.synsAccepted++;
+        c.stats.packetsReceived++;
+        c.stats.bytesReceived += length;
+        countReceived(length);
+        c.sendSynAck();
+        events.add(EngineEvents.ACCEPT, c, 0, 0, null, 0, 0, from);
+        overhead(c, 0, length, Connection.OVERHEAD_HEADER);
+    }
+
+    /**
+     * An ICMP error quoting one of our datagrams ({@code quoted} is the original UDP payload,
+     * {@code to} where we had sent it). Returns 1 if it matched a connection.
+     */
+    public int icmpError(MemorySegment quoted, long offset, int length, InetSocketAddress to) {
+        Connection c = icmpTarget(quoted, offset, length, to);
+        if (c == null) {
+            return 0;
+        }
+        c.fail(c.state == Connection.SYN_SENT ? Connection.ECONNREFUSED : Connection.ECONNRESET);
+        return 1;
+    }
+
+    /**
+     * ICMP "fragmentation needed" quoting our datagram. {@code nextHopMtu} is the IP-level MTU
+     * from the ICMP message; it is converted to a UDP payload size here (libutp uses it as is, Q7).
+     */
+    public int icmpFragmentation(MemorySegment quoted, long offset, int length, InetSocketAddress to, int nextHopMtu) {
+        Connection c = icmpTarget(quoted, offset, length, to);
+        if (c == null) {
+            return 0;
+        }
+        int ipAndUdp = c.peer.getAddress() instanceof Inet6Address ? 48 : 28;
+        if (nextHopMtu > ipAndUdp && nextHopMtu < 65536) {
+            c.mtu.fragmentationNeeded(nextHopMtu - ipAndUdp, nowMillis);
+        } else {
+            c.mtu.narrow(nowMillis);
+        }
+        log(c, LOG_MTU, "MTU [ICMP] next hop %d: floor:%d ceiling:%d guess:%d", nextHopMtu, c.mtu.floor(), c.mtu.ceiling(), c.mtu.guess());
+        return 1;
+    }
+
+    private Connection icmpTarget(MemorySegment quoted, long offset, int length, InetSocketAddress to) {
+        if (closed || quoted == null || to == null || !Header.isUtpV1(quoted, offset, length)) {
+            return null;
+        }
+        Connection c = findForReset(normalise(to), Header.connectionId(quoted, offset));
+        return c == null || c.state == Connection.UNINITIALIZED ? null : c;
+    }
+
+    // ------------------------------------------------------------------ timers and acks
+
+    /** Sends the deferred acks of every connection that has one pending. */
+    public void issueDeferredAcks() {
+        for (int i = 0; i < ackCount; i++) {
+            Connection c = ackList[i];
+            ackList[i] = null;
+            if (c.ackQueued) {
+                c.ackQueued = false;
+                if (c.state != Connection.DESTROY && c.state != Connection.UNINITIALIZED) {
+                    c.sendAck();
+                }
+            }
+        }
+        ackCount = 0;
+    }
+
+    void queueAck(Connection c) {
+        if (ackCount == ackList.length) {
+            ackList = Arrays.copyOf(ackList, ackCount * 2);
+        }
+        ackList[ackCount++] = c;
+    }
+
+    /**
+     * The timer tick (libutp's utp_check_timeouts): at most once per tick interval, runs every
+     * connection's timers and frees the ones marked destroyed (DESTROYING events).
+     */
+    public void checkTimeouts() {
+        if (closed) {
+            return;
+        }
+        if (ticked && nowMillis - lastTickMillis < tickMillis) {
+            return;
+        }
+        ticked = true;
+        lastTickMillis = nowMillis;
+        resets.expire(nowMillis);
+        iteration = table.snapshot(iteration);
+        for (int i = 0; iteration[i] != null; i++) {
+            iteration[i].checkTimeouts();
+        }
+        for (int i = 0; iteration[i] != null; i++) {
+            Connection c = iteration[i];
+            iteration[i] = null;
+            if (c.state == Connection.DESTROY) {
+                destroy(c);
+            }
+        }
+        if (!untracked.isEmpty()) {
+            for (Connection c : untracked) {
+                events.add(EngineEvents.DESTROYING, c, 0);
+            }
+            untracked.clear();
+        }
+    }
+
+    /** Milliseconds until the next tick would do anything, for owners that sleep between ticks. */
+    public long millisUntilTick() {
+        return ticked ? Math.max(0, lastTickMillis + tickMillis - nowMillis) : 0;
+    }
+
+    private void destroy(Connection c) {
+        table.remove(c);
+        if (lastHit == c) {
+            lastHit = null;
+        }
+        c.ackQueued = false;
+        c.freeResources();
+        events.add(EngineEvents.DESTROYING, c, 0);
+    }
+
+    /** Frees every connection (DESTROYING for each) and releases memory. Sends nothing. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        iteration = table.snapshot(iteration);
+        for (int i = 0; iteration[i] != null; i++) {
+            Connection c = iteration[i];
+            iteration[i] = null;
+            c.state = Connection.DESTROY;
+            destroy(c);
+        }
+        for (Connection c : untracked) {
+            events.add(EngineEvents.DESTROYING, c, 0);
+        }
+        untracked.clear();
+        closed = true;
+    }
+
+    /** Releases off-heap memory once the final events have been dispatched. */
+    public void release() {
+        events.clear();
+        slab.close();
+        scratchArena.close();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("engine closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ output and accounting
+
+    void transmit(Connection c, MemorySegment seg, long off, int length, InetSocketAddress to, int flags, int overheadKind) {
+        countSent(length);
+        if (overheadEvents) {
+            int len = overheadKind == Connection.OVERHEAD_HEADER ? Header.SIZE : length;
+            overhead(c, 1, len, overheadKind);
+        }
+        host.send(seg, off, length, to, flags);
+    }
+
+    private void overhead(Connection c, int sent, int length, int kind) {
+        if (overheadEvents) {
+            events.add(EngineEvents.OVERHEAD, c, sent, kind, null, 0, length + host.udpOverhead(c, c.peer), null);
+        }
+    }
+
+    void countSent(int length) {
+        stats.rawSent[ContextStats.bucket(length)]++;
+    }
+
+    void countReceived(int length) {
+        stats.rawReceived[ContextStats.bucket(length)]++;
+    }
+
+    /** A reorder-buffer slot whose payload was handed out in a READ event: free it after dispatch. */
+    void releaseAfterDispatch(int slot) {
+        if (deferredCount == deferredSlots.length) {
+            deferredSlots = Arrays.copyOf(deferredSlots, deferredCount * 2);
+        }
+        deferredSlots[deferredCount++] = slot;
+    }
+
+    /** Frees deferred slots once no READ event can still point at them. */
+    private void releaseDeferred() {
+        if (deferredCount > 0 && events.isEmpty()) {
+            for (int i = 0; i < deferredCount; i++) {
+                slab.release(deferredSlots[i]);
+            }
+            deferredCount = 0;
+        }
+    }
+
+    void log(Connection c, int level, String format, Object... args) {
+        if (logLevels[level - LOG_NORMAL]) {
+            String prefix = c == null ? "" : c.peer + " " + String.format("%06d", c.recvId) + " ";
+            events.add(EngineEvents.LOG, c, level, 0, null, 0, 0, prefix + String.format(format, args));
+        }
+    }
+
+    /**
+     * An IPv4-mapped IPv6 address becomes the IPv4 address; scope ids are dropped (libutp's
+     * keying). Applied where connections are created; the JDK already hands out mapped
+     * addresses as {@link Inet4Address}, so the per-packet path needs no conversion.
+     */
+    static InetSocketAddress normalise(InetSocketAddress a) {
+        InetAddress addr = a.getAddress();
+        if (addr instanceof Inet6Address six) {
+            byte[] b = six.getAddress();
+            boolean mapped = true;
+            for (int i = 0; i < 10 && mapped; i++) {
+                mapped = b[i] == 0;
+            }
+            if (mapped && b[10] == (byte) 0xFF && b[11] == (byte) 0xFF) {
+                try {
+                    return new InetSocketAddress(Inet4Address.getByAddress(Arrays.copyOfRange(b, 12, 16)), a.getPort());
+                } catch (UnknownHostException e) {
+                    return a;
+                }
+            }
+            if (six.getScopeId() != 0) {
+                try {
+                    return new InetSocketAddress(InetAddress.getByAddress(b), a.getPort());
+                } catch (UnknownHostException e) {
+                    return a;
+                }
+            }
+        }
+        return a;
+    }
+}

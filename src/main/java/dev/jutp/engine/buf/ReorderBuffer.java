@@ -1,0 +1,75 @@
+package dev.jutp.engine.buf;
+
+/**
+ * Out-of-order packets waiting for the gap before them, indexed by sequence number. Each entry
+ * is a slab slot holding the payload (copied once from the datagram) and its length. Accepts
+ * sequence numbers up to {@link #MAX_AHEAD} beyond the next expected one, as libutp does.
+ */
+public final class ReorderBuffer extends SeqRing {
+    /** Packets 1..1023 ahead of the next expected seq are kept; farther ones are dropped. */
+    public static final int MAX_AHEAD = 1023;
+
+    private int[] length = new int[INITIAL_CAPACITY];
+    private int[] oldSlotRef;
+    private int[] oldLength;
+    private int count;
+
+    /** Stores {@code seq}'s payload slot; {@code nextExpected} is ack_nr + 1. */
+    public void put(int nextExpected, int seq, int slabSlot, int payloadLength) {
+        ensureSpan(nextExpected, dev.jutp.wire.Seq.distance(nextExpected, seq));
+        int i = seq & mask;
+        slot[i] = slabSlot;
+        length[i] = payloadLength;
+        count++;
+    }
+
+    public int length(int seq) {
+        return length[seq & mask];
+    }
+
+    /** Removes {@code seq} and returns its slab slot (-1 if absent). */
+    public int remove(int seq) {
+        int i = seq & mask;
+        int s = slot[i];
+        if (s >= 0) {
+            slot[i] = -1;
+            count--;
+        }
+        return s;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    /** Removes every entry, handing each slab slot to {@code release}. */
+    public void clear(java.util.function.IntConsumer release) {
+        for (int i = 0; i <= mask && count > 0; i++) {
+            if (slot[i] >= 0) {
+                release.accept(slot[i]);
+                slot[i] = -1;
+                count--;
+            }
+        }
+    }
+
+    @Override
+    void resize(int n) {
+        oldSlotRef = slot;
+        oldLength = length;
+        slot = filled(n);
+        length = new int[n];
+    }
+
+    @Override
+    void moveEntry(int from, int to) {
+        slot[to] = oldSlotRef[from];
+        length[to] = oldLength[from];
+    }
+
+    @Override
+    void dropOld() {
+        oldSlotRef = null;
+        oldLength = null;
+    }
+}
