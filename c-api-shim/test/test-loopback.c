@@ -14,8 +14,7 @@ struct side {
   utp_socket *sock;
   size_t written, received;
   int connected, accepted, writable, eof, destroyed, errors, reads;
-  int state_log[64];
-  int nstates;
+  int first_state, last_state, nstates;
 };
 
 static byte pattern(size_t i) { return (byte) ((i * 131u) ^ (i >> 11)); }
@@ -65,7 +64,9 @@ static uint64 on_read(utp_callback_arguments *a) {
 static uint64 on_state(utp_callback_arguments *a) {
   struct side *s = side_of(a);
   ASSERT_PTR_EQ(a->socket, s->sock);
-  if (s->nstates < 64) s->state_log[s->nstates++] = a->state;
+  ASSERT_NE(s->last_state, UTP_STATE_DESTROYING);   /* nothing after DESTROYING */
+  if (s->nstates++ == 0) s->first_state = a->state;
+  s->last_state = a->state;
   switch (a->state) {
   case UTP_STATE_CONNECT:
     s->connected++;
@@ -89,7 +90,12 @@ static uint64 on_state(utp_callback_arguments *a) {
 }
 
 static uint64 on_error(utp_callback_arguments *a) {
-  side_of(a)->errors++;
+  struct side *s = side_of(a);
+  /* The only error allowed is libutp's close race: the side that closes
+   * second gets ECONNRESET for its FIN when the first is already freed. */
+  ASSERT_EQ(a->error_code, UTP_ECONNRESET);
+  ASSERT_EQ(s->eof, 1);
+  s->errors++;
   return 0;
 }
 
@@ -127,10 +133,11 @@ static void transfer(unsigned drop_every) {
   ASSERT_EQ(b.eof, 1);
   ASSERT_EQ(a.destroyed, 1);
   ASSERT_EQ(b.destroyed, 1);
-  ASSERT_EQ(a.errors + b.errors, 0);
-  ASSERT_EQ(a.state_log[0], UTP_STATE_CONNECT);
-  ASSERT_EQ(a.state_log[a.nstates - 1], UTP_STATE_DESTROYING);
-  ASSERT_EQ(b.state_log[b.nstates - 1], UTP_STATE_DESTROYING);
+  ASSERT_EQ(a.errors, 0);
+  ASSERT_LE(b.errors, 1);
+  ASSERT_EQ(a.first_state, UTP_STATE_CONNECT);
+  ASSERT_EQ(a.last_state, UTP_STATE_DESTROYING);
+  ASSERT_EQ(b.last_state, UTP_STATE_DESTROYING);
   ASSERT_GE(b.reads, TOTAL / 1500);
 
   /* Context statistics count datagrams on both sides. */

@@ -14,7 +14,10 @@
 
 struct echo {
   utp_socket *client, *server;
+  byte backlog[MSG_LEN * ROUNDS];   /* server: received, not yet echoed */
+  size_t backlog_len;
   size_t echoed, got_back;
+  size_t client_target, client_sent;   /* client: bytes it means to have sent / has sent */
   int rounds, nested_sendto, eof, destroyed;
   byte msg[MSG_LEN];
 };
@@ -29,14 +32,38 @@ static uint64 on_accept(utp_callback_arguments *a) {
   return 0;
 }
 
+/* Client: send up to client_target, as far as the window allows. */
+static void client_pump(struct echo *e) {
+  while (e->client_sent < e->client_target) {
+    size_t at = e->client_sent % MSG_LEN;
+    size_t n = MSG_LEN - at;
+    if (n > e->client_target - e->client_sent) n = e->client_target - e->client_sent;
+    ssize_t w = utp_write(e->client, e->msg + at, n);
+    ASSERT_GE(w, 0);
+    if (w == 0) return;
+    e->client_sent += (size_t) w;
+  }
+}
+
+/* Server: echo what the send window takes now; the rest on UTP_STATE_WRITABLE. */
+static void echo_backlog(struct echo *e) {
+  while (e->echoed < e->backlog_len) {
+    ssize_t w = utp_write(e->server, e->backlog + e->echoed, e->backlog_len - e->echoed);
+    ASSERT_GE(w, 0);
+    if (w == 0) return;
+    e->echoed += (size_t) w;
+  }
+}
+
 static uint64 on_read(utp_callback_arguments *a) {
   struct echo *e = E(a);
   utp_callback_arguments saved = *a;
   if (a->socket == e->server) {
+    ASSERT_LE(e->backlog_len + a->len, sizeof(e->backlog));
+    memcpy(e->backlog + e->backlog_len, a->buf, a->len);
+    e->backlog_len += a->len;
     /* Nested: utp_write fires SENDTO (and more) before it returns. */
-    ssize_t w = utp_write(a->socket, (void *) a->buf, a->len);
-    ASSERT_EQ(w, (ssize_t) a->len);
-    e->echoed += (size_t) w;
+    echo_backlog(e);
     ASSERT_EQ(utp_getsockopt(a->socket, UTP_SNDBUF), 1048576);
   } else {
     ASSERT_PTR_EQ(a->socket, e->client);
@@ -44,9 +71,10 @@ static uint64 on_read(utp_callback_arguments *a) {
       ASSERT_EQ(a->buf[i], e->msg[(e->got_back + i) % MSG_LEN]);
     e->got_back += a->len;
     if (e->got_back == (size_t) MSG_LEN * (e->rounds + 1)) {
-      if (++e->rounds < ROUNDS)
-        ASSERT_EQ(utp_write(a->socket, e->msg, MSG_LEN), MSG_LEN);
-      else
+      if (++e->rounds < ROUNDS) {
+        e->client_target += MSG_LEN;
+        client_pump(e);
+      } else
         utp_close(a->socket);                      /* close from inside ON_READ */
     }
   }
@@ -63,7 +91,10 @@ static uint64 on_read(utp_callback_arguments *a) {
 static uint64 on_state(utp_callback_arguments *a) {
   struct echo *e = E(a);
   if (a->state == UTP_STATE_CONNECT) {
-    ASSERT_EQ(utp_write(a->socket, e->msg, MSG_LEN), MSG_LEN);
+    e->client_target = MSG_LEN;
+    client_pump(e);
+  } else if (a->state == UTP_STATE_WRITABLE) {
+    if (a->socket == e->server) echo_backlog(e); else client_pump(e);
   } else if (a->state == UTP_STATE_EOF) {
     e->eof++;
     utp_close(a->socket);                          /* close from inside ON_STATE_CHANGE */
