@@ -144,7 +144,7 @@ final class CallbackBridge {
         args.set(JAVA_LONG, ARGS_LEN, len);
         args.set(JAVA_INT, ARGS_FLAGS, a.flags());
         args.set(JAVA_INT, ARGS_CALLBACK_TYPE, name);
-        args.set(JAVA_LONG, ARGS_BUF, bufferAddress(name, a.buf(), len, d, arena));
+        args.set(JAVA_LONG, ARGS_BUF, bufferAddress(name, a, len, d, arena));
         long u1 = 0;
         int u2 = 0;
         switch (name) {
@@ -178,13 +178,16 @@ final class CallbackBridge {
      * ON_READ points into the packet, SENDTO at the datagram); otherwise a copy. UTP_LOG text is
      * copied and NUL-terminated, as libutp's log lines are C strings.
      */
-    private long bufferAddress(int name, MemorySegment buf, long len, int d, Arena arena) {
-        if (buf == null || buf.address() == 0 && buf.isNative()) {
+    private long bufferAddress(int name, UtpCallbackArguments a, long len, int d, Arena arena) {
+        MemorySegment seg = a.buf_segment();         // no slice object: address arithmetic only
+        if (seg == null) {
             return 0;
         }
-        if (name != Layouts.UTP_LOG && buf.isNative()) {
-            return buf.address();
+        long off = a.buf_offset();
+        if (name != Layouts.UTP_LOG && seg.isNative()) {
+            return seg.address() + off;
         }
+        MemorySegment buf = seg.asSlice(off, Math.min(len, seg.byteSize() - off));
         long n = Math.min(buf.byteSize(), name == Layouts.UTP_LOG ? Layouts.LOG_MAX : Long.MAX_VALUE);
         if (name == Layouts.UTP_LOG) {
             long nul = 0;
