@@ -398,9 +398,9 @@ public final class Connection {
             }
             left -= chunk;
             sent += chunk;
+            flush();                        // in flight now, so the next is-full test sees it
             chunk = (int) Math.min(left, packetSize);
             if (chunk == 0) {
-                flush();
                 return sent;
             }
         }
@@ -622,6 +622,7 @@ public final class Connection {
         stats.bytesReceived += p.length;
         engine.countReceived(p.length);
         if (state == DESTROY) {
+            ackFinWhileDestroying(p);
             return;
         }
         int type = p.type;
@@ -826,6 +827,24 @@ public final class Connection {
         }
     }
 
+    /**
+     * Our FIN was acked and we are about to be freed, but the peer's FIN is only now arriving
+     * (it closed in answer to our FIN). libutp ignores it, so the peer's retransmission later
+     * meets an RST and an ECONNRESET for a clean close; we ack it instead.
+     */
+    private void ackFinWhileDestroying(PacketView p) {
+        if (!closeRequested || !finAcked || p.type != Header.ST_FIN) {
+            return;
+        }
+        if (p.seq == Seq.add(ackNr, 1)) {
+            ackNr = p.seq;
+            eofReached = true;
+            sendAck();
+        } else if (eofReached && p.seq == ackNr) {
+            sendAck();                      // our ack of their FIN was lost
+        }
+    }
+
     private boolean inFlightRange(int seq) {
         // strictly after the oldest outstanding packet and before seqNr
         int back = Seq.distance(seq, Seq.add(seqNr, -1));
@@ -855,7 +874,8 @@ public final class Connection {
     private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
         lastDelayMeasuredMillis = engine.nowMillis;
         int nowWire = Timestamps.wire(engine.nowMicros);
-        int theirs = p.timestamp == 0 ? 0 : nowWire - p.timestamp;
+        // A real 0 µs delay would read as "no sample" on the wire (Q36): echo it as 1 µs.
+        int theirs = p.timestamp == 0 ? 0 : (nowWire == p.timestamp ? 1 : nowWire - p.timestamp);
         replyMicro = theirs;
         int previousBase = theirDelay.delayBase();
         boolean hadBase = theirDelay.hasSamples();

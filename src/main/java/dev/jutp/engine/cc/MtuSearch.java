@@ -102,9 +102,11 @@ public final class MtuSearch {
     public void fragmentationNeeded(int payloadMtu, long nowMillis) {
         int limit = Math.max(ABSOLUTE_MIN, payloadMtu);
         ceiling = Math.min(ceiling, limit);
-        floor = Math.min(floor, ceiling);
+        if (floor >= ceiling) {
+            floor = Math.min(FLOOR, ceiling);   // the path changed under a finished search: search again below
+        }
         update(nowMillis);
-        guess = ceiling;
+        guess = ceiling;                        // use it now; the next full packet probes it with DF
     }
 
     /** An ICMP that says nothing usable: halve the span. */
