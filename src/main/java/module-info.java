@@ -6,6 +6,8 @@
  */
 module dev.jutp {
     requires static org.apache.commons.cli;
+    // dev.jutp.net: IP_DONTFRAGMENT for the portable transport's DONTFRAG flag.
+    requires jdk.net;
 
     exports dev.jutp.capi;
 }

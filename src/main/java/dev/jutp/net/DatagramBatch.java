@@ -1,0 +1,123 @@
+package dev.jutp.net;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A reusable receive batch: {@code capacity} slots of {@code slotBytes} off-heap bytes each, cut from
+ * one slab, plus per-datagram length and source address. {@link Transport#receive} overwrites it.
+ *
+ * <p>Datagram {@code i} lies at {@code segment()[offset(i), offset(i) + length(i))}; the slab and the
+ * slot views are created once, so reading a batch allocates nothing.
+ */
+public final class DatagramBatch {
+    /** Largest UDP payload over IPv6 (65535 minus the 8-byte UDP header); IPv4's limit is lower. */
+    public static final int MAX_DATAGRAM_BYTES = 65_527;
+    /** Largest slot; any slot larger than {@link #MAX_DATAGRAM_BYTES} never truncates. */
+    public static final int MAX_SLOT_BYTES = 65_536;
+
+    private final MemorySegment slab;
+    private final MemorySegment[] slots;
+    private final ByteBuffer[] views;
+    private final int slotBytes;
+    private final int stride;
+    private final int[] lengths;
+    private final InetSocketAddress[] sources;
+    private int count;
+
+    /**
+     * @param arena owns the slab; the batch is unusable once the arena closes
+     * @param capacity number of slots (datagrams per receive call)
+     * @param slotBytes bytes per slot; longer datagrams are dropped and counted as truncated. Make it at
+     *     least one byte more than the largest datagram you accept: the NIO transport cannot tell a
+     *     datagram that fills its slot exactly from a truncated one, so it drops both.
+     */
+    public DatagramBatch(Arena arena, int capacity, int slotBytes) {
+        Objects.requireNonNull(arena, "arena");
+        if (capacity < 1 || capacity > 1 << 16) {
+            throw new IllegalArgumentException("capacity must be in 1..65536: " + capacity);
+        }
+        if (slotBytes < 1 || slotBytes > MAX_SLOT_BYTES) {
+            throw new IllegalArgumentException("slotBytes must be in 1.." + MAX_SLOT_BYTES + ": " + slotBytes);
+        }
+        // Slots start on 8-byte boundaries so the engine can read headers with aligned-friendly offsets.
+        this.stride = (slotBytes + 7) & ~7;
+        this.slab = arena.allocate((long) stride * capacity, 64);
+        this.slotBytes = slotBytes;
+        this.slots = new MemorySegment[capacity];
+        this.views = new ByteBuffer[capacity];
+        for (int i = 0; i < capacity; i++) {
+            slots[i] = slab.asSlice((long) i * stride, slotBytes);
+            views[i] = slots[i].asByteBuffer();
+        }
+        this.lengths = new int[capacity];
+        this.sources = new InetSocketAddress[capacity];
+    }
+
+    public int capacity() {
+        return slots.length;
+    }
+
+    public int slotBytes() {
+        return slotBytes;
+    }
+
+    /** Datagrams held after the last receive. */
+    public int count() {
+        return count;
+    }
+
+    /** The whole slab; datagram {@code i} starts at {@link #offset(int)}. */
+    public MemorySegment segment() {
+        return slab;
+    }
+
+    /** The slot holding datagram {@code i} (full slot size; the datagram is its first {@link #length} bytes). */
+    public MemorySegment slot(int i) {
+        return slots[Objects.checkIndex(i, count)];
+    }
+
+    /** Offset of datagram {@code i} in {@link #segment()}. */
+    public long offset(int i) {
+        return (long) Objects.checkIndex(i, count) * stride;
+    }
+
+    public int length(int i) {
+        return lengths[Objects.checkIndex(i, count)];
+    }
+
+    /** Source of datagram {@code i}; the transport returns the same object for the same peer while it stays cached. */
+    public InetSocketAddress source(int i) {
+        return sources[Objects.checkIndex(i, count)];
+    }
+
+    /** Forgets all datagrams (their bytes stay until overwritten). */
+    public void clear() {
+        count = 0;
+    }
+
+    MemorySegment slotUnchecked(int i) {
+        return slots[i];
+    }
+
+    ByteBuffer view(int i) {
+        return views[i];
+    }
+
+    /** Moves a datagram received into a later slot down to slot {@code count}, closing a gap left by a dropped one. */
+    void moveToNext(int fromSlot, int length) {
+        if (fromSlot != count) {
+            MemorySegment.copy(slots[fromSlot], 0, slots[count], 0, length);
+        }
+    }
+
+    /** Appends a datagram that the transport wrote into slot {@code count}. */
+    void commit(int length, InetSocketAddress source) {
+        lengths[count] = length;
+        sources[count] = source;
+        count++;
+    }
+}

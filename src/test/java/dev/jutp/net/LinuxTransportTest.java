@@ -1,0 +1,102 @@
+package dev.jutp.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LinuxTransportTest extends AbstractTransportTest {
+    @BeforeAll
+    static void requireLinux() {
+        // This suite exists to test the Linux path; on any other platform it must fail, not skip.
+        assertTrue(Transports.linuxSupported(), "the Linux transport tests need Linux on x86-64 or aarch64");
+    }
+
+    @Override
+    Transport openTransport(InetSocketAddress bind, TransportOptions options) throws IOException {
+        return LinuxTransport.open(bind, options);
+    }
+
+    @Override
+    boolean expectsIcmpErrors() {
+        return true;
+    }
+
+    @Test
+    void gsoRunArrivesAsSeparateDatagramsAtAPlainReceiver() throws IOException {
+        Transport sender = open(V4_ANY_PORT);
+        Transport plain = open(V4_ANY_PORT, TransportOptions.defaults(), "nio");
+        assertTrue(sender.usesGso(), "kernel refused UDP GSO at probe time");
+        int count = 11;
+        int[] lengths = {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 500};
+        MemorySegment slab = arena.allocate(count * 1000L);
+        OutgoingBatch out = new OutgoingBatch(count);
+        InetSocketAddress to = plain.localAddress();
+        for (int i = 0; i < count; i++) {
+            // Separate slots, not one contiguous buffer: each becomes its own iovec of the GSO message.
+            MemorySegment slot = slab.asSlice(i * 1000L, lengths[i]);
+            fill(slot, i);
+            out.add(slab, i * 1000L, lengths[i], to, 0);
+        }
+        sendAll(sender, out);
+        assertEquals(count, sender.counters().gsoSends(), "the run did not leave as one GSO message");
+        DatagramBatch in = new DatagramBatch(arena, 32, 65_536);
+        int got = 0;
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        while (got < count && System.nanoTime() < deadline) {
+            plain.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            int n = plain.receive(in);
+            for (int i = 0; i < n; i++) {
+                int id = got + i;
+                assertEquals(lengths[id], in.length(i), "datagram " + id);
+                MemorySegment expected = slab.asSlice(id * 1000L, lengths[id]);
+                MemorySegment actual = in.segment().asSlice(in.offset(i), in.length(i));
+                assertEquals(-1L, expected.mismatch(actual), "datagram " + id);
+                assertEquals(id, actual.get(ValueLayout.JAVA_INT_UNALIGNED, 0));
+            }
+            got += n;
+        }
+        assertEquals(count, got);
+    }
+
+    @Test
+    void mixedDestinationsAndFlagsSplitGsoRuns() throws IOException {
+        Transport sender = open(V4_ANY_PORT);
+        Transport a = open(V4_ANY_PORT);
+        Transport b = open(V4_ANY_PORT);
+        MemorySegment slab = arena.allocate(600);
+        OutgoingBatch out = new OutgoingBatch(16);
+        InetSocketAddress toA = a.localAddress();
+        InetSocketAddress toB = b.localAddress();
+        InetSocketAddress[] order = {toA, toA, toB, toA, toA, toA, toB, toB};
+        for (int i = 0; i < order.length; i++) {
+            out.add(slab, 0, 600, order[i], i == 5 ? Transport.FLAG_DONTFRAG : 0);
+        }
+        sendAll(sender, out);
+        DatagramBatch in = new DatagramBatch(arena, 16, 2048);
+        assertEquals(5, drain(a, in, 5));
+        assertEquals(3, drain(b, in, 3));
+    }
+
+    private static int drain(Transport t, DatagramBatch in, int expected) {
+        int got = 0;
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        while (got < expected && System.nanoTime() < deadline) {
+            t.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            got += t.receive(in);
+        }
+        return got;
+    }
+
+    private Transport open(InetSocketAddress bind, TransportOptions options, String kind) throws IOException {
+        Transport t = NioTransport.open(bind, options);
+        assertEquals(kind, t.name());
+        return track(t);
+    }
+}
