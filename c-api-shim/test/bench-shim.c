@@ -27,7 +27,8 @@ static byte chunk[65536];
 
 static void pump(void) {
   for (int g = 0; g < 1000 && S.sent < S.total; g++) {
-    ssize_t w = utp_write(S.client, chunk, sizeof(chunk));
+    size_t n = S.total - S.sent < sizeof(chunk) ? S.total - S.sent : sizeof(chunk);
+    ssize_t w = utp_write(S.client, chunk, n);
     if (w <= 0) return;
     S.sent += (size_t) w;
   }
@@ -77,5 +78,7 @@ int main(void) {
          S.received / secs / 1e6, S.received >> 20, secs);
   mem_net_free(net);
   (void) sink;
+  if (S.received != S.total)
+    fprintf(stderr, "bench: received %zu of %zu bytes\n", S.received, S.total);
   return S.received == S.total ? 0 : 1;
 }
