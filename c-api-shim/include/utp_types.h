@@ -1,0 +1,49 @@
+/*
+ * utp_types.h: the integer typedefs of libutp's public API.
+ *
+ * Part of jutp's c-api-shim. Written for jutp from libutp's documented ABI; the
+ * names and widths are libutp's so that programs written against libutp compile
+ * unchanged. x86-64 / aarch64 Linux (LP64) is the supported target.
+ */
+#ifndef UTP_TYPES_H
+#define UTP_TYPES_H
+
+#include <stddef.h>
+#include <sys/types.h>   /* ssize_t */
+#include <sys/socket.h>  /* struct sockaddr, socklen_t, SHUT_RD/WR/RDWR */
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+typedef unsigned char      byte;
+typedef unsigned char      uint8;
+typedef signed char        int8;
+typedef unsigned short     uint16;
+typedef signed short       int16;
+typedef unsigned int       uint;
+typedef unsigned int       uint32;
+typedef signed int         int32;
+typedef unsigned long long uint64;
+typedef long long          int64;
+
+typedef const char *cstr;
+typedef char       *str;
+
+/* libutp's C programs may use `bool` without <stdbool.h>; C23 makes it a keyword. */
+#if !defined(__cplusplus) && !defined(__bool_true_false_are_defined) && \
+    (!defined(__STDC_VERSION__) || __STDC_VERSION__ < 202311L)
+typedef uint8 bool;
+#endif
+
+#ifndef INT64_MAX
+#define INT64_MAX 0x7fffffffffffffffLL
+#endif
+
+/* Exported symbols of libutp.so (the rest of the shim is built hidden). */
+#if defined(__GNUC__)
+# define UTP_EXTERN __attribute__((visibility("default")))
+#else
+# define UTP_EXTERN
+#endif
+
+#endif /* UTP_TYPES_H */

@@ -1,0 +1,50 @@
+/* test-options.c: context and socket options, defaults and validation as libutp. */
+#include "utp.h"
+#include "task.h"
+
+TEST_IMPL(options) {
+  utp_context *ctx = utp_init(2);
+  ASSERT_NOT_NULL(ctx);
+
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_LOG_NORMAL), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_LOG_MTU), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_LOG_DEBUG), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_TARGET_DELAY), 100000);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_SNDBUF), 1048576);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_RCVBUF), 1048576);
+
+  ASSERT_EQ(utp_context_set_option(ctx, UTP_LOG_NORMAL, 7), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_LOG_NORMAL), 1);
+  ASSERT_EQ(utp_context_set_option(ctx, UTP_LOG_NORMAL, 0), 0);
+  ASSERT_EQ(utp_context_set_option(ctx, UTP_TARGET_DELAY, 50000), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_TARGET_DELAY), 50000);
+  ASSERT_EQ(utp_context_set_option(ctx, UTP_SNDBUF, 5000), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_SNDBUF), 5000);
+
+  /* Unknown options: -1 both ways. */
+  ASSERT_EQ(utp_context_set_option(ctx, UTP_ON_READ, 1), -1);
+  ASSERT_EQ(utp_context_get_option(ctx, UTP_ON_READ), -1);
+  ASSERT_EQ(utp_context_get_option(ctx, 999), -1);
+  ASSERT_EQ(utp_context_set_option(ctx, -5, 1), -1);
+
+  /* Sockets copy the context's values when created, and only then. */
+  utp_socket *s = utp_create_socket(ctx);
+  ASSERT_NOT_NULL(s);
+  ASSERT_EQ(utp_getsockopt(s, UTP_SNDBUF), 5000);
+  ASSERT_EQ(utp_getsockopt(s, UTP_RCVBUF), 1048576);
+  ASSERT_EQ(utp_getsockopt(s, UTP_TARGET_DELAY), 50000);
+  ASSERT_EQ(utp_context_set_option(ctx, UTP_SNDBUF, 7000), 0);
+  ASSERT_EQ(utp_getsockopt(s, UTP_SNDBUF), 5000);
+
+  ASSERT_EQ(utp_setsockopt(s, UTP_RCVBUF, 3000), 0);
+  ASSERT_EQ(utp_getsockopt(s, UTP_RCVBUF), 3000);
+  ASSERT_EQ(utp_setsockopt(s, UTP_TARGET_DELAY, 25000), 0);
+  ASSERT_EQ(utp_getsockopt(s, UTP_TARGET_DELAY), 25000);
+  /* Log options are context-only. */
+  ASSERT_EQ(utp_setsockopt(s, UTP_LOG_NORMAL, 1), -1);
+  ASSERT_EQ(utp_getsockopt(s, UTP_LOG_MTU), -1);
+  ASSERT_EQ(utp_getsockopt(s, 12345), -1);
+
+  utp_destroy(ctx);
+  return 0;
+}
