@@ -97,12 +97,13 @@ public final class MtuSearch {
 
     /**
      * ICMP "fragmentation needed": {@code payloadMtu} is the next hop's MTU already converted
-     * to a UDP payload size. Values below the floor lower the floor with it rather than abort.
+     * to a UDP payload size. A value below the floor is clamped to the floor (every IPv4 path
+     * carries 576 bytes, so a smaller claim is forged or broken; libutp lets the ceiling fall
+     * under the floor and aborts, Q8): the search then ends at the floor.
      */
     public void fragmentationNeeded(int payloadMtu, long nowMillis) {
-        int limit = Math.max(ABSOLUTE_MIN, payloadMtu);
+        int limit = Math.max(floor, payloadMtu);
         ceiling = Math.min(ceiling, limit);
-        floor = Math.min(floor, ceiling);
         update(nowMillis);
         guess = ceiling;
     }
