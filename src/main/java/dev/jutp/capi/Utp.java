@@ -75,6 +75,14 @@ public final class Utp {
      */
     public static final int JUTP_DUPLICATE_ACK_RESEND = 0x4A01;
 
+    /**
+     * jutp extension (context option): consecutive unanswered RTO retransmissions of data before
+     * a socket fails with ETIMEDOUT. Default 4, as libutp; with the 1 s minimum RTO doubling that
+     * is about 31 s. On paths losing ~30 % each way five failed round trips in a row are common
+     * enough to kill live connections; raise it there. Copied into sockets at creation.
+     */
+    public static final int JUTP_GIVE_UP_RETRANSMISSIONS = 0x4A02;
+
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
 
@@ -204,6 +212,12 @@ public final class Utp {
             }
             case UTP_TARGET_DELAY -> e.setTargetDelayMicros(val);
             case JUTP_DUPLICATE_ACK_RESEND -> e.setDuplicateAckFastRetransmit(val != 0);
+            case JUTP_GIVE_UP_RETRANSMISSIONS -> {
+                if (val < 1) {
+                    return -1;
+                }
+                e.setGiveUpRetransmissions(val);
+            }
             default -> {
                 return -1;
             }
@@ -223,6 +237,7 @@ public final class Utp {
             case UTP_RCVBUF -> e.receiveBuffer();
             case UTP_TARGET_DELAY -> e.targetDelayMicros();
             case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
+            case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
             default -> -1;
         };
     }

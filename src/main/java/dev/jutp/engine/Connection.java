@@ -56,8 +56,6 @@ public final class Connection {
     static final long ZERO_WINDOW_PROBE_MILLIS = 15_000;
     /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
     static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
-    static final int GIVE_UP_RETRANSMISSIONS = 4;
-    static final int GIVE_UP_SYN_RETRANSMISSIONS = 2;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -72,6 +70,7 @@ public final class Connection {
     int sndbuf;
     int rcvbuf;
     int targetDelayMicros;
+    private final int giveUpRetransmissions;
 
     // Sequence space.
     int seqNr = 1;
@@ -128,6 +127,7 @@ public final class Connection {
         this.sndbuf = engine.sndbuf;
         this.rcvbuf = engine.rcvbuf;
         this.targetDelayMicros = engine.targetDelayMicros;
+        this.giveUpRetransmissions = engine.giveUpRetransmissions;
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -476,7 +476,10 @@ public final class Connection {
             lastWindowFullMillis = engine.nowMillis;
             return true;
         }
-        long limit = Math.min(Math.min(ledbat.window(), sndbuf), peerWindow);
+        // One packet may always be in flight: a window cut below a packet would otherwise stall
+        // the sender until the next RTO (libutp's Q37).
+        long window = bytesInFlight == 0 ? Math.max(ledbat.window(), packetSize) : ledbat.window();
+        long limit = Math.min(Math.min(window, sndbuf), peerWindow);
         if (bytesInFlight + bytes > limit) {
             lastWindowFullMillis = engine.nowMillis;
             return true;
@@ -933,6 +936,9 @@ public final class Connection {
         int[] candidates = engine.sackCandidates;
         int n = 0;
         int count = 0;
+        // With fewer than 4 packets in flight three marks can never arrive: lower the threshold
+        // to what the window can produce (early retransmit, RFC 5827), never below one.
+        int threshold = Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
         for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
             int seq = Sack.seqOfBit(pkAck, k);
             if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
@@ -949,7 +955,7 @@ public final class Connection {
                 ackPacket(seq);
                 continue;
             }
-            if (!Seq.lessThan(seq, fastResendSeqNr) && count >= DUPLICATE_ACKS_BEFORE_RESEND) {
+            if (count >= threshold && resendable(seq)) {
                 if (n >= MAX_SACK_CANDIDATES) {
                     System.arraycopy(candidates, MAX_SACK_CANDIDATES / 2, candidates, 0, MAX_SACK_CANDIDATES / 2);
                     n -= MAX_SACK_CANDIDATES / 2;
@@ -958,8 +964,8 @@ public final class Connection {
             }
         }
         int firstMissing = Seq.add(pkAck, 1);
-        if (count >= DUPLICATE_ACKS_BEFORE_RESEND && !Seq.lessThan(firstMissing, fastResendSeqNr)
-                && sendQueue.contains(firstMissing) && sendQueue.transmissions(firstMissing) > 0) {
+        if (count >= threshold && sendQueue.contains(firstMissing) && sendQueue.transmissions(firstMissing) > 0
+                && resendable(firstMissing)) {
             if (n >= MAX_SACK_CANDIDATES) {
                 n--;
             }
@@ -967,19 +973,24 @@ public final class Connection {
         }
         // Candidates were collected highest first; resend lowest first, at most 4.
         int resent = 0;
+        boolean congestion = false;
         while (n > 0 && resent < MAX_RESENDS_PER_SACK) {
             int seq = candidates[--n];
             if (!sendQueue.contains(seq)) {
                 continue;
             }
             stats.fastRetransmits++;
-            resendLost(seq);
-            fastResendSeqNr = Seq.add(seq, 1);
+            congestion |= !resendLost(seq);
+            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
+                fastResendSeqNr = Seq.add(seq, 1);
+            }
             resent++;
         }
         if (resent > 0) {
             engine.log(this, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
-            ledbat.onLoss(engine.nowMillis);
+            if (congestion) {
+                ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+            }
         }
         duplicateAcks = count;
         while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
@@ -995,18 +1006,48 @@ public final class Connection {
             return;
         }
         stats.fastRetransmits++;
-        resendLost(oldest);
+        boolean probe = resendLost(oldest);
         fastResendSeqNr = Seq.add(oldest, 1);
-        ledbat.onLoss(engine.nowMillis);
+        if (!probe) {
+            ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+        }
     }
 
-    /** Retransmits a packet judged lost; its bytes leave and re-enter the in-flight count. */
-    private void resendLost(int seq) {
+    /**
+     * Whether SACK evidence may resend {@code seq}: once when first found missing (libutp's
+     * fast-resend marker), and again if its retransmission has itself gone unacknowledged for
+     * a round trip while later packets keep arriving. libutp never resends a packet twice this
+     * way and waits for the RTO, whose give-up count then kills connections on lossy paths.
+     */
+    private boolean resendable(int seq) {
+        if (!Seq.lessThan(seq, fastResendSeqNr)) {
+            return true;
+        }
+        if (sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
+            return false;
+        }
+        long waitMicros = Math.max(10_000L, (rtt.rttMillis() + 4L * rtt.rttVarMillis()) * 1000L);
+        return engine.nowMicros - sendQueue.sentMicros(seq) > waitMicros;
+    }
+
+    /**
+     * Retransmits a packet judged lost; its bytes leave and re-enter the in-flight count.
+     * Returns true if it was the outstanding MTU probe: a lost probe says the path may not carry
+     * its size (libutp's third-duplicate-ack rule), which is not congestion; its retransmission
+     * goes without DF.
+     */
+    private boolean resendLost(int seq) {
+        boolean probe = mtu.isProbe(seq);
+        if (probe) {
+            mtu.probeLost(engine.nowMillis);
+            engine.log(this, Engine.LOG_MTU, "MTU [PROBE-LOST] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
+        }
         if (!sendQueue.needResend(seq)) {
             bytesInFlight -= sendQueue.payload(seq);
             sendQueue.setNeedResend(seq, true);
         }
         sendPacket(seq);
+        return probe;
     }
 
     // ------------------------------------------------------------------ timers
@@ -1051,8 +1092,8 @@ public final class Connection {
             engine.log(this, Engine.LOG_MTU, "MTU [PROBE-TIMEOUT] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
         }
         mtu.forgetProbe();
-        int newTimeout = ignoreLoss ? retransmitTimeout : retransmitTimeout * 2;
-        int limit = state == SYN_SENT ? GIVE_UP_SYN_RETRANSMISSIONS : GIVE_UP_RETRANSMISSIONS;
+        int newTimeout = ignoreLoss ? retransmitTimeout : RttEstimator.backoff(retransmitTimeout);
+        int limit = state == SYN_SENT ? RttEstimator.synGiveUp(giveUpRetransmissions) : giveUpRetransmissions;
         if (queuedPackets > 0 && retransmitCount >= limit) {
             engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);
             fail(ETIMEDOUT);

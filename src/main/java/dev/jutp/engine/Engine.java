@@ -56,6 +56,7 @@ public final class Engine implements AutoCloseable {
     boolean acceptsConnections;
     boolean overheadEvents;
     boolean duplicateAckFastRetransmit = true;
+    int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     long tickMillis = DEFAULT_TICK_MILLIS;
     private final boolean[] logLevels = new boolean[3];
@@ -137,6 +138,15 @@ public final class Engine implements AutoCloseable {
 
     public boolean duplicateAckFastRetransmit() {
         return duplicateAckFastRetransmit;
+    }
+
+    /** Consecutive unanswered RTO retransmissions before ETIMEDOUT (libutp: 4; SYN stays 2). */
+    public void setGiveUpRetransmissions(int count) {
+        giveUpRetransmissions = Math.max(1, count);
+    }
+
+    public int giveUpRetransmissions() {
+        return giveUpRetransmissions;
     }
 
     public void setMaxConnections(int max) {

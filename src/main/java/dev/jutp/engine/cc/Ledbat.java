@@ -3,7 +3,7 @@ package dev.jutp.engine.cc;
 /**
  * The LEDBAT window as libutp runs it (BEP 29): grow by at most 3000 bytes per window's worth
  * of acknowledgements while the one-way queuing delay is under target, shrink in proportion
- * when it is over; halve on loss at most once per 100 ms; collapse to one packet on timeout.
+ * when it is over; halve on loss at most once per RTT (≥ 100 ms); collapse to one packet on timeout.
  * libutp's "slow start" grows about one packet per RTT and is kept as it is (quirk Q17): it is
  * what keeps uTP a background flow.
  */
@@ -18,7 +18,7 @@ public final class Ledbat {
     private long windowBytes;
     private long ssthresh;
     private boolean slowStart = true;
-    private long lastDecayMillis;
+    private long lastDecayMillis = Long.MIN_VALUE / 2;
 
     public Ledbat(int initialWindow, int ssthresh) {
         this.windowBytes = initialWindow;
@@ -75,9 +75,13 @@ public final class Ledbat {
         windowBytes = Math.clamp(windowBytes, MIN_WINDOW_BYTES, Math.max(MIN_WINDOW_BYTES, sndbuf));
     }
 
-    /** Loss seen through SACK or duplicate acks: halve, at most once per 100 ms. Returns true if cut. */
-    public boolean onLoss(long nowMillis) {
-        if (nowMillis - lastDecayMillis < MAX_WINDOW_DECAY_MILLIS) {
+    /**
+     * Loss seen through SACK or duplicate acks: halve, at most once per round trip (libutp spaces
+     * cuts by a flat 100 ms, which on a 600 ms path halves the window six times for one loss
+     * event; jutp uses max(100 ms, RTT)). Returns true if the window was cut.
+     */
+    public boolean onLoss(long nowMillis, int rttMillis) {
+        if (nowMillis - lastDecayMillis < Math.max(MAX_WINDOW_DECAY_MILLIS, rttMillis)) {
             return false;
         }
         windowBytes = Math.max(MIN_WINDOW_BYTES, windowBytes / 2);

@@ -97,10 +97,12 @@ public final class MtuSearch {
 
     /**
      * ICMP "fragmentation needed": {@code payloadMtu} is the next hop's MTU already converted
-     * to a UDP payload size. Values below the floor lower the floor with it rather than abort.
+     * to a UDP payload size. A claim below 576 is clamped to 576 (every IPv4 path carries it, so
+     * a smaller claim is forged or broken; libutp lets the ceiling fall under the floor and
+     * aborts, Q8). A claim below a finished search's result reopens the search under it.
      */
     public void fragmentationNeeded(int payloadMtu, long nowMillis) {
-        int limit = Math.max(ABSOLUTE_MIN, payloadMtu);
+        int limit = Math.max(Math.min(FLOOR, ceiling), payloadMtu);
         ceiling = Math.min(ceiling, limit);
         if (floor >= ceiling) {
             floor = Math.min(FLOOR, ceiling);   // the path changed under a finished search: search again below
