@@ -3,6 +3,9 @@
 #
 #   bench/libutp/run.sh            # 256 MB, 4 MiB and default socket buffers, 3 interleaved rounds
 #
+# Each round also runs a raw-UDP reference (1400-byte datagrams, sendto -> recvfrom, 4 MiB buffers,
+# same byte count; RAW=0 skips it) and each uTP run reports x_udp, its MB/s over that round's raw
+# UDP MB/s, which is steadier than MB/s on a shared machine.
 # Environment: BYTES (default 256000000), REPS (3), BUFS ("4194304 0"; 0 = kernel default),
 # HOST (127.0.0.1), TIMEOUT_S per run (180), OUT (results file, default
 # bench/results/libutp-<date>.jsonl; bench/results/ is git-ignored).
@@ -17,14 +20,14 @@ fi
 mkdir -p "$ROOT/bench/results"
 export BIN
 export BYTES="${BYTES:-256000000}" REPS="${REPS:-3}" BUFS="${BUFS:-4194304 0}" HOST="${HOST:-127.0.0.1}"
-export TIMEOUT_S="${TIMEOUT_S:-180}"
+export TIMEOUT_S="${TIMEOUT_S:-180}" RAW="${RAW:-1}"
 export OUT="${OUT:-$ROOT/bench/results/libutp-$(date +%Y%m%d-%H%M%S).jsonl}"
 exec python3 - <<'PY'
 import json, os, re, statistics, subprocess, sys, time
 
 BIN = os.environ["BIN"]; BYTES = int(float(os.environ["BYTES"])); REPS = int(os.environ["REPS"])
 BUFS = [int(b) for b in os.environ["BUFS"].split()]; HOST = os.environ["HOST"]
-TIMEOUT_S = float(os.environ["TIMEOUT_S"]); OUT = os.environ["OUT"]
+TIMEOUT_S = float(os.environ["TIMEOUT_S"]); OUT = os.environ["OUT"]; RAW = os.environ["RAW"] == "1"
 if not HOST.startswith("127."):
     sys.exit("HOST must be a loopback address")
 
@@ -42,9 +45,10 @@ def stop(p):
     except subprocess.TimeoutExpired:
         pass
 
-def one_run(buf, rnd):
+def one_run(buf, rnd, raw=False):
     busy0, t0 = busy_jiffies(), time.monotonic()
-    recv = subprocess.Popen([BIN, "recv", "--host", HOST, "--port", "0", "--bytes", str(BYTES), "--buf", str(buf),
+    rmode, smode = ("udprecv", "udpsend") if raw else ("recv", "send")
+    recv = subprocess.Popen([BIN, rmode, "--host", HOST, "--port", "0", "--bytes", str(BYTES), "--buf", str(buf),
                              "--timeout-s", str(TIMEOUT_S)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
     send = None
     try:
@@ -52,7 +56,7 @@ def one_run(buf, rnd):
         m = re.search(r'"port":(\d+)', line)
         if not m:
             raise RuntimeError("receiver did not start: %r" % line)
-        send = subprocess.Popen([BIN, "send", "--host", HOST, "--port", m.group(1), "--bytes", str(BYTES),
+        send = subprocess.Popen([BIN, smode, "--host", HOST, "--port", m.group(1), "--bytes", str(BYTES),
                                  "--buf", str(buf), "--timeout-s", str(TIMEOUT_S)],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
         s_out, _ = send.communicate(timeout=TIMEOUT_S + 10)
@@ -65,7 +69,11 @@ def one_run(buf, rnd):
     r = json.loads(r_out.strip().splitlines()[-1]); s = json.loads(s_out.strip().splitlines()[-1])
     ours = r["cpu_s"] + s["cpu_s"]
     foreign = max(0.0, busy_jiffies() - busy0 - ours)
-    rec = {"round": rnd, "buf_requested": buf, "rcvbuf_effective": r["rcvbuf"], "bytes": r["bytes"],
+    if raw:
+        return {"round": rnd, "case": "raw_udp_1400", "buf_requested": buf, "ok": bool(r["ok"] and s["ok"]),
+                "bytes_sent": s["bytes"], "bytes_received": r["bytes"], "mb_per_s": r["mb_per_s"],
+                "cpu_s_per_gb": round(ours / (BYTES / 1e9), 3), "foreign_cpu_s_per_s": round(foreign / wall, 2)}
+    rec = {"case": "libutp","round": rnd, "buf_requested": buf, "rcvbuf_effective": r["rcvbuf"], "bytes": r["bytes"],
            "ok": bool(r["ok"] and s["ok"]), "mb_per_s": r["mb_per_s"], "secs": r["secs"],
            "cpu_s_per_gb": round(ours / (BYTES / 1e9), 3), "cpu_s_recv": r["cpu_s"], "cpu_s_send": s["cpu_s"],
            "datagrams_data": s["datagrams_out"], "datagrams_ack": r["datagrams_out"],
@@ -77,11 +85,21 @@ def one_run(buf, rnd):
 results = []
 with open(OUT, "a") as f:
     for rnd in range(1, REPS + 1):
+        udp = None
+        if RAW:
+            try:
+                udp = one_run(4194304, rnd, raw=True)
+            except Exception as e:
+                udp = {"round": rnd, "case": "raw_udp_1400", "ok": False, "error": str(e)}
+            print(json.dumps(udp), flush=True)
+            f.write(json.dumps(udp) + "\n")
         for buf in BUFS:  # interleaved: every case once per round
             try:
                 rec = one_run(buf, rnd)
+                if udp and udp.get("ok") and udp["mb_per_s"] > 0:
+                    rec["x_udp"] = round(rec["mb_per_s"] / udp["mb_per_s"], 3)
             except Exception as e:  # a failed run is recorded, not fatal
-                rec = {"round": rnd, "buf_requested": buf, "ok": False, "error": str(e)}
+                rec = {"round": rnd, "case": "libutp", "buf_requested": buf, "ok": False, "error": str(e)}
             results.append(rec)
             line = json.dumps(rec)
             print(line, flush=True)
@@ -98,6 +116,7 @@ with open(OUT, "a") as f:
                     "runs_ok": len(rs), "runs": REPS,
                     "mb_per_s_median": statistics.median(mb), "mb_per_s_min": min(mb), "mb_per_s_max": max(mb),
                     "cpu_s_per_gb_median": statistics.median(cpu), "cpu_s_per_gb_min": min(cpu), "cpu_s_per_gb_max": max(cpu),
+                    "x_udp_median": statistics.median([r["x_udp"] for r in rs if "x_udp" in r]) if any("x_udp" in r for r in rs) else None,
                     "foreign_cpu_s_per_s_max": max(r["foreign_cpu_s_per_s"] for r in rs)}
         line = json.dumps(summ)
         print(line, flush=True)

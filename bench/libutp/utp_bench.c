@@ -6,6 +6,9 @@
  *
  *   utp_bench recv [--host 127.0.0.1] [--port 0] [--bytes N] [--buf B] [--timeout-s T]
  *   utp_bench send --host H --port P --bytes N [--bind 127.0.0.1] [--buf B] [--timeout-s T]
+ *   utp_bench udprecv / udpsend  (same options): raw UDP reference, 1400-byte datagrams, sendto ->
+ *       blocking recvfrom, no uTP; the sender ends with 1-byte end markers. Run it in the same round
+ *       as the uTP runs: the uTP/raw-UDP ratio is steadier than MB/s on a shared machine.
  *
  * The receiver prints {"event":"listening","port":N} once bound, then one result line. The sender
  * prints one result line. Result: {"role":..,"bytes":..,"secs":..,"mb_per_s":..,"cpu_s":..,
@@ -156,8 +159,67 @@ static uint64 cb_read_buffer_size(utp_callback_arguments *a) { (void)a; return 0
 static void usage(void) {
     fprintf(stderr,
             "usage: utp_bench recv [--host 127.0.0.1] [--port 0] [--bytes N] [--buf B] [--timeout-s T]\n"
-            "       utp_bench send --host H --port P --bytes N [--bind 127.0.0.1] [--buf B] [--timeout-s T]\n");
+            "       utp_bench send --host H --port P --bytes N [--bind 127.0.0.1] [--buf B] [--timeout-s T]\n"
+            "       utp_bench udprecv|udpsend ... (raw UDP reference, same options)\n");
     exit(2);
+}
+
+/* Raw UDP reference: 1400-byte datagrams, sendto -> blocking recvfrom (poll-bounded). */
+static int raw_udp(const char *host, int port, double timeout_s, int rcvbuf, int sndbuf, struct sockaddr_in *me) {
+    static unsigned char dg[65536];
+    const size_t DG = 1400;
+    const double t0 = now_s(), deadline = t0 + timeout_s;
+    int ok = 1;
+    uint64_t datagrams = 0;
+    double secs = 0;
+    if (S.sending) {
+        struct sockaddr_in to = {0};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port);
+        if (inet_pton(AF_INET, host, &to.sin_addr) != 1) usage();
+        double ts = now_s();
+        while (S.done < S.total) {
+            size_t len = S.total - S.done < DG ? (size_t)(S.total - S.done) : DG;
+            if (sendto(S.fd, pattern + S.done % 256, len, 0, (struct sockaddr *)&to, sizeof to) < 0) {
+                if (errno == EINTR || errno == ENOBUFS) continue;
+                ok = 0; break;
+            }
+            S.done += len; datagrams++;
+            if ((datagrams & 1023) == 0 && now_s() > deadline) { ok = 0; break; }
+        }
+        secs = now_s() - ts;
+        for (int i = 0; i < 50; i++) { /* end markers: 1-byte datagrams, spread over 50 ms */
+            sendto(S.fd, "E", 1, 0, (struct sockaddr *)&to, sizeof to);
+            struct timespec d = {0, 1000000};
+            nanosleep(&d, NULL);
+        }
+    } else {
+        printf("{\"event\":\"listening\",\"port\":%d}\n", ntohs(me->sin_port));
+        fflush(stdout);
+        for (;;) {
+            struct pollfd pfd = { .fd = S.fd, .events = POLLIN };
+            double left = deadline - now_s();
+            if (left <= 0) { ok = 0; break; }
+            if (poll(&pfd, 1, left > 1 ? 1000 : (int)(left * 1000) + 1) <= 0) continue;
+            ssize_t n = recv(S.fd, dg, sizeof dg, 0);
+            if (n <= 0) continue;
+            if (n == 1) break; /* end marker */
+            if (S.done == 0) S.t_start = now_s();
+            S.done += (uint64_t)n; datagrams++;
+            S.t_end = now_s();
+        }
+        secs = S.t_end - S.t_start;
+    }
+    double cpu = cpu_s();
+    printf("{\"role\":\"%s\",\"bytes\":%llu,\"datagrams\":%llu,\"secs\":%.4f,\"mb_per_s\":%.2f,\"cpu_s\":%.3f,"
+           "\"cpu_s_per_gb\":%.3f,\"rcvbuf\":%d,\"sndbuf\":%d,\"ok\":%s",
+           S.sending ? "udpsend" : "udprecv", (unsigned long long)S.done, (unsigned long long)datagrams, secs,
+           secs > 0 ? S.done / 1e6 / secs : 0.0, cpu, S.done ? cpu / (S.done / 1e9) : 0.0, rcvbuf, sndbuf,
+           ok ? "true" : "false");
+    if (!S.sending && S.total) printf(",\"lost_bytes\":%lld", (long long)S.total - (long long)S.done);
+    printf(",\"datagrams_out\":%llu}\n", (unsigned long long)(S.sending ? datagrams : 0));
+    fflush(stdout);
+    return ok ? 0 : 3;
 }
 
 int main(int argc, char **argv) {
@@ -166,8 +228,9 @@ int main(int argc, char **argv) {
     int port = 0, buf = 0;
     double timeout_s = 120;
     uint64_t bytes = 0;
-    S.sending = strcmp(argv[1], "send") == 0;
-    if (!S.sending && strcmp(argv[1], "recv") != 0) usage();
+    const int raw = !strcmp(argv[1], "udpsend") || !strcmp(argv[1], "udprecv");
+    S.sending = !strcmp(argv[1], "send") || !strcmp(argv[1], "udpsend");
+    if (!S.sending && strcmp(argv[1], "recv") != 0 && strcmp(argv[1], "udprecv") != 0) usage();
     for (int i = 2; i < argc; i++) {
         if (i + 1 >= argc) usage();
         const char *k = argv[i], *v = argv[++i];
@@ -204,6 +267,8 @@ int main(int argc, char **argv) {
     if (bind(S.fd, (struct sockaddr *)&me, sizeof me) < 0) { perror("bind"); return 1; }
     socklen_t ml = sizeof me;
     getsockname(S.fd, (struct sockaddr *)&me, &ml);
+
+    if (raw) return raw_udp(host, port, timeout_s, rcvbuf, sndbuf, &me);
 
     utp_context *ctx = utp_init(2);
     utp_set_callback(ctx, UTP_SENDTO, cb_sendto);
