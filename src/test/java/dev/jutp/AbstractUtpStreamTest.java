@@ -42,7 +42,7 @@ abstract class AbstractUtpStreamTest {
     abstract String transport();
 
     UtpOptions options() {
-        return UtpOptions.defaults().withTransport(transport()).withConnectTimeout(Duration.ofSeconds(10));
+        return UtpOptions.defaults().withTransport(transport()).withConnectTimeout(Duration.ofSeconds(5));
     }
 
     static byte[] pattern(long seed, int length) {
