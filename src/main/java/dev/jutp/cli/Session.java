@@ -43,6 +43,7 @@ final class Session {
     private final CountDownLatch finished = new CountDownLatch(2);
     private final AtomicReference<Failure> failure = new AtomicReference<>();
     private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
+    private Progress progress;
 
     /** The first thing that went wrong, already worded for the user. */
     private record Failure(String message) {}
@@ -87,10 +88,10 @@ final class Session {
             err.println("utpcat: cannot bind " + Addresses.format(local) + ": " + describe(e));
             return UtpCat.EXIT_FAILURE;
         }
+        UtpStream stream;
         try {
             debug(1, "bound " + Addresses.format(endpoint.localAddress()) + " (transport " + endpoint.transportName()
                     + ")");
-            UtpStream stream;
             try {
                 stream = o.listen() ? accept(endpoint) : connect(endpoint, remote);
             } catch (IOException e) {
@@ -100,10 +101,12 @@ final class Session {
             }
             debug(1, "connected " + Addresses.format(stream.localAddress()) + " <-> "
                     + Addresses.format(stream.remoteAddress()));
-            return transfer(stream);
+            transfer(stream);
         } finally {
+            // Sends our FIN if not yet sent and waits (bounded) until it is acknowledged.
             endpoint.close();
         }
+        return finish(stream);
     }
 
     static UtpOptions utpOptions(CatOptions o) {
@@ -136,12 +139,13 @@ final class Session {
         }
     }
 
-    private int transfer(UtpStream stream) {
-        boolean showProgress = o.progress() != null ? o.progress() : errTerminal;
-        Progress progress = new Progress(stdinSize, err, errTerminal);
-        if (showProgress) {
+    /** Copies both ways until both directions are finished or something fails. */
+    private void transfer(UtpStream stream) {
+        progress = new Progress(stdinSize, err, errTerminal);
+        if (o.progress() != null ? o.progress() : errTerminal) {
             progress.start();
         }
+        Progress progress = this.progress;
         Thread up = Thread.ofPlatform().daemon().name("utpcat-stdin").start(() -> upload(stream, progress));
         Thread down = Thread.ofPlatform().daemon().name("utpcat-stdout").start(() -> download(stream, progress));
         long lastPackets = -1;
@@ -167,14 +171,7 @@ final class Session {
             Thread.currentThread().interrupt();
             fail("interrupted");
         }
-        Failure f = failure.get();
-        UtpStreamStats stats = null;
-        try {
-            stats = stream.stats();
-        } catch (RuntimeException e) {
-            debug(1, "no statistics: " + describe(e));
-        }
-        if (f == null) {
+        if (failure.get() == null) {
             try {
                 stream.close();
             } catch (IOException e) {
@@ -185,13 +182,21 @@ final class Session {
             up.interrupt();
             down.interrupt();
         }
-        if (showProgress) {
+    }
+
+    /** After the endpoint closed: final progress line, statistics, the verdict. */
+    private int finish(UtpStream stream) {
+        if (progress != null) {
             progress.stop();
         }
-        if (o.stats() && stats != null) {
-            printStats(err, "connection", stats, progress.elapsedSeconds());
+        if (o.stats()) {
+            try {
+                printStats(err, "connection", stream.stats(), progress.elapsedSeconds());
+            } catch (RuntimeException e) {
+                debug(1, "no statistics: " + describe(e));
+            }
         }
-        f = failure.get();
+        Failure f = failure.get();
         if (f != null) {
             err.println("utpcat: " + f.message());
             return UtpCat.EXIT_FAILURE;
