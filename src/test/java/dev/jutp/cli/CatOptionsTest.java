@@ -1,0 +1,97 @@
+package dev.jutp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CatOptionsTest {
+    @Test
+    void connectModeWithEveryOption() throws Exception {
+        CatOptions o = CatOptions.parse(new String[] {"-dd", "-d", "-p", "4000", "-s", "::1", "-B", "64K", "-n", "-6",
+                "--progress", "--stats", "--timeout", "2.5", "--transport", "LINUX", "::1", "9000"});
+        assertEquals(CatOptions.Mode.CAT, o.mode());
+        assertEquals(3, o.debug());
+        assertFalse(o.listen());
+        assertEquals(4000, o.localPort());
+        assertEquals("::1", o.source());
+        assertEquals(65536, o.bufferBytes());
+        assertTrue(o.numeric() && o.ipv6() && o.stats());
+        assertEquals(Boolean.TRUE, o.progress());
+        assertEquals(Duration.ofMillis(2500), o.timeout());
+        assertEquals("linux", o.transport());
+        assertEquals("::1", o.host());
+        assertEquals(9000, o.port());
+    }
+
+    @Test
+    void listenModeDefaults() throws Exception {
+        CatOptions o = CatOptions.parse(new String[] {"-l", "-p", "9000"});
+        assertTrue(o.listen());
+        assertEquals(9000, o.localPort());
+        assertNull(o.host());
+        assertNull(o.progress());
+        assertNull(o.timeout());
+        assertNull(o.transport());
+        assertEquals(-1, o.bufferBytes());
+        assertEquals(0, o.debug());
+        assertFalse(CatOptions.parse(new String[] {"--no-progress", "h", "1"}).progress());
+    }
+
+    @Test
+    void demoSizes() throws Exception {
+        assertEquals(100L << 20, CatOptions.parse(new String[] {"demo"}).demoSize());
+        CatOptions o = CatOptions.parse(new String[] {"demo", "--size", "20M", "--transport", "nio"});
+        assertEquals(CatOptions.Mode.DEMO, o.mode());
+        assertEquals(20L << 20, o.demoSize());
+        assertEquals("nio", o.transport());
+        assertEquals(1L << 30, CatOptions.parse(new String[] {"demo", "--size", "1GiB"}).demoSize());
+        assertEquals(12345, CatOptions.parse(new String[] {"demo", "--size", "12345"}).demoSize());
+    }
+
+    @Test
+    void bracketedIpv6LiteralIsNumeric() throws Exception {
+        assertEquals("[::1]", CatOptions.parse(new String[] {"-n", "[::1]", "1"}).host());
+        assertTrue(Addresses.isLiteral("[fe80::1]"));
+        assertFalse(Addresses.isLiteral("localhost"));
+    }
+
+    @Test
+    void rejectsNonsense() {
+        String[][] bad = {{}, {"-l"}, {"-l", "-p", "x"}, {"h"}, {"h", "0"}, {"h", "1", "2"}, {"-p", "70000", "h", "1"},
+            {"--progress", "--no-progress", "h", "1"}, {"--timeout", "0", "h", "1"}, {"-B", "2G", "h", "1"},
+            {"demo", "--size", "0"}, {"demo", "--size", "99999999999T"}, {"--bogus", "h", "1"}};
+        for (String[] args : bad) {
+            assertThrows(UsageException.class, () -> CatOptions.parse(args), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void sizesFormatAndParse() throws Exception {
+        assertEquals("999 B", Sizes.bytes(999));
+        assertEquals("1.5 KiB", Sizes.bytes(1536));
+        assertEquals("20.0 MiB", Sizes.bytes(20L << 20));
+        assertEquals("1:05", Sizes.clock(65));
+        assertEquals("1:00:00", Sizes.clock(3600));
+        assertEquals(4096, Sizes.parse("4k"));
+        assertEquals(3L << 20, Sizes.parse("3MB"));
+        assertThrows(UsageException.class, () -> Sizes.parse("-1"));
+        assertThrows(UsageException.class, () -> Sizes.parse("M"));
+    }
+
+    @Test
+    void progressLineShowsEtaOnlyWithAKnownSize() {
+        Progress known = new Progress(1000, System.err, false);
+        known.addSent(1000);
+        assertTrue(known.line().startsWith("sent 1000 B / 1000 B (100%) "), known.line());
+        assertTrue(known.line().contains(" ETA 0:00 "), known.line());
+        Progress unknown = new Progress(-1, System.err, false);
+        unknown.addReceived(2048);
+        assertFalse(unknown.line().contains("ETA"), unknown.line());
+        assertTrue(unknown.line().contains("| received 2.0 KiB "), unknown.line());
+    }
+}

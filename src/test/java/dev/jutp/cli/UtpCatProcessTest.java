@@ -1,0 +1,261 @@
+package dev.jutp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** utpcat as a process on loopback: transfers, half-close, exit codes, progress and statistics. */
+class UtpCatProcessTest {
+    private static final long MB20 = 20L << 20;
+    private static final File NO_INPUT = new File("/dev/null");
+
+    @TempDir
+    Path dir;
+
+    private static boolean isListening(String line) {
+        return line.startsWith("utpcat: listening on ");
+    }
+
+    private CatProcess listener(String name, File stdin, int port, String... extra) throws Exception {
+        String[] args = new String[extra.length + 4];
+        args[0] = "-d";
+        args[1] = "-l";
+        args[2] = "-p";
+        args[3] = String.valueOf(port);
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        CatProcess p = CatProcess.start(dir, name, stdin, args);
+        p.awaitErrLine(UtpCatProcessTest::isListening);
+        return p;
+    }
+
+    @Test
+    void uploadsTwentyMegabytesToAListenerWhoseStdinIsEmpty() throws Exception {
+        Path data = CatProcess.randomFile(dir, "up.bin", MB20, 1);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", NO_INPUT, port);
+                CatProcess client = CatProcess.start(dir, "client", data.toFile(), "127.0.0.1", "" + port)) {
+            assertEquals(0, client.exitCode(), client::err);
+            assertEquals(0, server.exitCode(), server::err);
+            assertEquals(MB20, Files.size(server.stdout));
+            assertEquals(CatProcess.sha256(data), CatProcess.sha256(server.stdout));
+            assertEquals(0, Files.size(client.stdout));
+        }
+    }
+
+    @Test
+    void downloadsTwentyMegabytesFromAListener() throws Exception {
+        Path data = CatProcess.randomFile(dir, "down.bin", MB20, 2);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", data.toFile(), port);
+                CatProcess client = CatProcess.start(dir, "client", NO_INPUT, "-n", "127.0.0.1", "" + port)) {
+            assertEquals(0, client.exitCode(), client::err);
+            assertEquals(0, server.exitCode(), server::err);
+            assertEquals(MB20, Files.size(client.stdout));
+            assertEquals(CatProcess.sha256(data), CatProcess.sha256(client.stdout));
+            assertEquals(0, Files.size(server.stdout));
+        }
+    }
+
+    @Test
+    void halfCloseLetsTheClientReceiveTheReplyAfterItsFin() throws Exception {
+        Path request = CatProcess.randomFile(dir, "request.bin", 300_000, 3);
+        Path reply = CatProcess.randomFile(dir, "reply.bin", 2_000_000, 4);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", null, port);
+                CatProcess client = CatProcess.start(dir, "client", request.toFile(), "-d", "127.0.0.1", "" + port)) {
+            // The server answers only once the client's FIN has arrived: the request is complete.
+            server.awaitErrLine(l -> l.startsWith("utpcat: peer FIN"));
+            assertEquals(Files.size(request), Files.size(server.stdout));
+            assertTrue(client.process.isAlive(), "client must wait for the reply after sending its FIN");
+            try (OutputStream in = server.stdin()) {
+                in.write(Files.readAllBytes(reply));
+            }
+            assertEquals(0, client.exitCode(), client::err);
+            assertEquals(0, server.exitCode(), server::err);
+            assertEquals(CatProcess.sha256(request), CatProcess.sha256(server.stdout));
+            assertEquals(CatProcess.sha256(reply), CatProcess.sha256(client.stdout));
+            List<String> order = client.errLines().stream()
+                    .filter(l -> l.startsWith("utpcat: stdin EOF") || l.startsWith("utpcat: peer FIN"))
+                    .collect(Collectors.toList());
+            assertEquals(2, order.size(), client::err);
+            assertTrue(order.get(0).startsWith("utpcat: stdin EOF"), client::err);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-l", "localhost", "-x 127.0.0.1 1", "127.0.0.1 99999", "127.0.0.1 port",
+            "--transport foo 127.0.0.1 1", "-l -p 1 extra", "-l -p 0", "-n localhost 1", "-B 0 127.0.0.1 1",
+            "--timeout -1 127.0.0.1 1", "demo --size abc", "demo extra"})
+    void badArgumentsExitTwoWithAUsageLine(String args) throws Exception {
+        String[] argv = args.isEmpty() ? new String[0] : args.split(" ");
+        try (CatProcess p = CatProcess.start(dir, "bad", NO_INPUT, argv)) {
+            assertEquals(2, p.exitCode(), p::err);
+            List<String> err = p.errLines();
+            assertEquals(2, err.size(), p::err);
+            assertTrue(err.get(0).startsWith("utpcat: "), p::err);
+            assertTrue(err.get(1).startsWith("usage: utpcat"), p::err);
+            assertEquals(0, Files.size(p.stdout));
+        }
+    }
+
+    @Test
+    void helpPrintsTheUsageAndExitsZero() throws Exception {
+        try (CatProcess p = CatProcess.start(dir, "help", NO_INPUT, "-h")) {
+            assertEquals(0, p.exitCode(), p::err);
+            String out = Files.readString(p.stdout);
+            assertTrue(out.startsWith("usage: utpcat [options] <destination-host> <destination-port>"), out);
+            assertTrue(out.contains("--transport <nio|linux|auto>"), out);
+            assertTrue(out.contains("utpcat demo"), out);
+        }
+    }
+
+    @Test
+    void refusedConnectionExitsOneWithOneLineWithinTheTimeout() throws Exception {
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess p = CatProcess.start(dir, "refused", NO_INPUT, "--timeout", "5", "127.0.0.1", "" + port)) {
+            assertTrue(p.process.waitFor(60, TimeUnit.SECONDS), "utpcat must give up");
+            assertEquals(1, p.exitCode(), p::err);
+            List<String> err = p.errLines();
+            assertEquals(1, err.size(), p::err);
+            assertTrue(err.get(0).startsWith("utpcat: connect to 127.0.0.1:" + port + ": "), p::err);
+            String reason = err.get(0).toLowerCase();
+            assertTrue(reason.contains("refused") || reason.contains("timed out"), p::err);
+        }
+    }
+
+    @Test
+    void listenerWithoutPeerTimesOut() throws Exception {
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess p = CatProcess.start(dir, "lonely", NO_INPUT, "-l", "-p", "" + port, "--timeout", "1")) {
+            assertEquals(1, p.exitCode(), p::err);
+            List<String> err = p.errLines();
+            assertEquals(1, err.size(), p::err);
+            assertTrue(err.get(0).startsWith("utpcat: accept: "), p::err);
+        }
+    }
+
+    @Test
+    void progressLineWhenAskedEvenWithoutTerminal() throws Exception {
+        Path data = CatProcess.randomFile(dir, "p.bin", 3_000_000, 5);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", NO_INPUT, port);
+                CatProcess client = CatProcess.start(dir, "client", data.toFile(), "--progress", "127.0.0.1",
+                        "" + port)) {
+            assertEquals(0, client.exitCode(), client::err);
+            assertEquals(0, server.exitCode(), server::err);
+            String last = client.errLines().getLast();
+            assertTrue(last.startsWith("utpcat: sent 2.9 MiB / 2.9 MiB (100%)"), client::err);
+            assertTrue(last.contains(" ETA 0:00"), client::err);
+            assertFalse(client.err().contains("\r"), "no carriage returns off a terminal: " + client.err());
+            assertTrue(server.errLines().stream().noneMatch(l -> l.startsWith("utpcat: sent ")), server::err);
+        }
+    }
+
+    @Test
+    void noProgressWithoutTerminalByDefault() throws Exception {
+        Path data = CatProcess.randomFile(dir, "q.bin", 3_000_000, 6);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", NO_INPUT, port);
+                CatProcess client = CatProcess.start(dir, "client", data.toFile(), "127.0.0.1", "" + port)) {
+            assertEquals(0, client.exitCode(), client::err);
+            assertEquals(0, server.exitCode(), server::err);
+            assertEquals(List.of(), client.errLines());
+        }
+    }
+
+    @Test
+    void progressOnATerminalByDefault() throws Exception {
+        Path data = CatProcess.randomFile(dir, "t.bin", 3_000_000, 7);
+        Path clientOut = dir.resolve("t.out");
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", NO_INPUT, port)) {
+            String inner = CatProcess.command("127.0.0.1", "" + port).stream().map(UtpCatProcessTest::quote)
+                    .collect(Collectors.joining(" ")) + " < " + quote(data.toString()) + " > " + quote(clientOut.toString());
+            Path transcript = dir.resolve("tty.txt");
+            Process script = new ProcessBuilder("script", "-qec", inner, "/dev/null")
+                    .redirectInput(NO_INPUT).redirectErrorStream(true).redirectOutput(transcript.toFile()).start();
+            try {
+                assertTrue(script.waitFor(CatProcess.WAIT_SECONDS, TimeUnit.SECONDS), "script did not finish");
+            } finally {
+                script.destroy();
+            }
+            assertEquals(0, server.exitCode(), server::err);
+            String tty = Files.readString(transcript, StandardCharsets.UTF_8);
+            assertEquals(0, script.exitValue(), tty);
+            assertTrue(tty.contains("\rutpcat: sent 2.9 MiB / 2.9 MiB (100%)"), tty);
+            assertEquals(CatProcess.sha256(data), CatProcess.sha256(server.stdout));
+            assertEquals(0, Files.size(clientOut));
+        }
+    }
+
+    @Test
+    void noProgressOnATerminalWhenDisabled() throws Exception {
+        Path data = CatProcess.randomFile(dir, "u.bin", 1_000_000, 8);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", NO_INPUT, port)) {
+            String inner = CatProcess.command("--no-progress", "127.0.0.1", "" + port).stream()
+                    .map(UtpCatProcessTest::quote).collect(Collectors.joining(" "))
+                    + " < " + quote(data.toString()) + " > /dev/null; echo \"exit=$?\"";
+            Path transcript = dir.resolve("tty.txt");
+            Process script = new ProcessBuilder("script", "-qec", inner, "/dev/null")
+                    .redirectInput(NO_INPUT).redirectErrorStream(true).redirectOutput(transcript.toFile()).start();
+            try {
+                assertTrue(script.waitFor(CatProcess.WAIT_SECONDS, TimeUnit.SECONDS), "script did not finish");
+            } finally {
+                script.destroy();
+            }
+            assertEquals(0, server.exitCode(), server::err);
+            String tty = Files.readString(transcript, StandardCharsets.UTF_8);
+            assertTrue(tty.contains("exit=0"), tty);
+            assertFalse(tty.contains("utpcat:"), tty);
+        }
+    }
+
+    @Test
+    void statsAtTheEnd() throws Exception {
+        Path data = CatProcess.randomFile(dir, "s.bin", 1_000_000, 9);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", NO_INPUT, port, "--stats");
+                CatProcess client = CatProcess.start(dir, "client", data.toFile(), "--stats", "127.0.0.1",
+                        "" + port)) {
+            assertEquals(0, client.exitCode(), client::err);
+            assertEquals(0, server.exitCode(), server::err);
+            String err = client.err();
+            assertTrue(err.contains("utpcat: connection statistics"), err);
+            assertTrue(err.contains("bytes        sent 1000000  received 0"), err);
+            assertTrue(err.contains("retransmits") && err.contains("fast retransmits")
+                    && err.contains("duplicates received"), err);
+            assertTrue(err.contains("rtt ") && err.contains("mtu "), err);
+            assertTrue(server.err().contains("bytes        sent 0  received 1000000"), server::err);
+        }
+    }
+
+    @Test
+    void demoTransfersTwentyMegabytesAndVerifies() throws Exception {
+        try (CatProcess p = CatProcess.start(dir, "demo", NO_INPUT, "demo", "--size", "20M")) {
+            assertEquals(0, p.exitCode(), p::err);
+            String out = Files.readString(p.stdout);
+            assertTrue(out.contains("transferred 20.0 MiB (20971520 bytes) in "), out);
+            assertTrue(out.contains("MiB/s") || out.contains("KiB/s"), out);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("sha-256 received") && l.endsWith("  OK")), out);
+            assertTrue(out.contains("sender statistics") && out.contains("receiver statistics"), out);
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}
