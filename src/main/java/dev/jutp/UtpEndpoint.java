@@ -353,6 +353,9 @@ public final class UtpEndpoint implements AutoCloseable {
                 beginClose();
             }
             engine.checkTimeouts();
+            // Commands (readDrained after a read) may have queued a window update: send it now,
+            // not after the next received batch — a sender facing a closed window sends nothing.
+            engine.issueDeferredAcks();
             dispatch();
             flush();
             if (closing && (engine.connectionCount() == 0 || engine.nowMillis() >= closeDeadlineMillis)) {

@@ -1136,6 +1136,14 @@ public final class Connection {
 
     /** An RST from the peer: refused while connecting (Q1), reset otherwise. */
     void resetByPeer() {
+        if (finAcked && eofReached) {
+            // Both directions finished: the peer freed its side first and answered a late ack
+            // with RST. Nothing was lost, so end quietly instead of reporting a reset.
+            if (state != DESTROY) {
+                state = closeRequested ? DESTROY : RESET;
+            }
+            return;
+        }
         int code = state == SYN_SENT ? ECONNREFUSED : ECONNRESET;
         fail(code);
     }

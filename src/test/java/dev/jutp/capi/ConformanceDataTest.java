@@ -648,6 +648,24 @@ class ConformanceDataTest {
     }
 
     @Test
+    void resetAfterBothDirectionsFinishedIsNotAnError() {
+        try (Harness h = new Harness()) {
+            Pair p = new Pair(h);
+            utp_write(p.a, Harness.bytes(new byte[10]), 10);
+            h.deliver();
+            utp_shutdown(p.a, SHUT_WR);
+            utp_shutdown(p.b(), SHUT_WR);
+            h.advance(1000, 100);
+            assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_EOF));
+            h.inject(h.sideA, Harness.packet(3, p.connFromB, 1, 0, 0, 0, 0, null, null), Harness.ADDR_B);
+            assertEquals(0, h.sideA.count(UTP_ON_ERROR));
+            utp_close(p.a);
+            h.advance(600, 100);
+            assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_DESTROYING));
+        }
+    }
+
+    @Test
     void check53_resetReceived() {
         try (Harness h = new Harness()) {
             Pair p = new Pair(h);
