@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A peer process (node or python) whose stdout lines are collected; stopped by its own PID. */
-final class Peer implements AutoCloseable {
-    static final Path INTEROP = Path.of("src/test/interop").toAbsolutePath();
+public final class Peer implements AutoCloseable {
+    public static final Path INTEROP = Path.of("src/test/interop").toAbsolutePath();
     static final String REQUIRED = "jutp.interop.required";
 
     private final Process process;
@@ -44,7 +44,7 @@ final class Peer implements AutoCloseable {
         });
     }
 
-    static Peer start(List<String> command) throws IOException {
+    public static Peer start(List<String> command) throws IOException {
         Path err = Files.createTempFile("jutp-peer-", ".stderr");
         ProcessBuilder pb = new ProcessBuilder(command).directory(INTEROP.toFile())
                 .redirectError(err.toFile());
@@ -53,7 +53,7 @@ final class Peer implements AutoCloseable {
     }
 
     /** Waits for the first line matching {@code p}; fails with everything seen after {@code timeout}. */
-    String await(Predicate<String> p, Duration timeout) throws Exception {
+    public String await(Predicate<String> p, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
@@ -105,7 +105,7 @@ final class Peer implements AutoCloseable {
         }
     }
 
-    static void requireNode() {
+    public static void requireNode() {
         boolean ok = runs(List.of("node", "--version"))
                 && Files.isDirectory(INTEROP.resolve("node_modules/utp-native"));
         requireOrSkip(ok, "libutp interop needs node and utp-native in src/test/interop/node_modules "
