@@ -9,5 +9,6 @@ module dev.jutp {
     // dev.jutp.net: IP_DONTFRAGMENT for the portable transport's DONTFRAG flag.
     requires jdk.net;
 
+    exports dev.jutp;
     exports dev.jutp.capi;
 }

@@ -1,0 +1,576 @@
+package dev.jutp;
+
+import dev.jutp.engine.Connection;
+import dev.jutp.engine.Engine;
+import dev.jutp.engine.EngineEvents;
+import dev.jutp.engine.EngineHost;
+import dev.jutp.net.DatagramBatch;
+import dev.jutp.net.IcmpErrorHandler;
+import dev.jutp.net.LinuxTransport;
+import dev.jutp.net.NioTransport;
+import dev.jutp.net.OutgoingBatch;
+import dev.jutp.net.Transport;
+import dev.jutp.net.TransportOptions;
+import dev.jutp.net.Transports;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One UDP socket carrying any number of uTP connections, served by one I/O thread that owns the
+ * protocol engine and the transport.
+ *
+ * <p>The I/O loop: drain one receive batch into the engine, issue deferred acks once per batch, run
+ * queued user commands (a bounded queue; producers call {@code transport.wakeup()}), run the engine's
+ * timers, flush the outgoing batch, then sleep in {@code awaitReadable} until the engine's next timer
+ * deadline. Application threads never touch the engine: they copy bytes into and out of per-stream
+ * buffers and park on {@link java.util.concurrent.locks.Condition}s, so blocking calls scale on
+ * virtual threads.
+ *
+ * <p>The engine's timer tick is set to {@value #TICK_MILLIS} ms instead of libutp's 500 ms: retransmission
+ * timeouts, keep-alives and the freeing of closed connections are only examined at ticks, so a coarse
+ * tick adds up to a tick of latency to loss recovery and to {@link #close()}. An idle endpoint with no
+ * connections sleeps up to {@value #IDLE_WAIT_MILLIS} ms between passes instead.
+ */
+public final class UtpEndpoint implements AutoCloseable {
+    static final long TICK_MILLIS = 50;
+    static final long IDLE_WAIT_MILLIS = 1000;
+    static final int RECEIVE_BATCH = 64;
+    static final int RECEIVE_SLOT_BYTES = 65_536;
+    static final int OUTGOING_BATCH = 256;
+    static final int COMMAND_QUEUE = 1 << 16;
+    static final int ACCEPT_BACKLOG = 4096;
+    static final int MTU_V4 = 1402;
+    static final int MTU_V6 = 1232;
+
+    private final UtpOptions options;
+    private final Transport transport;
+    private final Engine engine;
+    private final Arena arena = Arena.ofShared();
+    private final DatagramBatch inbound;
+    private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH);
+    private final MemorySegment staging;
+    private final int stagingSlotBytes;
+    private int staged;
+    private final ArrayBlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_QUEUE);
+    /** Every stream not yet destroyed, including ones still connecting (for the final sweep). */
+    final Set<UtpStream> streams = ConcurrentHashMap.newKeySet();
+    private final Thread ioThread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final InetSocketAddress localAddress;
+    private final long startNanos = System.nanoTime();
+    private final SecureRandom random = new SecureRandom();
+    private final IcmpErrorHandler icmpHandler = this::onIcmpError;
+
+    private volatile BiConsumer<ByteBuffer, InetSocketAddress> datagramHandler;
+    private volatile boolean terminated;
+    private volatile UtpListener listener;
+    private final java.util.concurrent.locks.ReentrantLock listenLock = new java.util.concurrent.locks.ReentrantLock();
+    /** Owned by the I/O thread. */
+    private boolean closing;
+    private long closeDeadlineMillis;
+    private volatile boolean closeRequested;
+    private long droppedDatagrams;
+
+    private UtpEndpoint(InetSocketAddress local, UtpOptions options) throws IOException {
+        this.options = options;
+        TransportOptions to = TransportOptions.defaults()
+                .withReceiveBufferBytes(options.socketBufferBytes())
+                .withSendBufferBytes(options.socketBufferBytes());
+        this.transport = openTransport(local, options.transport(), to);
+        try {
+            this.engine = new Engine(new Host());
+            engine.setTickMillis(TICK_MILLIS);
+            engine.setReceiveBuffer(options.receiveBufferBytes());
+            engine.setSendBuffer(options.sendBufferBytes());
+            this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
+            this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
+            this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);
+            this.localAddress = transport.localAddress();
+        } catch (RuntimeException | Error e) {
+            transport.close();
+            arena.close();
+            throw e;
+        }
+        this.ioThread = Thread.ofPlatform().daemon().name("jutp-io-" + localAddress.getPort()).unstarted(this::run);
+        ioThread.start();
+    }
+
+    private static Transport openTransport(InetSocketAddress local, String kind, TransportOptions to) throws IOException {
+        return switch (kind) {
+            case "nio" -> NioTransport.open(local, to);
+            case "linux" -> {
+                if (!Transports.linuxSupported()) {
+                    throw new IOException("transport linux needs Linux on x86-64 or aarch64, not "
+                            + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
+                }
+                yield LinuxTransport.open(local, to);
+            }
+            default -> Transports.open(local, to);
+        };
+    }
+
+    /** Binds a UDP socket at {@code local} (port 0 = ephemeral) with default options. */
+    public static UtpEndpoint bind(InetSocketAddress local) throws IOException {
+        return bind(local, UtpOptions.defaults());
+    }
+
+    public static UtpEndpoint bind(InetSocketAddress local, UtpOptions options) throws IOException {
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(options, "options");
+        if (local.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + local);
+        }
+        return new UtpEndpoint(local, options);
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** "nio" or "linux". */
+    public String transportName() {
+        return transport.name();
+    }
+
+    UtpOptions options() {
+        return options;
+    }
+
+    /** The engine; only the I/O thread may use it. */
+    Engine engine() {
+        return engine;
+    }
+
+    boolean isIoThread() {
+        return Thread.currentThread() == ioThread;
+    }
+
+    /** Connects with the endpoint's configured connect timeout. */
+    public UtpStream connect(SocketAddress remote) throws IOException {
+        return connect(remote, options.connectTimeout());
+    }
+
+    /**
+     * Opens a connection and waits for the handshake.
+     *
+     * @throws java.net.ConnectException "connection refused" (an RST or ICMP port unreachable answered the SYN)
+     * @throws java.net.SocketTimeoutException "connect timed out" (no answer within {@code timeout}, or the
+     *     protocol gave up retransmitting the SYN)
+     */
+    public UtpStream connect(SocketAddress remote, Duration timeout) throws IOException {
+        InetSocketAddress to = checkRemote(remote);
+        UtpOptions.checkTimeout(timeout, "timeout");
+        UtpStream s = new UtpStream(this, false);
+        streams.add(s);
+        submit(() -> s.startConnect(to));
+        s.awaitConnected(timeout);
+        return s;
+    }
+
+    static InetSocketAddress checkRemote(SocketAddress remote) {
+        Objects.requireNonNull(remote, "remote");
+        if (!(remote instanceof InetSocketAddress to)) {
+            throw new IllegalArgumentException("not an InetSocketAddress: " + remote.getClass().getName());
+        }
+        if (to.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved address: " + to);
+        }
+        if (to.getPort() == 0) {
+            throw new IllegalArgumentException("port 0: " + to);
+        }
+        return to;
+    }
+
+    /**
+     * Starts accepting connections on this endpoint; the same listener is returned until it is closed.
+     *
+     * @throws IllegalStateException if the endpoint is closed
+     */
+    public UtpListener listen() {
+        return listen(false);
+    }
+
+    UtpListener listen(boolean ownsEndpoint) {
+        listenLock.lock();
+        try {
+            if (terminated || closeRequested) {
+                throw new IllegalStateException("endpoint closed");
+            }
+            UtpListener l = listener;
+            if (l == null || l.isClosed()) {
+                l = new UtpListener(this, ownsEndpoint, ACCEPT_BACKLOG);
+                listener = l;
+                try {
+                    submit(() -> engine.setAcceptsConnections(true));
+                } catch (IOException e) {
+                    throw new IllegalStateException("endpoint closed", e);
+                }
+            }
+            return l;
+        } finally {
+            listenLock.unlock();
+        }
+    }
+
+    void stopListening(UtpListener l) {
+        if (listener == l) {
+            try {
+                submit(() -> {
+                    if (listener == l) {
+                        engine.setAcceptsConnections(false);
+                    }
+                });
+            } catch (IOException ignored) {
+                // endpoint already stopped: nothing accepts anyway
+            }
+        }
+    }
+
+    /**
+     * Receives datagrams that are not uTP (DHT-style sharing of the port), on the I/O thread: the handler
+     * must be quick and must not block. The buffer is a fresh heap copy. {@code null} removes the handler.
+     */
+    public void setDatagramHandler(BiConsumer<ByteBuffer, InetSocketAddress> handler) {
+        this.datagramHandler = handler;
+    }
+
+    /**
+     * Sends FIN on every connection (after the data already written), waits until they are acknowledged
+     * or the connect timeout passes, then stops the I/O thread and releases the socket. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closeRequested) {
+            closeRequested = true;
+            UtpListener l = listener;
+            if (l != null) {
+                l.markClosed();
+            }
+            transport.wakeup();
+        }
+        if (Thread.currentThread() == ioThread) {
+            return;
+        }
+        long boundMillis = options.connectTimeout().toMillis() + 5_000;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    stopped.await(boundMillis, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** Queues {@code command} for the I/O thread. Blocks (parking only the caller) while the queue is full. */
+    void submit(Runnable command) throws IOException {
+        if (terminated) {
+            throw new IOException("endpoint closed");
+        }
+        if (Thread.currentThread() == ioThread) {
+            command.run();
+            return;
+        }
+        try {
+            while (!commands.offer(command, 100, TimeUnit.MILLISECONDS)) {
+                if (terminated) {
+                    throw new IOException("endpoint closed");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while queueing a command");
+        }
+        transport.wakeup();
+    }
+
+    // ------------------------------------------------------------------ the I/O thread
+
+    private void run() {
+        try {
+            loop();
+        } catch (Throwable t) {
+            for (UtpStream s : streams) {
+                s.terminate("endpoint I/O thread failed: " + t);
+            }
+            throw t;
+        } finally {
+            shutdownNow();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            updateClock();
+            int received = transport.receive(inbound);
+            for (int i = 0; i < received; i++) {
+                MemorySegment seg = inbound.segment();
+                long off = inbound.offset(i);
+                int len = inbound.length(i);
+                InetSocketAddress from = inbound.source(i);
+                if (engine.receive(seg, off, len, from) == 0) {
+                    handOff(seg, off, len, from);
+                }
+                dispatch();
+            }
+            if (received > 0) {
+                engine.issueDeferredAcks();
+                dispatch();
+            }
+            if (transport.reportsIcmpErrors() && transport.drainErrors(icmpHandler) > 0) {
+                dispatch();
+            }
+            int ran = runCommands();
+            if (closeRequested && !closing) {
+                beginClose();
+            }
+            engine.checkTimeouts();
+            dispatch();
+            flush();
+            if (closing && (engine.connectionCount() == 0 || engine.nowMillis() >= closeDeadlineMillis)) {
+                return;
+            }
+            if (received == 0 && ran == 0) {
+                long waitMillis = engine.connectionCount() == 0 && !closing
+                        ? IDLE_WAIT_MILLIS : Math.max(1, engine.millisUntilTick());
+                transport.awaitReadable(TimeUnit.MILLISECONDS.toNanos(waitMillis));
+            }
+        }
+    }
+
+    private void updateClock() {
+        long nanos = System.nanoTime() - startNanos;
+        // Start well above 0: the engine treats 0 as "timer not armed".
+        engine.setTime(nanos / 1_000_000 + 1_000, nanos / 1_000 + 1_000_000);
+    }
+
+    private int runCommands() {
+        int ran = 0;
+        Runnable c;
+        // Bounded: at most one queue's worth per pass, so the network is never starved.
+        while (ran < COMMAND_QUEUE && (c = commands.poll()) != null) {
+            ran++;
+            try {
+                c.run();
+            } catch (RuntimeException e) {
+                // a failing command must not kill the loop; the command's stream reports its own failure
+            }
+            updateClock();
+            dispatch();
+        }
+        return ran;
+    }
+
+    private void beginClose() {
+        closing = true;
+        closeDeadlineMillis = engine.nowMillis() + options.connectTimeout().toMillis();
+        engine.setAcceptsConnections(false);
+        for (UtpStream s : streams) {
+            s.closeOnIo("endpoint closed");
+        }
+        dispatch();
+    }
+
+    private void dispatch() {
+        EngineEvents ev = engine.events();
+        while (ev.next()) {
+            Connection c = ev.connection();
+            UtpStream s = c == null ? null : (UtpStream) c.attachment();
+            switch (ev.type()) {
+                case EngineEvents.READ -> {
+                    if (s != null) {
+                        s.onRead(ev.segment(), ev.offset(), ev.length());
+                    }
+                }
+                case EngineEvents.WRITABLE -> {
+                    if (s != null) {
+                        s.serviceOnIo();
+                    }
+                }
+                case EngineEvents.CONNECT -> {
+                    if (s != null) {
+                        s.onConnected();
+                    }
+                }
+                case EngineEvents.EOF -> {
+                    if (s != null) {
+                        s.onEof();
+                    }
+                }
+                case EngineEvents.ERROR -> {
+                    if (s != null) {
+                        s.onError(ev.arg());
+                    } else {
+                        c.close();
+                    }
+                }
+                case EngineEvents.DESTROYING -> {
+                    if (s != null) {
+                        s.onDestroyed();
+                        streams.remove(s);
+                    }
+                }
+                case EngineEvents.ACCEPT -> onAccept(c);
+                default -> {
+                    // DELAY_SAMPLE, OVERHEAD, LOG: not enabled
+                }
+            }
+        }
+    }
+
+    private void onAccept(Connection c) {
+        UtpListener l = listener;
+        if (l == null || l.isClosed() || closing) {
+            c.close();
+            return;
+        }
+        UtpStream s = new UtpStream(this, false);
+        s.attachAccepted(c);
+        streams.add(s);
+        if (!l.offer(s)) {
+            s.closeOnIo();
+        }
+    }
+
+    private void handOff(MemorySegment seg, long off, int len, InetSocketAddress from) {
+        BiConsumer<ByteBuffer, InetSocketAddress> h = datagramHandler;
+        if (h == null) {
+            return;
+        }
+        byte[] copy = new byte[len];
+        MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, off, copy, 0, len);
+        try {
+            h.accept(ByteBuffer.wrap(copy), from);
+        } catch (RuntimeException e) {
+            // the handler's failure is its own; the endpoint keeps serving
+        }
+    }
+
+    private void onIcmpError(int type, MemorySegment quoted, long offset, int length, InetSocketAddress to, int mtu) {
+        if (type == IcmpErrorHandler.UNREACHABLE) {
+            engine.icmpError(quoted, offset, length, to);
+        } else if (type == IcmpErrorHandler.FRAGMENTATION_NEEDED) {
+            engine.icmpFragmentation(quoted, offset, length, to, mtu);
+        }
+    }
+
+    /** Stages one datagram (copied: the engine reuses its ack scratch buffer) for the next flush. */
+    private void stage(MemorySegment seg, long off, int len, InetSocketAddress to, int flags) {
+        if (staged == OUTGOING_BATCH) {
+            flush();
+        }
+        if (len > stagingSlotBytes) {
+            droppedDatagrams++;
+            return;
+        }
+        long at = (long) staged * stagingSlotBytes;
+        MemorySegment.copy(seg, off, staging, at, len);
+        outbound.add(staging, at, len, to, (flags & EngineHost.DONT_FRAGMENT) != 0 ? Transport.FLAG_DONTFRAG : 0);
+        staged++;
+    }
+
+    private void flush() {
+        if (outbound.remaining() > 0) {
+            transport.send(outbound);
+            if (outbound.remaining() > 0) {
+                // Socket buffer full: drop the rest, uTP retransmits (the staging slots are reused now).
+                droppedDatagrams += outbound.remaining();
+                outbound.clear();
+            }
+        }
+        staged = 0;
+    }
+
+    private void shutdownNow() {
+        terminated = true;
+        try {
+            updateClock();
+            engine.close();
+            dispatch();
+            for (UtpStream s : streams) {
+                s.terminate("endpoint closed");
+            }
+            streams.clear();
+            UtpListener l = listener;
+            if (l != null) {
+                l.markClosed();
+            }
+            Runnable c;
+            while ((c = commands.poll()) != null) {
+                // dropped: their streams were terminated above
+            }
+        } finally {
+            try {
+                transport.close();
+            } finally {
+                engine.release();
+                arena.close();
+                stopped.countDown();
+            }
+        }
+    }
+
+    private final class Host implements EngineHost {
+        @Override
+        public void send(MemorySegment segment, long offset, int length, InetSocketAddress to, int flags) {
+            stage(segment, offset, length, to, flags);
+        }
+
+        @Override
+        public int udpMtu(Connection connection, InetSocketAddress peer) {
+            if (options.mtu() > 0) {
+                return options.mtu();
+            }
+            return peer != null && peer.getAddress() instanceof Inet6Address ? MTU_V6 : MTU_V4;
+        }
+
+        @Override
+        public int udpOverhead(Connection connection, InetSocketAddress peer) {
+            return peer != null && peer.getAddress() instanceof Inet6Address ? 48 : 28;
+        }
+
+        @Override
+        public int random(Connection connection) {
+            return random.nextInt();
+        }
+
+        @Override
+        public long readBufferSize(Connection connection) {
+            Object a = connection.attachment();
+            return a instanceof UtpStream s ? s.unreadBytes() : 0;
+        }
+
+        @Override
+        public boolean firewallRejects(InetSocketAddress from) {
+            return false;
+        }
+    }
+}

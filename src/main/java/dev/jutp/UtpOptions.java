@@ -1,0 +1,142 @@
+package dev.jutp;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Immutable options for {@link UtpEndpoint}, {@link UtpStream} and {@link UtpListener}. Every
+ * {@code with...} method returns a copy.
+ *
+ * <ul>
+ *   <li>{@code transport}: {@code "nio"} (portable {@code DatagramChannel}), {@code "linux"}
+ *       (recvmmsg/sendmmsg/GSO through FFM; needs {@code --enable-native-access}) or {@code "auto"}
+ *       (default: Linux when available, else NIO; the system property {@code jutp.transport}
+ *       overrides {@code auto}).</li>
+ *   <li>{@code socketBufferBytes}: SO_RCVBUF and SO_SNDBUF requested from the kernel (default 4 MiB,
+ *       so a fast sender does not overflow a loopback receiver).</li>
+ *   <li>{@code receiveBufferBytes}: per-stream unread bytes the stream holds; it is the advertised
+ *       receive window (default 1 MiB).</li>
+ *   <li>{@code sendBufferBytes}: per-stream bytes written but not yet accepted by the protocol, and the
+ *       protocol's own send buffer (default 1 MiB).</li>
+ *   <li>{@code connectTimeout}: how long {@code connect} waits for the handshake (default 10 s);
+ *       also bounds {@link UtpEndpoint#close()}'s wait for FIN acknowledgements.</li>
+ *   <li>{@code mtu}: largest UDP payload, 0 (default) = 1402 bytes over IPv4, 1232 over IPv6.</li>
+ * </ul>
+ */
+public final class UtpOptions {
+    static final int DEFAULT_SOCKET_BUFFER = 4 << 20;
+    static final int DEFAULT_STREAM_BUFFER = 1 << 20;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final int MIN_MTU = 150;
+    static final int MAX_MTU = 65_000;
+
+    private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
+            DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0);
+
+    private final String transport;
+    private final int socketBufferBytes;
+    private final int receiveBufferBytes;
+    private final int sendBufferBytes;
+    private final Duration connectTimeout;
+    private final int mtu;
+
+    private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
+                       Duration connectTimeout, int mtu) {
+        this.transport = transport;
+        this.socketBufferBytes = socketBufferBytes;
+        this.receiveBufferBytes = receiveBufferBytes;
+        this.sendBufferBytes = sendBufferBytes;
+        this.connectTimeout = connectTimeout;
+        this.mtu = mtu;
+    }
+
+    public static UtpOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** {@code "nio"}, {@code "linux"} or {@code "auto"} (case-insensitive). */
+    public UtpOptions withTransport(String nioLinuxOrAuto) {
+        Objects.requireNonNull(nioLinuxOrAuto, "transport");
+        String t = nioLinuxOrAuto.trim().toLowerCase(Locale.ROOT);
+        if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
+            throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
+        }
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu);
+    }
+
+    public UtpOptions withSocketBufferBytes(int bytes) {
+        positive(bytes, "socketBufferBytes");
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu);
+    }
+
+    public UtpOptions withReceiveBufferBytes(int bytes) {
+        positive(bytes, "receiveBufferBytes");
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu);
+    }
+
+    public UtpOptions withSendBufferBytes(int bytes) {
+        positive(bytes, "sendBufferBytes");
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu);
+    }
+
+    /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
+    public UtpOptions withConnectTimeout(Duration timeout) {
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
+                checkTimeout(timeout, "connectTimeout"), mtu);
+    }
+
+    /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
+    public UtpOptions withMtu(int udpPayloadBytes) {
+        if (udpPayloadBytes != 0 && (udpPayloadBytes < MIN_MTU || udpPayloadBytes > MAX_MTU)) {
+            throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
+        }
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
+                udpPayloadBytes);
+    }
+
+    public String transport() {
+        return transport;
+    }
+
+    public int socketBufferBytes() {
+        return socketBufferBytes;
+    }
+
+    public int receiveBufferBytes() {
+        return receiveBufferBytes;
+    }
+
+    public int sendBufferBytes() {
+        return sendBufferBytes;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public int mtu() {
+        return mtu;
+    }
+
+    static Duration checkTimeout(Duration timeout, String what) {
+        Objects.requireNonNull(timeout, what);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + timeout);
+        }
+        return timeout;
+    }
+
+    private static void positive(int value, String what) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be positive: " + value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UtpOptions[transport=" + transport + ", socketBufferBytes=" + socketBufferBytes
+                + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
+                + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + "]";
+    }
+}

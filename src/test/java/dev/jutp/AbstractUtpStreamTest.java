@@ -1,0 +1,339 @@
+package dev.jutp;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The stream API over real UDP on loopback; one subclass per transport. */
+abstract class AbstractUtpStreamTest {
+    static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    abstract String transport();
+
+    UtpOptions options() {
+        return UtpOptions.defaults().withTransport(transport()).withConnectTimeout(Duration.ofSeconds(5));
+    }
+
+    static byte[] pattern(long seed, int length) {
+        byte[] b = new byte[length];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Writes {@code total} bytes of a seeded stream in 64 KiB chunks; returns their SHA-256. */
+    static String send(OutputStream out, long seed, long total) throws IOException {
+        MessageDigest md = sha256();
+        Random r = new Random(seed);
+        byte[] chunk = new byte[64 << 10];
+        long left = total;
+        while (left > 0) {
+            int n = (int) Math.min(chunk.length, left);
+            r.nextBytes(chunk);
+            out.write(chunk, 0, n);
+            md.update(chunk, 0, n);
+            left -= n;
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Reads to EOF; returns byte count and SHA-256. */
+    static String[] drain(InputStream in) throws IOException {
+        MessageDigest md = sha256();
+        byte[] buf = new byte[64 << 10];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            md.update(buf, 0, n);
+            total += n;
+        }
+        return new String[] {Long.toString(total), HexFormat.of().formatHex(md.digest())};
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void fiftyMegabytesEachWayAtOnce() throws Exception {
+        long size = 50L * 1000 * 1000;
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, options());
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            assertEquals(transport(), listener.endpoint().transportName());
+            Future<UtpStream> accepted = pool.submit(() -> listener.accept(Duration.ofSeconds(30)));
+            try (UtpStream client = UtpStream.connect(listener.localAddress(), options());
+                 UtpStream server = accepted.get(30, TimeUnit.SECONDS)) {
+                Future<String> clientSent = pool.submit(() -> {
+                    String h = send(client.getOutputStream(), 1, size);
+                    client.shutdownOutput();
+                    return h;
+                });
+                Future<String> serverSent = pool.submit(() -> {
+                    String h = send(server.getOutputStream(), 2, size);
+                    server.shutdownOutput();
+                    return h;
+                });
+                Future<String[]> serverGot = pool.submit(() -> drain(server.getInputStream()));
+                String[] clientGot = drain(client.getInputStream());
+                assertEquals(Long.toString(size), clientGot[0]);
+                assertEquals(serverSent.get(150, TimeUnit.SECONDS), clientGot[1]);
+                String[] s = serverGot.get(150, TimeUnit.SECONDS);
+                assertEquals(Long.toString(size), s[0]);
+                assertEquals(clientSent.get(150, TimeUnit.SECONDS), s[1]);
+                UtpStreamStats st = client.stats();
+                assertEquals(size, st.bytesSent());
+                assertEquals(size, st.bytesReceived());
+                assertTrue(st.packetsSent() > size / 1500, st.toString());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void halfCloseThenReadReplyToEof() throws Exception {
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, options());
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<byte[]> serverSaw = pool.submit(() -> {
+                try (UtpStream s = listener.accept(Duration.ofSeconds(30))) {
+                    byte[] request = s.getInputStream().readAllBytes();   // to the client's FIN
+                    byte[] reply = ("reply to " + request.length).getBytes(StandardCharsets.US_ASCII);
+                    s.getOutputStream().write(reply);
+                    return request;
+                }
+            });
+            try (UtpStream client = UtpStream.connect(listener.localAddress(), options())) {
+                byte[] request = pattern(7, 100_000);
+                client.getOutputStream().write(request);
+                client.shutdownOutput();
+                assertThrows(IOException.class, () -> client.getOutputStream().write(1));
+                byte[] reply = client.getInputStream().readAllBytes();
+                assertEquals("reply to 100000", new String(reply, StandardCharsets.US_ASCII));
+                assertArrayEquals(request, serverSaw.get(30, TimeUnit.SECONDS));
+                assertEquals(-1, client.getInputStream().read());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closeBothSidesCleanly() throws Exception {
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, options())) {
+            UtpStream client = UtpStream.connect(listener.localAddress(), options());
+            UtpStream server = listener.accept(Duration.ofSeconds(30));
+            assertEquals(client.localAddress().getPort(), server.remoteAddress().getPort());
+            assertEquals(listener.localAddress().getPort(), client.remoteAddress().getPort());
+            client.getOutputStream().write(pattern(3, 5000));
+            client.close();
+            // The server still gets every byte, then a clean EOF (not a reset).
+            byte[] got = server.getInputStream().readAllBytes();
+            assertArrayEquals(pattern(3, 5000), got);
+            server.close();
+            server.close();                     // idempotent
+            IOException e = assertThrows(IOException.class, () -> client.getInputStream().read());
+            assertEquals("stream closed", e.getMessage());
+            e = assertThrows(IOException.class, () -> client.getOutputStream().write(1));
+            assertEquals("stream closed", e.getMessage());
+            assertEquals(5000, client.stats().bytesSent());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void connectToNothingIsRefusedOrTimesOut() throws Exception {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(LOOPBACK)) {
+            port = probe.getLocalPort();        // free again once closed: nothing listens there
+        }
+        UtpOptions o = options().withConnectTimeout(Duration.ofMillis(1500));
+        IOException e = assertThrows(IOException.class,
+                () -> UtpStream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), o));
+        assertTrue(e instanceof ConnectException && e.getMessage().equals("connection refused")
+                || e instanceof SocketTimeoutException && e.getMessage().equals("connect timed out"), e.toString());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void connectToNonListeningEndpointTimesOut() throws Exception {
+        try (UtpEndpoint quiet = UtpEndpoint.bind(LOOPBACK, options());
+             UtpEndpoint ep = UtpEndpoint.bind(LOOPBACK, options())) {
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+                    () -> ep.connect(quiet.localAddress(), Duration.ofMillis(800)));
+            assertEquals("connect timed out", e.getMessage());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void readTimeoutThenStillUsable() throws Exception {
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, options());
+             UtpStream client = UtpStream.connect(listener.localAddress(), options());
+             UtpStream server = listener.accept(Duration.ofSeconds(10))) {
+            client.setSoTimeout(300);
+            assertEquals(300, client.getSoTimeout());
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> client.getInputStream().read());
+            assertEquals("read timed out", e.getMessage());
+            server.getOutputStream().write(42);
+            client.setSoTimeout(10_000);
+            assertEquals(42, client.getInputStream().read());
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void thousandConcurrentStreamsOnVirtualThreads() throws Exception {
+        int streams = 1000;
+        int bytes = 4096;
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, options());
+             UtpEndpoint clients = UtpEndpoint.bind(LOOPBACK, options().withConnectTimeout(Duration.ofSeconds(60)));
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicInteger served = new AtomicInteger();
+            pool.submit(() -> {
+                for (int i = 0; i < streams; i++) {
+                    UtpStream s = listener.accept(Duration.ofSeconds(60));
+                    pool.submit(() -> {
+                        try (s) {
+                            byte[] all = s.getInputStream().readAllBytes();
+                            s.getOutputStream().write(all);
+                            served.incrementAndGet();
+                        }
+                        return null;
+                    });
+                }
+                return null;
+            });
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                long seed = i;
+                results.add(pool.submit(() -> {
+                    try (UtpStream s = clients.connect(listener.localAddress())) {
+                        byte[] data = pattern(seed, bytes);
+                        s.getOutputStream().write(data);
+                        s.shutdownOutput();
+                        return Arrays.equals(data, s.getInputStream().readAllBytes());
+                    }
+                }));
+            }
+            int ok = 0;
+            for (Future<Boolean> f : results) {
+                if (f.get(100, TimeUnit.SECONDS)) {
+                    ok++;
+                }
+            }
+            assertEquals(streams, ok);
+            assertEquals(streams, served.get());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void incomingYieldsStreamsAndEndsOnClose() throws Exception {
+        try (UtpEndpoint server = UtpEndpoint.bind(LOOPBACK, options());
+             UtpEndpoint client = UtpEndpoint.bind(LOOPBACK, options());
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            UtpListener listener = server.listen();
+            Future<List<String>> names = pool.submit(() -> listener.incoming().map(s -> {
+                try (s) {
+                    return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            }).collect(Collectors.toList()));
+            for (int i = 0; i < 3; i++) {
+                try (UtpStream s = client.connect(server.localAddress())) {
+                    s.getOutputStream().write(("stream " + i).getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput();
+                    assertEquals(-1, s.getInputStream().read());     // the server closed after reading
+                }
+            }
+            listener.close();
+            assertEquals(List.of("stream 0", "stream 1", "stream 2"), names.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void nonUtpDatagramGoesToHandler() throws Exception {
+        try (UtpEndpoint ep = UtpEndpoint.bind(LOOPBACK, options());
+             DatagramSocket plain = new DatagramSocket(LOOPBACK)) {
+            CompletableFuture<String> got = new CompletableFuture<>();
+            ep.setDatagramHandler((ByteBuffer b, InetSocketAddress from) -> {
+                if (from.getPort() == plain.getLocalPort()) {
+                    got.complete(StandardCharsets.US_ASCII.decode(b).toString());
+                }
+            });
+            byte[] msg = "d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe".getBytes(StandardCharsets.US_ASCII);
+            plain.send(new DatagramPacket(msg, msg.length, ep.localAddress()));
+            assertEquals(new String(msg, StandardCharsets.US_ASCII), got.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void misuseIsRejected() throws Exception {
+        try (UtpEndpoint ep = UtpEndpoint.bind(LOOPBACK, options())) {
+            assertThrows(NullPointerException.class, () -> ep.connect(null));
+            assertThrows(IllegalArgumentException.class, () -> ep.connect(ep.localAddress(), Duration.ofMillis(-1)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> ep.connect(InetSocketAddress.createUnresolved("example.invalid", 1)));
+            assertThrows(IllegalArgumentException.class, () -> options().withReceiveBufferBytes(0));
+            assertThrows(IllegalArgumentException.class, () -> options().withTransport("tcp"));
+            assertThrows(NullPointerException.class, () -> options().withConnectTimeout(null));
+            UtpListener l = ep.listen();
+            assertThrows(IllegalArgumentException.class, () -> l.accept(Duration.ZERO));
+            assertThrows(SocketTimeoutException.class, () -> l.accept(Duration.ofMillis(50)));
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void endpointCloseEndsStreamsAndRefusesNewWork() throws Exception {
+        UtpListener listener = UtpListener.bind(LOOPBACK, options());
+        UtpEndpoint ep = UtpEndpoint.bind(LOOPBACK, options());
+        UtpStream client = ep.connect(listener.localAddress());
+        UtpStream server = listener.accept(Duration.ofSeconds(10));
+        client.getOutputStream().write(pattern(9, 20_000));
+        ep.close();                                  // FIN after the data
+        assertArrayEquals(pattern(9, 20_000), server.getInputStream().readAllBytes());
+        assertThrows(IOException.class, () -> ep.connect(listener.localAddress()));
+        assertThrows(IllegalStateException.class, ep::listen);
+        IOException e = assertThrows(IOException.class, () -> client.getInputStream().read());
+        assertEquals("endpoint closed", e.getMessage());
+        listener.close();
+        assertThrows(IOException.class, () -> listener.accept());
+    }
+}
