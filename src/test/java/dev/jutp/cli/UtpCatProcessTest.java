@@ -59,10 +59,14 @@ class UtpCatProcessTest {
     void downloadsTwentyMegabytesFromAListener() throws Exception {
         Path data = CatProcess.randomFile(dir, "down.bin", MB20, 2);
         int port = CatProcess.freeUdpPort();
+        int clientPort = CatProcess.freeUdpPort();
         try (CatProcess server = listener("server", data.toFile(), port);
-                CatProcess client = CatProcess.start(dir, "client", NO_INPUT, "-n", "127.0.0.1", "" + port)) {
+                CatProcess client = CatProcess.start(dir, "client", NO_INPUT, "-n", "-s", "127.0.0.1", "-p",
+                        "" + clientPort, "127.0.0.1", "" + port)) {
             assertEquals(0, client.exitCode(), client::err);
             assertEquals(0, server.exitCode(), server::err);
+            // -s and -p pick the client's local address in connect mode too (as in ucat).
+            assertTrue(server.err().contains(" <-> 127.0.0.1:" + clientPort), server::err);
             assertEquals(MB20, Files.size(client.stdout));
             assertEquals(CatProcess.sha256(data), CatProcess.sha256(client.stdout));
             assertEquals(0, Files.size(server.stdout));
