@@ -55,9 +55,42 @@ final class Addresses {
     static String format(java.net.SocketAddress a) {
         if (a instanceof InetSocketAddress i && i.getAddress() != null) {
             String h = i.getAddress().getHostAddress();
-            return (i.getAddress() instanceof Inet6Address ? "[" + h + "]" : h) + ":" + i.getPort();
+            return (i.getAddress() instanceof Inet6Address ? "[" + compress(h) + "]" : h) + ":" + i.getPort();
         }
         return String.valueOf(a);
+    }
+
+    /** RFC 5952 short form of Java's full IPv6 text: "0:0:0:0:0:0:0:1" becomes "::1". */
+    static String compress(String ipv6) {
+        int pct = ipv6.indexOf('%');
+        String scope = pct >= 0 ? ipv6.substring(pct) : "";
+        String[] groups = (pct >= 0 ? ipv6.substring(0, pct) : ipv6).split(":");
+        if (groups.length != 8) {
+            return ipv6;
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i].equals("0")) {
+                int j = i;
+                while (j < 8 && groups[j].equals("0")) {
+                    j++;
+                }
+                if (j - i > bestLen) {
+                    bestStart = i;
+                    bestLen = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups) + scope;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLen, 8));
+        return head + "::" + tail + scope;
     }
 
     private static String unbracket(String host) {

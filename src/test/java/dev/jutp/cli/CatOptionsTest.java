@@ -58,6 +58,11 @@ class CatOptionsTest {
         assertEquals("[::1]", CatOptions.parse(new String[] {"-n", "[::1]", "1"}).host());
         assertTrue(Addresses.isLiteral("[fe80::1]"));
         assertFalse(Addresses.isLiteral("localhost"));
+        assertEquals("::", Addresses.compress("0:0:0:0:0:0:0:0"));
+        assertEquals("::1", Addresses.compress("0:0:0:0:0:0:0:1"));
+        assertEquals("fe80::1%2", Addresses.compress("fe80:0:0:0:0:0:0:1%2"));
+        assertEquals("2001:db8::1:0:0:1", Addresses.compress("2001:db8:0:0:1:0:0:1"));
+        assertEquals("1:0:2:3:4:5:6:7", Addresses.compress("1:0:2:3:4:5:6:7"));
     }
 
     @Test

@@ -59,10 +59,14 @@ class UtpCatProcessTest {
     void downloadsTwentyMegabytesFromAListener() throws Exception {
         Path data = CatProcess.randomFile(dir, "down.bin", MB20, 2);
         int port = CatProcess.freeUdpPort();
+        int clientPort = CatProcess.freeUdpPort();
         try (CatProcess server = listener("server", data.toFile(), port);
-                CatProcess client = CatProcess.start(dir, "client", NO_INPUT, "-n", "127.0.0.1", "" + port)) {
+                CatProcess client = CatProcess.start(dir, "client", NO_INPUT, "-n", "-s", "127.0.0.1", "-p",
+                        "" + clientPort, "127.0.0.1", "" + port)) {
             assertEquals(0, client.exitCode(), client::err);
             assertEquals(0, server.exitCode(), server::err);
+            // -s and -p pick the client's local address in connect mode too (as in ucat).
+            assertTrue(server.err().contains(" <-> 127.0.0.1:" + clientPort), server::err);
             assertEquals(MB20, Files.size(client.stdout));
             assertEquals(CatProcess.sha256(data), CatProcess.sha256(client.stdout));
             assertEquals(0, Files.size(server.stdout));
@@ -144,6 +148,40 @@ class UtpCatProcessTest {
             List<String> err = p.errLines();
             assertEquals(1, err.size(), p::err);
             assertTrue(err.get(0).startsWith("utpcat: accept: "), p::err);
+        }
+    }
+
+    @Test
+    void peerVanishingMidConnectionExitsOneWithOneLine() throws Exception {
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", NO_INPUT, port);
+                CatProcess client = CatProcess.start(dir, "client", null, "--timeout", "5", "127.0.0.1", "" + port)) {
+            server.awaitErrLine(l -> l.startsWith("utpcat: connected "));
+            server.process.destroy(); // the peer disappears without closing
+            assertTrue(server.process.waitFor(CatProcess.WAIT_SECONDS, TimeUnit.SECONDS));
+            client.stdin().write("after the peer is gone\n".getBytes(StandardCharsets.UTF_8));
+            client.stdin().flush();
+            assertEquals(1, client.exitCode(), client::err);
+            List<String> err = client.errLines();
+            assertEquals(1, err.size(), client::err);
+            String reason = err.get(0).toLowerCase();
+            assertTrue(err.get(0).startsWith("utpcat: ") && (reason.contains("reset") || reason.contains("timed out")),
+                    client::err);
+        }
+    }
+
+    @Test
+    void ipv6LoopbackBothWays() throws Exception {
+        Path up = CatProcess.randomFile(dir, "up6.bin", 500_000, 10);
+        Path down = CatProcess.randomFile(dir, "down6.bin", 700_000, 11);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server", down.toFile(), port, "-6");
+                CatProcess client = CatProcess.start(dir, "client", up.toFile(), "-n", "::1", "" + port)) {
+            assertEquals(0, client.exitCode(), client::err);
+            assertEquals(0, server.exitCode(), server::err);
+            assertEquals(CatProcess.sha256(up), CatProcess.sha256(server.stdout));
+            assertEquals(CatProcess.sha256(down), CatProcess.sha256(client.stdout));
+            assertTrue(server.err().contains("listening on [::]:" + port), server::err);
         }
     }
 
