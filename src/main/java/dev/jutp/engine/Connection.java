@@ -552,10 +552,14 @@ public final class Connection {
 
     /** Our receive window: RCVBUF minus what the application holds unread. */
     long receiveWindow() {
-        long buffered = Math.max(0, engine.host.readBufferSize(this));
-        long window = rcvbuf > buffered ? rcvbuf - buffered : 0;
+        long window = freeReceiveBuffer();
         lastAdvertisedWindow = window;
         return window;
+    }
+
+    private long freeReceiveBuffer() {
+        long buffered = Math.max(0, engine.host.readBufferSize(this));
+        return rcvbuf > buffered ? rcvbuf - buffered : 0;
     }
 
     // ------------------------------------------------------------------ acknowledgements
@@ -606,9 +610,7 @@ public final class Connection {
             return;
         }
         long before = lastAdvertisedWindow;
-        long buffered = Math.max(0, engine.host.readBufferSize(this));
-        long now = rcvbuf > buffered ? rcvbuf - buffered : 0;
-        if (now > before) {
+        if (freeReceiveBuffer() > before) {
             if (before == 0) {
                 sendAck();
             } else {
@@ -740,10 +742,7 @@ public final class Connection {
             ackPacket(seq);
             queuedPackets--;
         }
-        // Packets in front may already be gone (selectively acked).
-        while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
-            queuedPackets--;
-        }
+        skipAckedFront();
 
         // Nagle release: a lone, never-sent packet goes now.
         if (queuedPackets == 1) {
@@ -845,6 +844,13 @@ public final class Connection {
             sendAck();
         } else if (eofReached && p.seq == ackNr) {
             sendAck();                      // our ack of their FIN was lost
+        }
+    }
+
+    /** Packets at the front may already be gone (selectively acked): the queue starts after them. */
+    private void skipAckedFront() {
+        while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
+            queuedPackets--;
         }
     }
 
@@ -993,9 +999,7 @@ public final class Connection {
             }
         }
         duplicateAcks = count;
-        while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
-            queuedPackets--;
-        }
+        skipAckedFront();
     }
 
     /** Three duplicate STATE acks without SACK: resend the oldest once (BEP 29; libutp lacks it, Q6). */
