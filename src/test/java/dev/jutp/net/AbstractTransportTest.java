@@ -326,13 +326,21 @@ abstract class AbstractTransportTest {
         pingPong(a, b, payload, outA, outB, inA, inB, toB, 20_000);
         AllocationMeter meter = new AllocationMeter();
         meter.currentThreadAllocatedBytes();
-        long before = meter.currentThreadAllocatedBytes();
-        int cycles = pingPong(a, b, payload, outA, outB, inA, inB, toB, 10_000);
-        long allocated = meter.currentThreadAllocatedBytes() - before;
-        assertEquals(10_000, cycles);
-        System.out.printf("%s: %d bytes allocated over %d receive+send cycles%n", a.name(), allocated, cycles);
+        // Steady state means compiled code: on a busy machine the JIT may still be compiling after
+        // the warm-up, and interpreted code allocates what compiled code scalar-replaces. So measure
+        // up to five rounds and require one clean round; a real per-datagram allocation fails all.
+        long allocated = Long.MAX_VALUE;
+        List<Long> rounds = new ArrayList<>();
+        for (int round = 0; round < 5 && allocated >= 16 * 1024; round++) {
+            long before = meter.currentThreadAllocatedBytes();
+            int cycles = pingPong(a, b, payload, outA, outB, inA, inB, toB, 10_000);
+            allocated = meter.currentThreadAllocatedBytes() - before;
+            assertEquals(10_000, cycles);
+            rounds.add(allocated);
+        }
+        System.out.printf("%s: bytes allocated per 10,000 receive+send cycles, by round: %s%n", a.name(), rounds);
         // A fixed slack for one-off bookkeeping; per-datagram allocation would be >= 160 KiB here.
-        assertTrue(allocated < 16 * 1024, allocated + " bytes allocated in " + cycles + " cycles");
+        assertTrue(allocated < 16 * 1024, "bytes allocated per 10,000 cycles, by round: " + rounds);
     }
 
     /** A sends to B, B replies to the reported source; returns the completed round trips. */
