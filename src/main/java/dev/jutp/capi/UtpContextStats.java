@@ -49,6 +49,11 @@ public final class UtpContextStats {
         return s.resetsSuppressed;
     }
 
+    /** RSTs ignored because their ack_nr named none of the matched connection's recent packets. */
+    public long resetsImplausible() {
+        return s.resetsImplausible;
+    }
+
     public long synsIgnored() {
         return s.synsIgnored;
     }

@@ -291,7 +291,7 @@ public final class Connection {
         do {
             // Ids are computed modulo 2^16 everywhere, so even seed 0xFFFF works (fixes Q5).
             seed = engine.host.random(this) & Seq.MASK;
-        } while (engine.table.get(peer, seed) != null && ++tries < 64);
+        } while (idClashes(seed) && ++tries < 64);
         if (engine.table.get(peer, seed) != null) {
             return -1;                      // 64 colliding draws: the random source is broken
         }
@@ -306,6 +306,20 @@ public final class Connection {
         fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
         queuePacket(Header.ST_SYN, null, 0, 0);
         return 0;
+    }
+
+    /**
+     * True if {@code seed} as our receive id (send id seed+1) would share an id with another
+     * connection to the same peer. RSTs name a connection by either of its ids, so neighbours
+     * within one of each other's ids would let an RST for one reset the other.
+     */
+    private boolean idClashes(int seed) {
+        for (int delta = -1; delta <= 2; delta++) {
+            if (engine.table.get(peer, Seq.add(seed, delta)) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sets up an accepted connection for a SYN from {@code from}; the caller inserts it. */
@@ -1136,6 +1150,21 @@ public final class Connection {
         }
         state = closeRequested ? DESTROY : RESET;
         engine.events.add(EngineEvents.ERROR, this, errorCode);
+    }
+
+    /**
+     * How far back from our next sequence number an RST's ack_nr may point. An RST echoes the seq
+     * of the packet it answers: one of at most {@link SendQueue#MAX_PACKETS} outstanding, or the
+     * current seq of an ack; twice that leaves room for packets sent while the RST was travelling.
+     */
+    static final int RESET_ACK_WINDOW = 2 * SendQueue.MAX_PACKETS;
+
+    int resetAckDistance(int ack) {
+        return Seq.distance(ack, seqNr);
+    }
+
+    boolean plausibleResetAck(int ack) {
+        return resetAckDistance(ack) <= RESET_ACK_WINDOW;
     }
 
     /** An RST from the peer: refused while connecting (Q1), reset otherwise. */

@@ -15,6 +15,8 @@ public final class ContextStats {
     public long unknownConnection;
     public long resetsSent;
     public long resetsSuppressed;
+    /** RSTs whose id matched a connection but whose ack_nr named none of its recent packets. */
+    public long resetsImplausible;
     public long synsIgnored;
     public long synsAccepted;
     public long synAckResent;

@@ -210,7 +210,7 @@ public final class Engine implements AutoCloseable {
         int type = p.type;
         int id = p.connectionId;
         if (type == Header.ST_RESET) {
-            Connection c = findForReset(from, id);
+            Connection c = findForReset(from, id, p.ack);
             if (c != null) {
                 overhead(c, 0, length, Connection.OVERHEAD_CLOSE);
                 c.resetByPeer();
@@ -246,8 +246,38 @@ public final class Engine implements AutoCloseable {
         return c;
     }
 
-    /** RST matching: our receive id, or our send id (found by looking at id±1), modulo 2^16. */
-    private Connection findForReset(InetSocketAddress from, int id) {
+    /**
+     * RST matching: our receive id, or our send id (found by looking at id±1), modulo 2^16, as
+     * libutp does. Unlike libutp, the RST's ack_nr must name one of our recent sequence numbers
+     * (an RST always answers a packet of ours and echoes its seq): with many connections to one
+     * peer, the id of an RST meant for one connection can equal the other id of another one, and
+     * a blind attacker must now also guess the ack window.
+     */
+    private Connection findForReset(InetSocketAddress from, int id, int ack) {
+        Connection best = null;
+        boolean idMatched = false;
+        for (int delta = 0; delta <= 2; delta++) {
+            int recvId = delta == 0 ? id : Seq.add(id, delta == 1 ? 1 : -1);
+            Connection c = table.get(from, recvId);
+            if (c == null || (delta != 0 && c.sendId != id)) {
+                continue;
+            }
+            idMatched = true;
+            if (!c.plausibleResetAck(ack)) {
+                continue;
+            }
+            if (best == null || c.resetAckDistance(ack) < best.resetAckDistance(ack)) {
+                best = c;
+            }
+        }
+        if (best == null && idMatched) {
+            stats.resetsImplausible++;
+        }
+        return best;
+    }
+
+    /** ICMP matching: the quoted datagram is ours, so its id alone names the connection. */
+    private Connection findForIcmp(InetSocketAddress from, int id) {
         Connection c = table.get(from, id);
         if (c != null) {
             return c;
@@ -257,10 +287,7 @@ public final class Engine implements AutoCloseable {
             return c;
         }
         c = table.get(from, Seq.add(id, -1));
-        if (c != null && c.sendId == id) {
-            return c;
-        }
-        return null;
+        return c != null && c.sendId == id ? c : null;
     }
 
     private void answerUnknown(InetSocketAddress from, int id, int seq) {
@@ -350,7 +377,7 @@ public final class Engine implements AutoCloseable {
         if (closed || quoted == null || to == null || !Header.isUtpV1(quoted, offset, length)) {
             return null;
         }
-        Connection c = findForReset(normalise(to), Header.connectionId(quoted, offset));
+        Connection c = findForIcmp(normalise(to), Header.connectionId(quoted, offset));
         return c == null || c.state == Connection.UNINITIALIZED ? null : c;
     }
 

@@ -657,7 +657,7 @@ class ConformanceDataTest {
             utp_shutdown(p.b(), SHUT_WR);
             h.advance(1000, 100);
             assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_EOF));
-            h.inject(h.sideA, Harness.packet(3, p.connFromB, 1, 0, 0, 0, 0, null, null), Harness.ADDR_B);
+            h.inject(h.sideA, Harness.packet(3, p.connFromB, 1, (p.isnA + 2) & 0xFFFF, 0, 0, 0, null, null), Harness.ADDR_B);
             assertEquals(0, h.sideA.count(UTP_ON_ERROR));
             utp_close(p.a);
             h.advance(600, 100);
@@ -669,7 +669,7 @@ class ConformanceDataTest {
     void check53_resetReceived() {
         try (Harness h = new Harness()) {
             Pair p = new Pair(h);
-            byte[] rst = Harness.packet(3, p.connFromB, 1, 0, 0, 0, 0, null, null);
+            byte[] rst = Harness.packet(3, p.connFromB, 1, p.isnA, 0, 0, 0, null, null);
             h.inject(h.sideA, rst, Harness.ADDR_B);
             assertEquals(1, h.sideA.count(UTP_ON_ERROR, UTP_ECONNRESET));
             assertEquals(0, utp_write(p.a, Harness.bytes(new byte[10]), 10));
