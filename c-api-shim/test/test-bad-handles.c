@@ -64,6 +64,10 @@ TEST_IMPL(bad_handles) {
   ASSERT_EQ(theirs, 0);
   ASSERT_EQ(age, 0);
   ASSERT_EQ(utp_connect(s, NULL, 0), -1);
+  /* jutp throws inside for a bad 'how'; the upcall catches it, so this process lives on. */
+  utp_shutdown(s, 77);
+  utp_shutdown(s, -1);
+  ASSERT_GT(utp_getsockopt(s, UTP_SNDBUF), 0);
 
   /* Out-of-range callback slots are ignored, not stored. */
   utp_set_callback(ctx, UTP_ARRAY_SIZE, noop);

@@ -5,6 +5,9 @@
 #   2. shim (executable) -> shim hosted by the Java launcher (CLauncher, libucat_like.so)
 #   3. real libutp <-> shim, both directions, when UTP_NATIVE_DIR points at libutp's
 #      sources (npm utp-native: node_modules/utp-native/deps/libutp); built into $BUILD/ref.
+#      The ABI test (test/test-abi.c) is also compiled against libutp's own utp.h and library
+#      there, so its expected sizes and offsets are libutp's, not only ours. Under CI=true a
+#      missing libutp is a failure, not a skip (as for the Java interop tests).
 #
 # Env: BUILD, JUTP_JAR, JUTP_JAVA_HOME (set by `make test-ucat`), SIZE_MB (default 20).
 set -euo pipefail
@@ -64,8 +67,23 @@ if [ -n "${UTP_NATIVE_DIR:-}" ] && [ -f "$UTP_NATIVE_DIR/utp_api.cpp" ]; then
     cc -O2 -std=gnu11 -DPOSIX -I"$UTP_NATIVE_DIR" -o "$ref/ucat_like" \
        "$HERE/examples/ucat_like.c" "$ref/libutp.a" -lstdc++
   fi
+  # The same ABI expectations, checked against libutp's header and exported name tables.
+  if [ ! -f "$ref/abi-ref" ]; then
+    printf 'int run_test_abi(void);\nint main(void) { return run_test_abi(); }\n' > "$ref/abi-main.c"
+    cc -O0 -std=gnu11 -DPOSIX -I"$UTP_NATIVE_DIR" -I"$HERE/test" -o "$ref/abi-ref" \
+       "$HERE/test/test-abi.c" "$ref/abi-main.c" "$ref/libutp.a" -lstdc++
+  fi
+  n=$((n + 1))
+  if "$ref/abi-ref"; then echo "ok $n - abi expectations hold for libutp's own utp.h"
+  else echo "not ok $n - abi expectations differ from libutp's own utp.h"; failures=$((failures + 1)); fi
+
   transfer "real libutp -> shim ($SIZE_MB MB)" "$BUILD/ucat_like" -- "$ref/ucat_like"
   transfer "shim -> real libutp ($SIZE_MB MB)" "$ref/ucat_like" -- "$BUILD/ucat_like"
+elif [ "${CI:-}" = true ]; then
+  n=$((n + 1))
+  echo "not ok $n - real libutp interop: no libutp sources at '${UTP_NATIVE_DIR:-}' (CI=true requires them:"
+  echo "#   npm install --prefix src/test/interop)"
+  failures=$((failures + 1))
 else
   echo "# SKIP real libutp interop: set UTP_NATIVE_DIR to node_modules/utp-native/deps/libutp"
 fi

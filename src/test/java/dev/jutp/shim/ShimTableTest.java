@@ -2,6 +2,7 @@ package dev.jutp.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -62,6 +63,20 @@ class ShimTableTest {
             ShimTable.set_callback(ctx, 99, 0x1000);                                    // ignored
             ShimTable.shutdown(s, 77);                                                  // jutp rejects, shim swallows
         }
+        ShimTable.destroy(ctx);
+    }
+
+    @Test
+    void anExceptionInsideJutpIsCaughtCountedAndAnsweredWithTheErrorValue() {
+        long ctx = ShimTable.init(2);
+        long s = ShimTable.create_socket(ctx);
+        int site = 26;                                   // utp_shutdown's failure site
+        int before = Failures.count(site);
+        // jutp throws IllegalArgumentException for a bad 'how'; the upcall must swallow it.
+        ShimTable.shutdown(s, 77);
+        ShimTable.shutdown(s, -1);
+        assertEquals(before + 2, Failures.count(site));
+        assertTrue(ShimTable.getsockopt(s, UTP_SNDBUF) > 0, "the socket is still usable");
         ShimTable.destroy(ctx);
     }
 }
