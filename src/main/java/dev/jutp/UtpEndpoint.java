@@ -97,6 +97,8 @@ public final class UtpEndpoint implements AutoCloseable {
             engine.setTickMillis(TICK_MILLIS);
             engine.setReceiveBuffer(options.receiveBufferBytes());
             engine.setSendBuffer(options.sendBufferBytes());
+            engine.setMaxConnections(options.maxConnections());
+            engine.setMaxHalfOpen(options.maxHalfOpen());
             this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);

@@ -1,5 +1,7 @@
 package dev.jutp;
 
+import dev.jutp.engine.Engine;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -22,6 +24,8 @@ import java.util.Objects;
  *   <li>{@code connectTimeout}: how long {@code connect} waits for the handshake (default 10 s);
  *       also bounds {@link UtpEndpoint#close()}'s wait for FIN acknowledgements.</li>
  *   <li>{@code mtu}: largest UDP payload, 0 (default) = 1402 bytes over IPv4, 1232 over IPv6.</li>
+ *   <li>{@code maxConnections}, {@code maxHalfOpen}: connections per endpoint (default 3000) and the SYN
+ *       backlog of unconfirmed accepted connections (default 1000).</li>
  * </ul>
  */
 public final class UtpOptions {
@@ -32,7 +36,8 @@ public final class UtpOptions {
     static final int MAX_MTU = 65_000;
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
-            DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0);
+            DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
+            Engine.DEFAULT_MAX_HALF_OPEN);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -40,15 +45,19 @@ public final class UtpOptions {
     private final int sendBufferBytes;
     private final Duration connectTimeout;
     private final int mtu;
+    private final int maxConnections;
+    private final int maxHalfOpen;
 
     private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
-                       Duration connectTimeout, int mtu) {
+                       Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen) {
         this.transport = transport;
         this.socketBufferBytes = socketBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
         this.sendBufferBytes = sendBufferBytes;
         this.connectTimeout = connectTimeout;
         this.mtu = mtu;
+        this.maxConnections = maxConnections;
+        this.maxHalfOpen = maxHalfOpen;
     }
 
     public static UtpOptions defaults() {
@@ -62,28 +71,28 @@ public final class UtpOptions {
         if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
             throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
         }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu);
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
     }
 
     public UtpOptions withSocketBufferBytes(int bytes) {
         positive(bytes, "socketBufferBytes");
-        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu);
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
     }
 
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu);
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
     }
 
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu);
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
     }
 
     /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
-                checkTimeout(timeout, "connectTimeout"), mtu);
+                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen);
     }
 
     /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
@@ -92,7 +101,29 @@ public final class UtpOptions {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
-                udpPayloadBytes);
+                udpPayloadBytes, maxConnections, maxHalfOpen);
+    }
+
+    /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
+    public UtpOptions withMaxConnections(int count) {
+        positive(count, "maxConnections");
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                count, maxHalfOpen);
+    }
+
+    /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
+    public UtpOptions withMaxHalfOpen(int count) {
+        positive(count, "maxHalfOpen");
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                maxConnections, count);
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxHalfOpen() {
+        return maxHalfOpen;
     }
 
     public String transport() {
@@ -137,6 +168,7 @@ public final class UtpOptions {
     public String toString() {
         return "UtpOptions[transport=" + transport + ", socketBufferBytes=" + socketBufferBytes
                 + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
-                + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + "]";
+                + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + ", maxConnections=" + maxConnections
+                + ", maxHalfOpen=" + maxHalfOpen + "]";
     }
 }

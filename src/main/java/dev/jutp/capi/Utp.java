@@ -83,6 +83,14 @@ public final class Utp {
      */
     public static final int JUTP_GIVE_UP_RETRANSMISSIONS = 0x4A02;
 
+    /**
+     * jutp extension (context option): the SYN backlog, the most accepted sockets that have heard
+     * nothing from their peer after its SYN (default 1000, at least 1). A SYN beyond it pushes the
+     * oldest such socket out (it gets {@code UTP_ETIMEDOUT}), so a SYN flood from forged addresses
+     * cannot lock real clients out. libutp has no such cap.
+     */
+    public static final int JUTP_MAX_HALF_OPEN = 0x4A03;
+
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
 
@@ -218,6 +226,12 @@ public final class Utp {
                 }
                 e.setGiveUpRetransmissions(val);
             }
+            case JUTP_MAX_HALF_OPEN -> {
+                if (val < 1) {
+                    return -1;
+                }
+                e.setMaxHalfOpen(val);
+            }
             default -> {
                 return -1;
             }
@@ -238,6 +252,7 @@ public final class Utp {
             case UTP_TARGET_DELAY -> e.targetDelayMicros();
             case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
             case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
+            case JUTP_MAX_HALF_OPEN -> e.maxHalfOpen();
             default -> -1;
         };
     }

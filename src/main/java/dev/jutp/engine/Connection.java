@@ -117,6 +117,10 @@ public final class Connection {
     private int finSeq;
 
     boolean ackQueued;
+    // Links for the engine's ConnectionList (SYN backlog, evicted list).
+    ConnectionList list;
+    Connection listPrev;
+    Connection listNext;
     private boolean fullWhileHalfOpen;
     private final MemorySegment[] singleIov = new MemorySegment[1];
     private final long[] singleOffset = new long[1];
@@ -730,6 +734,7 @@ public final class Connection {
         if (state == SYN_RECV) {
             // Any acceptable packet proves the initiator has our SYN-ACK.
             state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
+            engine.halfOpen.remove(this);
         } else if (state == SYN_SENT && type == Header.ST_STATE) {
             state = CONNECTED;
             engine.events.add(EngineEvents.CONNECT, this, 0);
@@ -1149,6 +1154,7 @@ public final class Connection {
             return;                         // closed is closed: no error after close (Q13)
         }
         state = closeRequested ? DESTROY : RESET;
+        engine.halfOpen.remove(this);
         engine.events.add(EngineEvents.ERROR, this, errorCode);
     }
 
@@ -1239,6 +1245,8 @@ public final class Connection {
             default -> {
                 closeRequested = true;
                 state = DESTROY;
+                engine.halfOpen.remove(this);
+                engine.evictedClosed(this);   // no longer in the table: freed through the untracked list
             }
         }
     }

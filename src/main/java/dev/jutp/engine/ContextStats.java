@@ -20,6 +20,8 @@ public final class ContextStats {
     public long synsIgnored;
     public long synsAccepted;
     public long synAckResent;
+    /** Half-open connections pushed out of a full SYN backlog by newer SYNs. */
+    public long halfOpenEvicted;
 
     static int bucket(int length) {
         for (int i = 0; i < BUCKET_LIMITS.length; i++) {

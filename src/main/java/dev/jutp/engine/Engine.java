@@ -28,6 +28,11 @@ public final class Engine implements AutoCloseable {
 
     /** libutp ignores SYNs once this many connections exist. */
     public static final int DEFAULT_MAX_CONNECTIONS = 3000;
+    /**
+     * SYN backlog: accepted connections not yet confirmed by a second packet from their peer.
+     * Beyond it a new SYN pushes out the oldest (libutp has no such cap, Q4).
+     */
+    public static final int DEFAULT_MAX_HALF_OPEN = 1000;
     public static final int DEFAULT_BUFFER_BYTES = 1 << 20;
     public static final int DEFAULT_TARGET_DELAY_MICROS = 100_000;
     public static final long DEFAULT_TICK_MILLIS = 500;
@@ -38,6 +43,10 @@ public final class Engine implements AutoCloseable {
     final EngineEvents events = new EngineEvents();
     final ContextStats stats = new ContextStats();
     private final ResetMemory resets = new ResetMemory();
+    /** Half-open (SYN_RECV, unconfirmed) connections, oldest first. */
+    final ConnectionList halfOpen = new ConnectionList();
+    /** Pushed out of the SYN backlog and out of the table; freed when the application closes them. */
+    private final ConnectionList evicted = new ConnectionList();
     private final PacketView view = new PacketView();
     private final Arena scratchArena = Arena.ofShared();
     /** One outgoing ack or RST at a time is built here. */
@@ -58,6 +67,7 @@ public final class Engine implements AutoCloseable {
     boolean duplicateAckFastRetransmit = true;
     int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    int maxHalfOpen = DEFAULT_MAX_HALF_OPEN;
     long tickMillis = DEFAULT_TICK_MILLIS;
     private final boolean[] logLevels = new boolean[3];
 
@@ -151,6 +161,23 @@ public final class Engine implements AutoCloseable {
 
     public void setMaxConnections(int max) {
         maxConnections = max;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Cap on half-open accepted connections (at least 1); see {@link #DEFAULT_MAX_HALF_OPEN}. */
+    public void setMaxHalfOpen(int max) {
+        maxHalfOpen = Math.max(1, max);
+    }
+
+    public int maxHalfOpen() {
+        return maxHalfOpen;
+    }
+
+    public int halfOpenCount() {
+        return halfOpen.size();
     }
 
     /** Minimum spacing of effective {@link #checkTimeouts} calls (libutp: 500 ms). */
@@ -321,17 +348,22 @@ public final class Engine implements AutoCloseable {
             }
             return;
         }
-        if (table.size() >= maxConnections) {
-            stats.synsIgnored++;
+        boolean full = halfOpen.size() >= maxHalfOpen || table.size() >= maxConnections;
+        if (full && halfOpen.size() == 0) {
+            stats.synsIgnored++;            // full of confirmed connections: as libutp
             return;
         }
         if (host.firewallRejects(from)) {
             stats.synsIgnored++;
             return;
         }
+        if (full) {
+            evictHalfOpen(halfOpen.oldest());
+        }
         Connection c = new Connection(this);
         c.accept(from, p.connectionId, p.seq);
         table.put(c);
+        halfOpen.add(c);
         stats.synsAccepted++;
         c.stats.packetsReceived++;
         c.stats.bytesReceived += length;
@@ -339,6 +371,36 @@ public final class Engine implements AutoCloseable {
         c.sendSynAck();
         events.add(EngineEvents.ACCEPT, c, 0, 0, null, 0, 0, from);
         overhead(c, 0, length, Connection.OVERHEAD_HEADER);
+    }
+
+    /**
+     * Pushes the oldest half-open connection out to make room for a new SYN: out of the table at
+     * once, silently (an RST to an unverified address would be amplification), and reported to
+     * the application as a timeout like any half-open connection that was never confirmed.
+     */
+    private void evictHalfOpen(Connection c) {
+        halfOpen.remove(c);
+        table.remove(c);
+        if (lastHit == c) {
+            lastHit = null;
+        }
+        c.ackQueued = false;
+        c.freeResources();
+        stats.halfOpenEvicted++;
+        c.fail(Connection.ETIMEDOUT);
+        evicted.add(c);
+    }
+
+    /** The application closed a connection that had been pushed out of the SYN backlog. */
+    void evictedClosed(Connection c) {
+        if (evicted.contains(c)) {
+            evicted.remove(c);
+            trackUntracked(c);
+        }
+    }
+
+    boolean isEvicted(Connection c) {
+        return evicted.contains(c);
     }
 
     /**
@@ -445,6 +507,7 @@ public final class Engine implements AutoCloseable {
 
     private void destroy(Connection c) {
         table.remove(c);
+        halfOpen.remove(c);
         if (lastHit == c) {
             lastHit = null;
         }
@@ -465,6 +528,11 @@ public final class Engine implements AutoCloseable {
             iteration[i] = null;
             c.state = Connection.DESTROY;
             destroy(c);
+        }
+        for (Connection c = evicted.oldest(); c != null; c = evicted.oldest()) {
+            evicted.remove(c);
+            c.state = Connection.DESTROY;
+            untracked.add(c);
         }
         for (Connection c : untracked) {
             events.add(EngineEvents.DESTROYING, c, 0);
