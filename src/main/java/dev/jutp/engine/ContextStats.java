@@ -15,6 +15,8 @@ public final class ContextStats {
     public long unknownConnection;
     public long resetsSent;
     public long resetsSuppressed;
+    /** RSTs for a known connection whose ack_nr acknowledges nothing it sent (forged, dropped). */
+    public long resetsIgnored;
     public long synsIgnored;
     public long synsAccepted;
     public long synAckResent;

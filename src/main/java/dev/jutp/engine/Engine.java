@@ -211,6 +211,11 @@ public final class Engine implements AutoCloseable {
         int id = p.connectionId;
         if (type == Header.ST_RESET) {
             Connection c = findForReset(from, id);
+            if (c != null && !c.resetAcceptable(p.ack)) {
+                stats.resetsIgnored++;      // ack_nr acknowledges nothing we sent: forged
+                c.stats.invalidReceived++;
+                return 1;
+            }
             if (c != null) {
                 overhead(c, 0, length, Connection.OVERHEAD_CLOSE);
                 c.resetByPeer();
@@ -497,6 +502,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Frees deferred slots once no READ event can still point at them. */
+    int deferredSlotCount() {
+        return deferredCount;
+    }
+
     private void releaseDeferred() {
         if (deferredCount > 0 && events.isEmpty()) {
             for (int i = 0; i < deferredCount; i++) {

@@ -221,6 +221,14 @@ final class Harness implements AutoCloseable {
         return b.array();
     }
 
+    /**
+     * The RST a peer that lost the connection sends in answer to {@code provoking} (libutp's and
+     * libtorrent's form: the received id, a random seq, ack_nr = the provoking packet's seq_nr).
+     */
+    static byte[] resetAnswering(Datagram provoking) {
+        return packet(3, provoking.connId(), 4242, provoking.seq(), 0, 0, 0, null, null);
+    }
+
     /** A SACK extension block (next=0, len=mask.length, mask). */
     static byte[] sack(int... bits) {
         byte[] e = new byte[2 + 4];
