@@ -49,6 +49,11 @@ public final class UtpContextStats {
         return s.resetsSuppressed;
     }
 
+    /** RSTs for a known socket whose ack_nr acknowledges nothing it sent (dropped as forged). */
+    public long resetsIgnored() {
+        return s.resetsIgnored;
+    }
+
     public long synsIgnored() {
         return s.synsIgnored;
     }

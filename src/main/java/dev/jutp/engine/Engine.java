@@ -213,12 +213,13 @@ public final class Engine implements AutoCloseable {
             Connection c = findForReset(from, id);
             if (c != null && !c.resetAcceptable(p.ack)) {
                 stats.resetsIgnored++;      // ack_nr acknowledges nothing we sent: forged
-                c.stats.invalidReceived++;
                 return 1;
             }
             if (c != null) {
                 overhead(c, 0, length, Connection.OVERHEAD_CLOSE);
                 c.resetByPeer();
+            } else {
+                stats.unknownConnection++;  // never answered (an RST never gets an RST)
             }
             return 1;
         }
