@@ -53,9 +53,15 @@ class ProcessUdpFuzzTest {
             if (!forgedInWindow) {
                 assertTrue(x.receivedIsPrefix(), "B received bytes A never sent");
                 assertTrue(x.complete() || aEnded(h, x), "transfer neither complete nor ended: "
-                        + h.sideB.received.size() + " of " + x.data.length);
+                        + h.sideB.received.size() + " of " + x.data.length + "; A " + describe(x.connA()) + "; B " + describe(x.connB()) + " events B " + h.sideB.events.stream().filter(e -> e.type() == UTP_ON_ERROR).toList() + " stats B " + h.sideB.ctx.engine.stats().resetsIgnored + "/" + h.sideB.ctx.engine.stats().unknownConnection + " A sent RSTs " + h.sideA.ctx.engine.stats().resetsSent);
             }
         }
+    }
+
+    private static String describe(Connection c) {
+        return "state " + c.state() + " queued " + c.packetsQueued() + " in flight " + c.bytesInFlight()
+                + " cwnd " + c.congestionWindow() + " peer window " + c.peerWindow() + " rto " + c.rtoMillis()
+                + " seq " + Invariants.seqNr(c) + " ack " + Invariants.ackNr(c);
     }
 
     private static boolean aEnded(Harness h, LiveTransfer x) {
@@ -90,6 +96,13 @@ class ProcessUdpFuzzTest {
             inWindow = type == Header.ST_RESET
                     ? (id == target.recvId() || id == target.sendId()) && Invariants.resetAcceptable(target, ack)
                     : id == target.recvId() && Invariants.ackAcceptable(target, ack);
+            // A non-SYN for an id the target does not know is answered with an RST to the real
+            // peer carrying the forged seq_nr as ack_nr: the attacker's guess, reflected.
+            boolean unknownAtTarget = id != target.recvId() && type != Header.ST_RESET && type != Header.ST_SYN;
+            if (unknownAtTarget && (id == peer.recvId() || id == peer.sendId())
+                    && Invariants.resetAcceptable(peer, u16(p, 16))) {
+                inWindow = true;
+            }
         }
         h.inject(side, p, from);
         return inWindow;
