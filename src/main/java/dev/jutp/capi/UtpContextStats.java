@@ -49,9 +49,9 @@ public final class UtpContextStats {
         return s.resetsSuppressed;
     }
 
-    /** RSTs ignored because their ack_nr named none of the matched connection's recent packets. */
-    public long resetsImplausible() {
-        return s.resetsImplausible;
+    /** RSTs for a known socket whose ack_nr acknowledges nothing it sent (dropped as forged). */
+    public long resetsIgnored() {
+        return s.resetsIgnored;
     }
 
     public long synsIgnored() {

@@ -54,6 +54,12 @@ public final class Connection {
     static final int MAX_SACK_CANDIDATES = 128;
     static final long KEEPALIVE_MILLIS = 29_000;
     static final long ZERO_WINDOW_PROBE_MILLIS = 15_000;
+    /**
+     * An RST must acknowledge one of our recent sequence numbers (peers put the seq of the packet
+     * that provoked it in ack_nr): this far behind the oldest unacked packet is still believed,
+     * for an RST answering a retransmission of something acked meanwhile.
+     */
+    static final int RESET_ACK_SLACK = 64;
     /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
     static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
 
@@ -241,6 +247,14 @@ public final class Connection {
 
     public boolean hasDelaySamples() {
         return ourDelay.hasSamples() || theirDelay.hasSamples();
+    }
+
+    SendQueue sendQueue() {
+        return sendQueue;
+    }
+
+    ReorderBuffer reorderBuffer() {
+        return reorder;
     }
 
     int packetSize() {
@@ -665,9 +679,13 @@ public final class Connection {
 
         int seqDistance = Seq.distance(Seq.add(ackNr, 1), pkSeq);   // 0 = the next expected packet
         if (seqDistance > ReorderBuffer.MAX_AHEAD) {
-            if (seqDistance >= Seq.MASK + 1 - (ReorderBuffer.MAX_AHEAD + 1) && type != Header.ST_STATE) {
-                stats.staleReceived++;
-                scheduleAck();              // an old duplicate: our ack was probably lost
+            if (seqDistance >= Seq.MASK + 1 - (ReorderBuffer.MAX_AHEAD + 1)) {
+                if (type != Header.ST_STATE) {
+                    stats.staleReceived++;
+                    scheduleAck();          // an old duplicate: our ack was probably lost
+                }
+            } else {
+                stats.invalidReceived++;    // beyond any window we could have advertised
             }
             return;
         }
@@ -838,8 +856,14 @@ public final class Connection {
                 stats.duplicatesReceived++;
                 return;
             }
-            int slot = engine.slab.take();
             int len = p.payloadLength;
+            if (len > engine.slab.slotSize()) {
+                // No peer packetises beyond a UDP MTU; copying this into a slab slot would run
+                // into the neighbouring slots (or off the chunk's end).
+                stats.invalidReceived++;
+                return;
+            }
+            int slot = engine.slab.take();
             if (len > 0) {
                 MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
             }
@@ -1159,18 +1183,13 @@ public final class Connection {
     }
 
     /**
-     * How far back from our next sequence number an RST's ack_nr may point. An RST echoes the seq
-     * of the packet it answers: one of at most {@link SendQueue#MAX_PACKETS} outstanding, or the
-     * current seq of an ack; twice that leaves room for packets sent while the RST was travelling.
+     * Whether an RST acking {@code ack} answers something we sent: ack_nr between the oldest
+     * unacked packet (less {@link #RESET_ACK_SLACK}) and our next seq_nr (which STATE packets,
+     * SYN-ACKs and keep-alives carry). libutp checks nothing, so a blind sweep of the 16-bit id
+     * space kills its connections; here the sweep must also guess ack_nr.
      */
-    static final int RESET_ACK_WINDOW = 2 * SendQueue.MAX_PACKETS;
-
-    int resetAckDistance(int ack) {
-        return Seq.distance(ack, seqNr);
-    }
-
-    boolean plausibleResetAck(int ack) {
-        return resetAckDistance(ack) <= RESET_ACK_WINDOW;
+    boolean resetAcceptable(int ack) {
+        return Seq.distance(ack, seqNr) <= queuedPackets + RESET_ACK_SLACK;
     }
 
     /** An RST from the peer: refused while connecting (Q1), reset otherwise. */

@@ -15,8 +15,8 @@ public final class ContextStats {
     public long unknownConnection;
     public long resetsSent;
     public long resetsSuppressed;
-    /** RSTs whose id matched a connection but whose ack_nr named none of its recent packets. */
-    public long resetsImplausible;
+    /** RSTs for a known connection whose ack_nr acknowledges nothing it sent (forged, dropped). */
+    public long resetsIgnored;
     public long synsIgnored;
     public long synsAccepted;
     public long synAckResent;

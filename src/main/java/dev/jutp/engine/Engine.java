@@ -275,10 +275,10 @@ public final class Engine implements AutoCloseable {
 
     /**
      * RST matching: our receive id, or our send id (found by looking at id±1), modulo 2^16, as
-     * libutp does. Unlike libutp, the RST's ack_nr must name one of our recent sequence numbers
-     * (an RST always answers a packet of ours and echoes its seq): with many connections to one
-     * peer, the id of an RST meant for one connection can equal the other id of another one, and
-     * a blind attacker must now also guess the ack window.
+     * libutp does. Unlike libutp, the RST's ack_nr must acknowledge something we sent (an RST
+     * answers a packet of ours and echoes its seq), and among several connections named by the
+     * id the one whose seq it is closest to wins: with many connections to one peer, the id of
+     * an RST meant for one can equal the other id of another. Counts what it drops.
      */
     private Connection findForReset(InetSocketAddress from, int id, int ack) {
         Connection best = null;
@@ -290,15 +290,17 @@ public final class Engine implements AutoCloseable {
                 continue;
             }
             idMatched = true;
-            if (!c.plausibleResetAck(ack)) {
+            if (!c.resetAcceptable(ack)) {
                 continue;
             }
-            if (best == null || c.resetAckDistance(ack) < best.resetAckDistance(ack)) {
+            if (best == null || Seq.distance(ack, c.seqNr) < Seq.distance(ack, best.seqNr)) {
                 best = c;
             }
         }
         if (best == null && idMatched) {
-            stats.resetsImplausible++;
+            stats.resetsIgnored++;          // ack_nr acknowledges nothing we sent: forged
+        } else if (best == null) {
+            stats.unknownConnection++;      // never answered (an RST never gets an RST)
         }
         return best;
     }
@@ -592,6 +594,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Frees deferred slots once no READ event can still point at them. */
+    int deferredSlotCount() {
+        return deferredCount;
+    }
+
     private void releaseDeferred() {
         if (deferredCount > 0 && events.isEmpty()) {
             for (int i = 0; i < deferredCount; i++) {

@@ -4,6 +4,7 @@ import static dev.jutp.capi.Utp.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jutp.capi.Harness.Datagram;
+import dev.jutp.wire.Seq;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -657,7 +658,7 @@ class ConformanceDataTest {
             utp_shutdown(p.b(), SHUT_WR);
             h.advance(1000, 100);
             assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_EOF));
-            h.inject(h.sideA, Harness.packet(3, p.connFromB, 1, (p.isnA + 2) & 0xFFFF, 0, 0, 0, null, null), Harness.ADDR_B);
+            h.inject(h.sideA, Harness.resetAnswering(h.lastSentBy(h.sideA)), Harness.ADDR_B);
             assertEquals(0, h.sideA.count(UTP_ON_ERROR));
             utp_close(p.a);
             h.advance(600, 100);
@@ -669,7 +670,11 @@ class ConformanceDataTest {
     void check53_resetReceived() {
         try (Harness h = new Harness()) {
             Pair p = new Pair(h);
-            byte[] rst = Harness.packet(3, p.connFromB, 1, p.isnA, 0, 0, 0, null, null);
+            // jutp difference: an RST whose ack_nr acknowledges nothing A sent is forged and dropped
+            byte[] forged = Harness.packet(3, p.connFromB, 1, Seq.add(h.lastSentBy(h.sideA).seq(), 200), 0, 0, 0, null, null);
+            h.inject(h.sideA, forged, Harness.ADDR_B);
+            assertEquals(0, h.sideA.count(UTP_ON_ERROR));
+            byte[] rst = Harness.resetAnswering(h.lastSentBy(h.sideA));
             h.inject(h.sideA, rst, Harness.ADDR_B);
             assertEquals(1, h.sideA.count(UTP_ON_ERROR, UTP_ECONNRESET));
             assertEquals(0, utp_write(p.a, Harness.bytes(new byte[10]), 10));

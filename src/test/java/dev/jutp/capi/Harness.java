@@ -78,7 +78,10 @@ final class Harness implements AutoCloseable {
             utp_set_callback(ctx, UTP_GET_READ_BUFFER_SIZE, a -> readBufferSize);
             utp_set_callback(ctx, UTP_SENDTO, a -> {
                 byte[] bytes = a.buf().toArray(ValueLayout.JAVA_BYTE);
-                Side to = a.address().equals(ADDR_A) ? sideA : sideB;
+                Side to = a.address().equals(ADDR_A) ? sideA : a.address().equals(ADDR_B) ? sideB : null;
+                if (to == null) {
+                    return 0;               // no one lives there (a spoofed source address)
+                }
                 Datagram d = new Datagram(this, to, bytes, a.flags());
                 sent.add(d);
                 if (!dropOutgoing.test(d) && !globalDrop.test(d)) {
@@ -219,6 +222,14 @@ final class Harness implements AutoCloseable {
             b.put(payload);
         }
         return b.array();
+    }
+
+    /**
+     * The RST a peer that lost the connection sends in answer to {@code provoking} (libutp's and
+     * libtorrent's form: the received id, a random seq, ack_nr = the provoking packet's seq_nr).
+     */
+    static byte[] resetAnswering(Datagram provoking) {
+        return packet(3, provoking.connId(), 4242, provoking.seq(), 0, 0, 0, null, null);
     }
 
     /** A SACK extension block (next=0, len=mask.length, mask). */

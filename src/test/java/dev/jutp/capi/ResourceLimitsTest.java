@@ -152,8 +152,10 @@ class ResourceLimitsTest {
         utp_shutdown(c.socket, SHUT_WR);         // the client's FIN is on the wire ...
         // ... while the server's RST for the same connection travels the other way.
         int clientRecvId = c.socket.connection().recvId();
+        byte[] fin = net.inFlight.stream().filter(d -> d.from().equals(client.addr)).reduce((a, b) -> b).orElseThrow().bytes();
+        int finSeq = ((fin[16] & 0xFF) << 8) | (fin[17] & 0xFF);
         net.inFlight.addFirst(new VirtualNet.Datagram(server.addr, client.addr,
-                Harness.packet(3, clientRecvId, 1, 0, 0, 0, 0, null, null)));
+                Harness.packet(3, clientRecvId, 1, finSeq, 0, 0, 0, null, null)));   // answers the FIN
         net.advance(60_000, 10);
         assertEquals(UTP_ECONNRESET, c.error);
         assertEquals(1, c.destroyings);
