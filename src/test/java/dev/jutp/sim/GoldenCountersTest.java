@@ -37,7 +37,8 @@ class GoldenCountersTest {
     @ValueSource(strings = {"clean-50ms", "loss2-50ms", "burst-100ms", "reorder-dup", "mtu-icmp-1200"})
     void countersMatchTheCommittedValues(String name) throws IOException {
         Scenario s = profile(name).run();
-        assertEquals(null, s.failure(), name + " must complete (seed " + SEED + ")");
+        String replay = " (seed " + SEED + "; replay: mvn -Dtest='GoldenCountersTest' -Djutp.sim.printGolden=true test)";
+        assertEquals(null, s.failure(), name + " must complete" + replay);
         String actual = counters(s);
         s.close();
         if (Boolean.getBoolean("jutp.sim.printGolden")) {
@@ -48,6 +49,6 @@ class GoldenCountersTest {
             golden.load(in);
         }
         assertEquals(golden.getProperty(name), actual, "golden counters of " + name
-                + " changed; if intended, update src/test/resources/dev/jutp/sim/golden-counters.properties");
+                + " changed; if intended, update src/test/resources/dev/jutp/sim/golden-counters.properties" + replay);
     }
 }
