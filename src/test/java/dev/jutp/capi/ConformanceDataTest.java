@@ -243,13 +243,17 @@ class ConformanceDataTest {
 
     // ------------------------------------------------------------------ loss recovery
 
-    /** A connection whose window has grown, then with eight 1382-byte packets in flight and lost. */
+    /** A connection whose window has grown, then with eight (or {@code packets}) 1382-byte packets in flight and lost. */
     static final class Flight {
         final Pair p;
         final int first;        // seq F of the first outstanding packet
         int retransmitsBefore;
 
         Flight(Harness h, int compat) {
+            this(h, compat, 8);
+        }
+
+        Flight(Harness h, int compat, int packets) {
             p = new Pair(h);
             utp_context_set_option(h.sideA.ctx, JUTP_DUPLICATE_ACK_RESEND, compat);
             MemorySegment chunk = Harness.bytes(new byte[64 * 1024]);
@@ -262,9 +266,9 @@ class ConformanceDataTest {
             h.advance(2000, 100);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
             int start = h.sentBy(h.sideA).size();
-            assertEquals(8 * 1382, utp_write(p.a, Harness.bytes(new byte[8 * 1382]), 8 * 1382));
+            assertEquals(packets * 1382, utp_write(p.a, Harness.bytes(new byte[packets * 1382]), packets * 1382));
             List<Datagram> burst = h.sentBy(h.sideA).subList(start, h.sentBy(h.sideA).size());
-            assertEquals(8, burst.size(), "window too small for the check");
+            assertEquals(packets, burst.size(), "window too small for the check");
             first = burst.get(0).seq();
             retransmitsBefore = h.sentBy(h.sideA).size();
         }

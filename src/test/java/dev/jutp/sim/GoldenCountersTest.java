@@ -21,17 +21,8 @@ class GoldenCountersTest {
     static final long SEED = 2024;
 
     static Scenario profile(String name) {
-        LinkConfig f = LinkConfig.of(25).rate(10_000_000, 200);
-        LinkConfig b = LinkConfig.of(25).rate(10_000_000, 200);
-        switch (name) {
-            case "clean-50ms" -> { }
-            case "loss2-50ms" -> { f.loss(0.02); b.loss(0.02); }
-            case "burst-100ms" -> { f.latencyMillis(50).burstLoss(0.01, 0.3, 0.8); b.latencyMillis(50); }
-            case "reorder-dup" -> { f.reorder(0.1, 15).duplicate(0.05); b.duplicate(0.05); }
-            case "mtu-icmp-1200" -> f.mtu(1200, true);
-            default -> throw new IllegalArgumentException(name);
-        }
-        return new Scenario(SEED, 1 << 20, f, b).bound(600);
+        PathProfile.Path path = PathProfile.byLabel(name).path();
+        return new Scenario(SEED, 1 << 20, path.forward, path.backward).bound(600);
     }
 
     static String counters(Scenario s) {
@@ -46,7 +37,8 @@ class GoldenCountersTest {
     @ValueSource(strings = {"clean-50ms", "loss2-50ms", "burst-100ms", "reorder-dup", "mtu-icmp-1200"})
     void countersMatchTheCommittedValues(String name) throws IOException {
         Scenario s = profile(name).run();
-        assertEquals(null, s.failure(), name + " must complete (seed " + SEED + ")");
+        String replay = " (seed " + SEED + "; replay: mvn -Dtest='GoldenCountersTest' -Djutp.sim.printGolden=true test)";
+        assertEquals(null, s.failure(), name + " must complete" + replay);
         String actual = counters(s);
         s.close();
         if (Boolean.getBoolean("jutp.sim.printGolden")) {
@@ -57,6 +49,6 @@ class GoldenCountersTest {
             golden.load(in);
         }
         assertEquals(golden.getProperty(name), actual, "golden counters of " + name
-                + " changed; if intended, update src/test/resources/dev/jutp/sim/golden-counters.properties");
+                + " changed; if intended, update src/test/resources/dev/jutp/sim/golden-counters.properties" + replay);
     }
 }

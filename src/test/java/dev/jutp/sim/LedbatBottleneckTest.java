@@ -2,6 +2,7 @@ package dev.jutp.sim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,17 @@ class LedbatBottleneckTest {
 
     private static String replay() {
         return " (seed " + SEED + "; replay: mvn -Dtest=LedbatBottleneckTest -Djutp.sim.seed=" + SEED + " test)";
+    }
+
+    /** The figures docs/congestion.md quotes, from the same run the assertions check. */
+    @AfterAll
+    static void printFigures() {
+        long utp = RUN.deliveredBetween(50, 70, true);
+        long reno = RUN.deliveredBetween(50, 70, false);
+        System.out.printf("seed %d: queueing delay 20-40 s %.1f ms; utilisation alone %.1f %%; uTP share vs Reno 50-70 s %.1f %% (link %.1f %%); "
+                        + "utilisation 85-100 s %.1f %%%n", SEED, RUN.meanQueueDelayMillis(20, 40),
+                100 * RUN.utilisation(RUN.deliveredBetween(20, 40, true), 20, 40), 100.0 * utp / (utp + reno),
+                100 * RUN.utilisation(utp + reno, 50, 70), 100 * RUN.utilisation(RUN.deliveredBetween(85, 100, true), 85, 100));
     }
 
     @Test

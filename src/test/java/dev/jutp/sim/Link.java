@@ -1,7 +1,5 @@
 package dev.jutp.sim;
 
-import java.util.SplittableRandom;
-
 /**
  * One direction of a path: MTU check, a rate-limited FIFO with a finite tail-drop buffer (so
  * queueing delay is real and shared by every flow routed over this link), then random and
@@ -15,9 +13,7 @@ public final class Link {
     private final Network net;
     private final String name;
     private final LinkConfig cfg;
-    private final SplittableRandom random;
-    private boolean burstBad;
-    private long busyUntilMicros;
+    private final Impairment impairment;
 
     // Counters, for reports and golden values.
     long offered, delivered, lost, tailDropped, duplicated, corrupted, mtuDropped, fragmented, icmpSent;
@@ -27,7 +23,7 @@ public final class Link {
         this.net = net;
         this.name = name;
         this.cfg = cfg;
-        this.random = net.sim.split();
+        this.impairment = new Impairment(cfg, net.sim.split());
     }
 
     public LinkConfig config() {
@@ -36,7 +32,7 @@ public final class Link {
 
     /** Queueing delay a datagram entering now would see, µs. */
     public long queueDelayMicros() {
-        return Math.max(0, busyUntilMicros - net.sim.nowMicros());
+        return impairment.queueDelayMicros(net.sim.nowMicros());
     }
 
     public long tailDropped() {
@@ -61,58 +57,36 @@ public final class Link {
             fragmented++;
             fragments = (length + cfg.mtu - 1) / cfg.mtu;
         }
-        long departure = now;
-        if (cfg.rateBitsPerSecond > 0) {
-            long backlogBytes = queueDelayMicros() * cfg.rateBitsPerSecond / 8_000_000;
-            if (backlogBytes + length > cfg.queueBytes) {
-                tailDropped++;
-                return;
-            }
-            departure = Math.max(now, busyUntilMicros) + length * 8_000_000L / cfg.rateBitsPerSecond;
-            busyUntilMicros = departure;
+        long departure = impairment.admit(now, length);
+        if (departure == Impairment.TAIL_DROP) {
+            tailDropped++;
+            return;
         }
         for (int i = 0; i < fragments; i++) {
-            if (dropOnWire()) {
+            if (impairment.lost()) {
                 lost++;
                 return;
             }
         }
         byte[] bytes = p.bytes();
-        if (cfg.corrupt > 0 && random.nextDouble() < cfg.corrupt) {
+        if (impairment.corrupted()) {
             corrupted++;
             if (!cfg.corruptionPassesChecksum) {
                 return;                     // a one-bit error never passes the UDP checksum
             }
             bytes = bytes.clone();
-            int bit = random.nextInt(bytes.length * 8);
-            bytes[bit >> 3] ^= (byte) (1 << (bit & 7));
+            impairment.flipBit(bytes, bytes.length);
         }
         Packet out = bytes == p.bytes() ? p : new Packet(p.from(), p.to(), bytes, p.flags());
         schedule(out, departure);
-        if (cfg.duplicate > 0 && random.nextDouble() < cfg.duplicate) {
+        if (impairment.duplicated()) {
             duplicated++;
             schedule(out, departure);
         }
     }
 
-    private boolean dropOnWire() {
-        if (cfg.burstEnter > 0) {
-            burstBad = burstBad ? random.nextDouble() >= cfg.burstExit : random.nextDouble() < cfg.burstEnter;
-            if (burstBad && random.nextDouble() < cfg.burstLoss) {
-                return true;
-            }
-        }
-        return cfg.loss > 0 && random.nextDouble() < cfg.loss;
-    }
-
     private void schedule(Packet p, long departure) {
-        long at = departure + cfg.latencyMicros;
-        if (cfg.jitterMicros > 0) {
-            at += random.nextLong(cfg.jitterMicros + 1);
-        }
-        if (cfg.reorder > 0 && random.nextDouble() < cfg.reorder) {
-            at += 1 + random.nextLong(cfg.reorderExtraMicros + 1);
-        }
+        long at = departure + impairment.wireDelayMicros();
         net.sim.at(at, () -> {
             delivered++;
             bytesDelivered += p.bytes().length;

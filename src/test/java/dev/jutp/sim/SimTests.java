@@ -25,6 +25,29 @@ final class SimTests {
     }
 
     /**
+     * Runs one scenario of {@code family} built for {@code seed}; null if it passed, else one
+     * line with the seed, the scenario, what went wrong, the counters and the replay command.
+     */
+    static String check(Profiles family, long seed, Scenario s) {
+        String why;
+        try {
+            s.run();
+            why = s.failure();
+        } catch (RuntimeException | AssertionError e) {
+            why = "threw " + e;
+        }
+        try {
+            if (Boolean.getBoolean("jutp.sim.verbose")) {
+                System.out.println(family + " seed " + seed + " [" + s.describe() + "] " + (why == null ? "OK" : why) + "\n    " + s.report());
+            }
+            return why == null ? null : "seed " + seed + " [" + s.describe() + "]: " + why + "\n    " + s.report()
+                    + "\n    replay: " + replay("ImpairmentSweepTest", family, seed);
+        } finally {
+            s.close();
+        }
+    }
+
+    /**
      * Runs the family's scenarios on all cores; returns one line per failure with the seed,
      * the scenario, what went wrong and the command that replays it.
      */
@@ -35,22 +58,10 @@ final class SimTests {
         }
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         LongStream.of(seeds(runs)).parallel().forEach(seed -> {
-            Scenario s = family.scenario(seed);
-            String why;
-            try {
-                s.run();
-                why = s.failure();
-            } catch (RuntimeException | AssertionError e) {
-                why = "threw " + e;
+            String failure = check(family, seed, family.scenario(seed));
+            if (failure != null) {
+                failures.add(failure);
             }
-            if (Boolean.getBoolean("jutp.sim.verbose")) {
-                System.out.println(family + " seed " + seed + " [" + s.describe() + "] " + (why == null ? "OK" : why) + "\n    " + s.report());
-            }
-            if (why != null) {
-                failures.add("seed " + seed + " [" + s.describe() + "]: " + why + "\n    " + s.report()
-                        + "\n    replay: " + replay("ImpairmentSweepTest", family, seed));
-            }
-            s.close();
         });
         List<String> sorted = new ArrayList<>(failures);
         sorted.sort(null);

@@ -1,0 +1,289 @@
+package dev.jutp.interop;
+
+import dev.jutp.UtpListener;
+import dev.jutp.UtpOptions;
+import dev.jutp.UtpStream;
+import dev.jutp.sim.PathProfile;
+import dev.jutp.sim.Scenario;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.jutp.interop.LibutpInteropTest.json;
+import static dev.jutp.interop.LibutpInteropTest.patternChunk;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The simulator's named path profiles, on loopback through {@link ImpairingRelay}, with real
+ * libutp (npm utp-native, src/test/interop/utp_peer.js) and jutp at either end: libutp→libutp,
+ * jutp→libutp, libutp→jutp and jutp→jutp, 1 MiB each. Every byte is checked against the shared
+ * pattern on the receiving side; each transfer must finish within {@link #BOUND}. The completion
+ * time (receiver's accept to its EOF, wall clock) is printed per profile and pair, beside the
+ * simulator's figure for the same profile and seed; they go to docs/congestion.md.
+ *
+ * <p>Wall-clock figures on a shared 2-core machine are noisy; nothing here asserts a time
+ * except the generous completion bound. Run alone:
+ * {@code mvn -B test -Dtest=LibutpRelayInteropTest -Djutp.shim.skip=true}.
+ */
+class LibutpRelayInteropTest {
+    static final int BYTES = 1 << 20;
+    static final long SEED = 2024;
+    static final Duration BOUND = Duration.ofSeconds(60);
+    static final List<PathProfile> PROFILES = List.of(PathProfile.CLEAN_50MS, PathProfile.LOSS2_50MS,
+            PathProfile.BURST_100MS, PathProfile.REORDER_DUP, PathProfile.LOSS1_100MS);
+
+    enum Impl { LIBUTP, JUTP }
+
+    /** profile label → "sender→receiver" → completion seconds, for the table. */
+    static final Map<String, Map<String, String>> RESULTS = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void tools() {
+        Peer.requireNode();
+    }
+
+    /**
+     * The four pairs of one profile run at once, each through its own relay, so the class stays
+     * under a minute in CI; at 10 Mbit/s per path they use little CPU, but the figures carry
+     * that contention (and the machine's) as noise.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("profiles")
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void allPairsThroughTheRelay(PathProfile profile) throws Exception {
+        List<Future<String>> runs = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Impl from : Impl.values()) {
+                for (Impl to : Impl.values()) {
+                    runs.add(pool.submit(() -> transfer(profile, from, to)));
+                }
+            }
+            for (Future<String> run : runs) {
+                System.out.println(run.get(BOUND.toSeconds() + 30, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    static Stream<PathProfile> profiles() {
+        return PROFILES.stream();
+    }
+
+    /** One transfer through a fresh relay; returns a report line, records the completion time. */
+    static String transfer(PathProfile profile, Impl from, Impl to) throws Exception {
+        PathProfile.Path path = profile.path();
+        long start = System.nanoTime();
+        double seconds;
+        String relayReport;
+        try (Receiver receiver = to == Impl.LIBUTP ? new LibutpReceiver() : new JutpReceiver();
+             ImpairingRelay relay = ImpairingRelay.start(receiver.address(), path.forward, path.backward, SEED);
+             Sender sender = from == Impl.LIBUTP ? new LibutpSender(relay.address()) : new JutpSender(relay.address())) {
+            seconds = receiver.awaitComplete();
+            sender.awaitDone();
+            relayReport = relay.toString();
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        String pair = from.name().toLowerCase() + "→" + to.name().toLowerCase();
+        assertTrue(wall < BOUND.toSeconds(), profile.label + " " + pair + " took " + wall + " s, bound " + BOUND);
+        RESULTS.computeIfAbsent(profile.label, k -> new ConcurrentHashMap<>()).put(pair, "%.2f".formatted(seconds));
+        return "relay %s %s: %.2f s (run %.1f s) %s".formatted(profile.label, pair, seconds, wall, relayReport);
+    }
+
+    @AfterAll
+    static void table() {
+        String[] pairs = {"libutp→libutp", "jutp→libutp", "libutp→jutp", "jutp→jutp"};
+        StringBuilder b = new StringBuilder("\n| profile | simulator jutp→jutp |");
+        for (String p : pairs) {
+            b.append(' ').append(p).append(" |");
+        }
+        b.append("\n|---|---|---|---|---|---|\n");
+        for (PathProfile p : PROFILES) {
+            Map<String, String> row = RESULTS.getOrDefault(p.label, Map.of());
+            b.append("| ").append(p.label).append(" | ").append("%.2f".formatted(simulatedSeconds(p))).append(" |");
+            for (String pair : pairs) {
+                b.append(' ').append(row.getOrDefault(pair, "—")).append(" |");
+            }
+            b.append('\n');
+        }
+        System.out.println("completion time, seconds, 1 MiB, seed " + SEED + " (receiver accept to EOF)" + b);
+    }
+
+    /** The same profile and seed in the simulator: the data phase of a 1 MiB transfer, virtual seconds. */
+    static double simulatedSeconds(PathProfile profile) {
+        PathProfile.Path path = profile.path();
+        Scenario s = new Scenario(SEED, BYTES, path.forward, path.backward).bound(600).run();
+        try {
+            return s.failure() == null ? BYTES * 8.0 / s.transfer.goodputBitsPerSecond() : Double.NaN;
+        } finally {
+            s.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ the two ends
+
+    interface Receiver extends AutoCloseable {
+        InetSocketAddress address() throws Exception;
+
+        /** Waits until every byte and EOF arrived, checks them; returns seconds from accept to EOF. */
+        double awaitComplete() throws Exception;
+    }
+
+    interface Sender extends AutoCloseable {
+        void awaitDone() throws Exception;
+    }
+
+    static List<String> node(String... args) {
+        List<String> c = new ArrayList<>(List.of(LibutpInteropTest.NODE, "utp_peer.js"));
+        c.addAll(List.of(args));
+        c.addAll(List.of("--bytes", Integer.toString(BYTES), "--timeout-ms", Long.toString(BOUND.toMillis()),
+                "--linger-ms", "1500"));
+        return c;
+    }
+
+    /** utp_peer.js listen sink: checks the pattern itself and reports accept-to-EOF time. */
+    static final class LibutpReceiver implements Receiver {
+        final Peer peer;
+        final int port;
+
+        LibutpReceiver() throws Exception {
+            peer = Peer.start(node("listen", "--host", "127.0.0.1", "--port", "0", "--mode", "sink"));
+            port = Integer.parseInt(json(peer.await(l -> l.contains("\"listening\""), Duration.ofSeconds(30)), "port"));
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+
+        @Override
+        public double awaitComplete() throws Exception {
+            String eof = peer.await(l -> l.contains("\"eof\"") || l.contains("\"error\""), BOUND);
+            assertEquals(Integer.toString(BYTES), json(eof, "bytes"), eof);
+            String done = peer.await(l -> l.contains("\"done\"") || l.contains("\"error\""), Duration.ofSeconds(30));
+            assertTrue(done.contains("\"ok\":true"), done);     // includes the byte-by-byte pattern check
+            assertEquals(Integer.toString(BYTES), json(done, "received"), done);
+            return Double.parseDouble(json(eof, "ms")) / 1000;
+        }
+
+        @Override
+        public void close() throws Exception {
+            peer.close();
+        }
+    }
+
+    /** utp_peer.js connect send: the pattern, then FIN; done once the receiver's FIN arrived. */
+    static final class LibutpSender implements Sender {
+        final Peer peer;
+
+        LibutpSender(InetSocketAddress relay) throws Exception {
+            peer = Peer.start(node("connect", "--host", "127.0.0.1", "--port", Integer.toString(relay.getPort()), "--mode", "send"));
+        }
+
+        @Override
+        public void awaitDone() throws Exception {
+            String done = peer.await(l -> l.contains("\"done\"") || l.contains("\"error\""), BOUND);
+            assertTrue(done.contains("\"ok\":true"), done);
+            assertEquals(Integer.toString(BYTES), json(done, "sent"), done);
+        }
+
+        @Override
+        public void close() throws Exception {
+            peer.close();
+        }
+    }
+
+    /** jutp's stream API accepting one connection and checking every byte against the pattern. */
+    static final class JutpReceiver implements Receiver {
+        final UtpListener listener;
+        final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        final Future<Double> result;
+
+        JutpReceiver() throws Exception {
+            listener = UtpListener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), UtpOptions.defaults());
+            result = pool.submit(this::receive);
+        }
+
+        private double receive() throws Exception {
+            try (UtpStream s = listener.accept(BOUND)) {
+                long accepted = System.nanoTime();
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[65536];
+                long total = 0;
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    assertTrue(total + n <= BYTES, "more than " + BYTES + " bytes");
+                    byte[] got = n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+                    assertArrayEquals(patternChunk(total, n), got, "bytes at offset " + total);
+                    total += n;
+                }
+                double seconds = (System.nanoTime() - accepted) / 1e9;
+                assertEquals(BYTES, total);
+                s.shutdownOutput();                     // our FIN: the sender's signal that all arrived
+                return seconds;
+            }
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return listener.localAddress();
+        }
+
+        @Override
+        public double awaitComplete() throws Exception {
+            return result.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+            listener.close();
+            pool.close();
+        }
+    }
+
+    /** jutp's stream API sending the pattern, FIN, then waiting for the receiver's FIN. */
+    static final class JutpSender implements Sender {
+        final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        final Future<Void> result;
+
+        JutpSender(InetSocketAddress relay) {
+            result = pool.submit(() -> {
+                UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(10));
+                try (UtpStream s = UtpStream.connect(relay, o)) {
+                    LibutpInteropTest.sendPattern(s.getOutputStream(), BYTES);
+                    s.shutdownOutput();
+                    assertEquals(-1, s.getInputStream().read(), "the receiver sends nothing but its FIN");
+                }
+                return null;
+            });
+        }
+
+        @Override
+        public void awaitDone() throws Exception {
+            result.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+            pool.close();
+        }
+    }
+}
