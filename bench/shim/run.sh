@@ -3,7 +3,7 @@
 #
 #   1. ns per utp_context_get_option and per utp_check_timeouts firing one GET_MILLISECONDS
 #      callback: through libutp.so from C (c-api-shim/test/bench-shim.c) and through
-#      dev.jutp.capi.Utp from Java (bench/shim/CApiCost.java); the difference is the crossing.
+#      dev.jutp.capi.Utp from Java (bench/src/main/java/dev/jutp/bench/CApiCost.java); the difference is the crossing.
 #   2. in-memory throughput, two contexts on one thread, shim vs Java (same ring network).
 #   3. loopback throughput of a file transfer, shim -> shim (two c-api-shim/build/ucat_like
 #      processes) beside jutp Java -> Java (bin/utpcat demo, NIO transport: one datagram per
@@ -18,7 +18,7 @@ SIZES=${SIZES:-"20 100"}
 MEM_MB=${MEM_MB:-256}
 
 jar=$(ls target/jutp-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1 || true)
-if [ -z "$jar" ] || [ ! -d target/lib ]; then
+if [ -z "$jar" ] || [ ! -d target/lib ] || [ ! -f target/test-classes/dev/jutp/bench/CApiCost.class ]; then
   mvn -B -q -DskipTests package >/dev/null
   jar=$(ls target/jutp-*.jar | grep -v -e sources -e javadoc -e tests | head -1)
 fi
@@ -37,7 +37,7 @@ stats() { sort -g | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[N
 echo "# shim vs pure Java: $ROUNDS rounds, median (min-max); $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
   "$build/bench-shim" >>"$tmp/shim.txt"
-  "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$jar" bench/shim/CApiCost.java "$MEM_MB" >>"$tmp/java.txt"
+  "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$jar:target/test-classes" dev.jutp.bench.CApiCost "$MEM_MB" >>"$tmp/java.txt"
 done
 field() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 printf '%-62s %-22s %-22s\n' "what" "through the shim" "pure Java"

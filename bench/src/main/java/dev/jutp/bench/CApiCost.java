@@ -1,3 +1,5 @@
+package dev.jutp.bench;
+
 import static dev.jutp.capi.Utp.*;
 
 import dev.jutp.capi.UtpCallbackArguments;
@@ -19,8 +21,8 @@ import java.net.InetSocketAddress;
  *               every datagram is copied once into a ring and once out of it, as mem-net.c does
  * </pre>
  *
- * Run by bench/shim/run.sh as a single-file program:
- * {@code java --enable-native-access=ALL-UNNAMED -cp target/classes bench/shim/CApiCost.java [MB=256]}
+ * Run by bench/shim/run.sh (compiled with the bench sources, so API changes break the build, not the bench):
+ * {@code java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes dev.jutp.bench.CApiCost [MB=256]}
  */
 public class CApiCost {
     public static void main(String[] args) {
