@@ -29,14 +29,14 @@ public final class Cases {
 
     public static final List<Case> ALL = List.of(
             new Case("jutp-linux", "jutp → jutp, Linux FFM transport", false),
-            new Case("jutp-nio", "jutp → jutp, NIO DatagramChannel transport", false),
-            new Case("jutp-linux-defbuf", "jutp → jutp, Linux transport, kernel default socket buffers", false),
+            new Case("jutp-nio", "jutp → jutp, NIO transport", false),
+            new Case("jutp-linux-defbuf", "jutp → jutp, Linux transport, default socket buffers", false),
             new Case("jutp-libutp", "jutp (Linux transport) → libutp", true),
             new Case("libutp-jutp", "libutp → jutp (Linux transport)", true),
             new Case("libutp", "libutp → libutp (C, reference)", true),
-            new Case("libutp-defbuf", "libutp → libutp, kernel default socket buffers", true),
-            new Case("udp", "raw UDP ceiling: 1400 B datagrams, one sendto each (C)", true),
-            new Case("udp-gso", "raw UDP, UDP GSO 44 × 1400 B per send (C), unpaced", true));
+            new Case("libutp-defbuf", "libutp → libutp, default socket buffers", true),
+            new Case("udp", "raw UDP, 1400 B, one sendto each (C)", true),
+            new Case("udp-gso", "raw UDP, GSO 44 × 1400 B per send (C), unpaced", true));
 
     /** Rows run unless --cases says otherwise (libutp with default buffers can stall for seconds). */
     public static final List<String> DEFAULT_IDS = List.of("jutp-linux", "jutp-nio", "jutp-linux-defbuf",

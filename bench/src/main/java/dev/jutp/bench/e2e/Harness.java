@@ -118,7 +118,8 @@ public final class Harness {
             }
         }
         Table t = new Table(c.ids(), results, c.bytes());
-        return new Outcome(machine, t, results, targets(t, c.ids()));
+        // The load average at both ends says how busy the machine was while we measured.
+        return new Outcome(machine + ", at end " + Machine.loadAverage(), t, results, targets(t, c.ids()));
     }
 
     /** Issue 6's targets, checked against this run's same-round medians (only where both rows ran). */
@@ -128,7 +129,7 @@ public final class Harness {
             double mb = t.ratio("jutp-linux", "libutp", RunResult::mbPerSecond);
             double cpu = t.ratio("jutp-linux", "libutp", RunResult::cpuSecondsPerGb);
             lines.add(String.format(Locale.ROOT, "target: jutp Linux ≥ 2× libutp MB/s at ≤ 0.5× its CPU-s/GB: %s× and %s× → %s",
-                    Table.fmt(mb, 2), Table.fmt(cpu, 2), mb >= 2 && cpu <= 0.5 ? "met" : "not met"));
+                    Table.fmt(mb, 2), Table.fmt(cpu, 3), mb >= 2 && cpu <= 0.5 ? "met" : "not met"));
         }
         if (ids.containsAll(Arrays.asList("jutp-nio", "libutp"))) {
             double mb = t.ratio("jutp-nio", "libutp", RunResult::mbPerSecond);

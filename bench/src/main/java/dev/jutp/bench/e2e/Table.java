@@ -13,9 +13,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class Table {
     static final String REFERENCE = "libutp";
-    static final String[] HEADER = {"case", "ok", "MB/s median", "MB/s range", "CPU-s/GB median", "CPU-s/GB range",
-        "× libutp MB/s", "× libutp CPU-s/GB", "jutp send-buffer-full drops", "kernel UDP rcvbuf/sndbuf errors",
-        "note"};
+    static final String[] HEADER = {"case", "ok", "MB/s median (range)", "CPU-s/GB median (range)",
+        "× libutp MB/s", "× libutp CPU-s/GB", "jutp send-buffer-full drops", "kernel UDP rcvbuf/sndbuf errors", "note"};
 
     private final List<String> ids;
     private final List<RunResult> results;
@@ -36,15 +35,13 @@ public final class Table {
             String[] row = new String[HEADER.length];
             row[0] = Cases.byId(id).label();
             row[1] = ok.size() + "/" + all.size();
-            row[2] = fmt(median(ok, RunResult::mbPerSecond), 1);
-            row[3] = range(ok, RunResult::mbPerSecond, 1);
-            row[4] = fmt(median(ok, RunResult::cpuSecondsPerGb), 2);
-            row[5] = range(ok, RunResult::cpuSecondsPerGb, 2);
-            row[6] = id.equals(REFERENCE) ? "1.00" : fmt(sameRoundRatio(ok, RunResult::mbPerSecond), 2);
-            row[7] = id.equals(REFERENCE) ? "1.00" : fmt(sameRoundRatio(ok, RunResult::cpuSecondsPerGb), 2);
-            row[8] = drops(ok);
-            row[9] = kernelDrops(ok);
-            row[10] = note(id, all, ok);
+            row[2] = fmt(median(ok, RunResult::mbPerSecond), 1) + " (" + range(ok, RunResult::mbPerSecond, 1) + ")";
+            row[3] = fmt(median(ok, RunResult::cpuSecondsPerGb), 2) + " (" + range(ok, RunResult::cpuSecondsPerGb, 2) + ")";
+            row[4] = id.equals(REFERENCE) ? "1.00" : fmt(sameRoundRatio(ok, RunResult::mbPerSecond), 2);
+            row[5] = id.equals(REFERENCE) ? "1.00" : fmt(sameRoundRatio(ok, RunResult::cpuSecondsPerGb), 2);
+            row[6] = drops(ok);
+            row[7] = kernelDrops(ok);
+            row[8] = note(id, all, ok);
             rows.add(row);
         }
         return rows;
