@@ -9,6 +9,8 @@
  *   utp_bench udprecv / udpsend  (same options): raw UDP reference, 1400-byte datagrams, sendto ->
  *       blocking recvfrom, no uTP; the sender ends with 1-byte end markers. Run it in the same round
  *       as the uTP runs: the uTP/raw-UDP ratio is steadier than MB/s on a shared machine.
+ *       udpsend --gso 1: the same 1400-byte datagrams, handed to the kernel 44 at a time as one UDP GSO
+ *       (UDP_SEGMENT) send; the result line says "gso":true if the kernel took it.
  *
  * The receiver prints {"event":"listening","port":N} once bound, then one result line. The sender
  * prints one result line. Result: {"role":..,"bytes":..,"secs":..,"mb_per_s":..,"cpu_s":..,
@@ -28,6 +30,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -160,14 +163,25 @@ static void usage(void) {
     fprintf(stderr,
             "usage: utp_bench recv [--host 127.0.0.1] [--port 0] [--bytes N] [--buf B] [--timeout-s T]\n"
             "       utp_bench send --host H --port P --bytes N [--bind 127.0.0.1] [--buf B] [--timeout-s T]\n"
-            "       utp_bench udprecv|udpsend ... (raw UDP reference, same options)\n");
+            "       utp_bench udprecv|udpsend ... [--gso 1] (raw UDP reference, same options)\n");
     exit(2);
 }
 
 /* Raw UDP reference: 1400-byte datagrams, sendto -> blocking recvfrom (poll-bounded). */
-static int raw_udp(const char *host, int port, double timeout_s, int rcvbuf, int sndbuf, struct sockaddr_in *me) {
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+static int raw_udp(const char *host, int port, double timeout_s, int rcvbuf, int sndbuf, struct sockaddr_in *me,
+                   int gso) {
     static unsigned char dg[65536];
     const size_t DG = 1400;
+    size_t per_send = DG;
+    if (gso) {
+        int seg = (int)DG;
+        if (setsockopt(S.fd, SOL_UDP, UDP_SEGMENT, &seg, sizeof seg) == 0) per_send = 44 * DG;
+        else gso = 0;
+    }
     const double t0 = now_s(), deadline = t0 + timeout_s;
     int ok = 1;
     uint64_t datagrams = 0;
@@ -179,13 +193,13 @@ static int raw_udp(const char *host, int port, double timeout_s, int rcvbuf, int
         if (inet_pton(AF_INET, host, &to.sin_addr) != 1) usage();
         double ts = now_s();
         while (S.done < S.total) {
-            size_t len = S.total - S.done < DG ? (size_t)(S.total - S.done) : DG;
+            size_t len = S.total - S.done < per_send ? (size_t)(S.total - S.done) : per_send;
             if (sendto(S.fd, pattern + S.done % 256, len, 0, (struct sockaddr *)&to, sizeof to) < 0) {
                 if (errno == EINTR || errno == ENOBUFS) continue;
                 ok = 0; break;
             }
-            S.done += len; datagrams++;
-            if ((datagrams & 1023) == 0 && now_s() > deadline) { ok = 0; break; }
+            S.done += len; datagrams += (len + DG - 1) / DG;
+            if ((datagrams & 1023) < (len + DG - 1) / DG && now_s() > deadline) { ok = 0; break; }
         }
         secs = now_s() - ts;
         for (int i = 0; i < 50; i++) { /* end markers: 1-byte datagrams, spread over 50 ms */
@@ -217,7 +231,8 @@ static int raw_udp(const char *host, int port, double timeout_s, int rcvbuf, int
            secs > 0 ? S.done / 1e6 / secs : 0.0, cpu, S.done ? cpu / (S.done / 1e9) : 0.0, rcvbuf, sndbuf,
            ok ? "true" : "false");
     if (!S.sending && S.total) printf(",\"lost_bytes\":%lld", (long long)S.total - (long long)S.done);
-    printf(",\"datagrams_out\":%llu}\n", (unsigned long long)(S.sending ? datagrams : 0));
+    printf(",\"gso\":%s,\"datagrams_out\":%llu}\n", gso ? "true" : "false",
+           (unsigned long long)(S.sending ? datagrams : 0));
     fflush(stdout);
     return ok ? 0 : 3;
 }
@@ -225,7 +240,7 @@ static int raw_udp(const char *host, int port, double timeout_s, int rcvbuf, int
 int main(int argc, char **argv) {
     if (argc < 2) usage();
     const char *host = "127.0.0.1", *bind_host = "127.0.0.1";
-    int port = 0, buf = 0;
+    int port = 0, buf = 0, gso = 0;
     double timeout_s = 120;
     uint64_t bytes = 0;
     const int raw = !strcmp(argv[1], "udpsend") || !strcmp(argv[1], "udprecv");
@@ -240,6 +255,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "--bytes")) bytes = (uint64_t)strtod(v, NULL);
         else if (!strcmp(k, "--buf")) buf = atoi(v);
         else if (!strcmp(k, "--timeout-s")) timeout_s = strtod(v, NULL);
+        else if (!strcmp(k, "--gso")) gso = atoi(v);
         else usage();
     }
     if (S.sending && (port <= 0 || bytes == 0)) usage();
@@ -268,7 +284,7 @@ int main(int argc, char **argv) {
     socklen_t ml = sizeof me;
     getsockname(S.fd, (struct sockaddr *)&me, &ml);
 
-    if (raw) return raw_udp(host, port, timeout_s, rcvbuf, sndbuf, &me);
+    if (raw) return raw_udp(host, port, timeout_s, rcvbuf, sndbuf, &me, gso && S.sending);
 
     utp_context *ctx = utp_init(2);
     utp_set_callback(ctx, UTP_SENDTO, cb_sendto);

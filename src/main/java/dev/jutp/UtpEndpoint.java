@@ -85,6 +85,8 @@ public final class UtpEndpoint implements AutoCloseable {
     private long closeDeadlineMillis;
     private volatile boolean closeRequested;
     private long droppedDatagrams;
+    /** Written by the I/O thread only, when the kernel refuses a send (rare): volatile for readers elsewhere. */
+    private volatile long sendBufferFullDrops;
 
     private UtpEndpoint(InetSocketAddress local, UtpOptions options) throws IOException {
         this.options = options;
@@ -147,6 +149,14 @@ public final class UtpEndpoint implements AutoCloseable {
     /** "nio" or "linux". */
     public String transportName() {
         return transport.name();
+    }
+
+    /**
+     * Outgoing datagrams dropped so far because the kernel's send buffer was full (EAGAIN, or ENOBUFS on
+     * Linux): uTP retransmits them, so a growing count costs throughput, not data. Any thread; a snapshot.
+     */
+    public long sendBufferFullDrops() {
+        return sendBufferFullDrops;
     }
 
     UtpOptions options() {
@@ -508,6 +518,7 @@ public final class UtpEndpoint implements AutoCloseable {
             if (outbound.remaining() > 0) {
                 // Socket buffer full: drop the rest, uTP retransmits (the staging slots are reused now).
                 droppedDatagrams += outbound.remaining();
+                sendBufferFullDrops += outbound.remaining();
                 outbound.clear();
             }
         }
