@@ -95,7 +95,7 @@ public final class UtpEndpoint implements AutoCloseable {
         try {
             this.engine = new Engine(new Host());
             engine.setTickMillis(TICK_MILLIS);
-            engine.setReceiveBuffer(options.receiveBufferBytes());
+            engine.setReceiveBuffer(advertisedWindowCap(options.receiveBufferBytes(), transport.receiveBufferBytes()));
             engine.setSendBuffer(options.sendBufferBytes());
             this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
@@ -108,6 +108,16 @@ public final class UtpEndpoint implements AutoCloseable {
         }
         this.ioThread = Thread.ofPlatform().daemon().name("jutp-io-" + localAddress.getPort()).unstarted(this::run);
         ioThread.start();
+    }
+
+    /**
+     * The per-connection receive buffer (the largest window advertised): the stream's buffer, but at
+     * most half the kernel's receive buffer. The kernel charges about 2.3 KiB per 1.4 KB datagram, so
+     * a window of half the buffer still fits when the I/O thread is late to drain it; a larger window
+     * lets a sender's burst overflow the socket (with the 208 KiB default, tail drops meet the RTO).
+     */
+    static int advertisedWindowCap(int streamReceiveBuffer, int kernelReceiveBuffer) {
+        return kernelReceiveBuffer > 0 ? Math.min(streamReceiveBuffer, kernelReceiveBuffer / 2) : streamReceiveBuffer;
     }
 
     private static Transport openTransport(InetSocketAddress local, String kind, TransportOptions to) throws IOException {

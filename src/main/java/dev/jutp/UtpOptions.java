@@ -14,7 +14,8 @@ import java.util.Objects;
  *       (default: Linux when available, else NIO; the system property {@code jutp.transport}
  *       overrides {@code auto}).</li>
  *   <li>{@code socketBufferBytes}: SO_RCVBUF and SO_SNDBUF requested from the kernel (default 4 MiB,
- *       so a fast sender does not overflow a loopback receiver).</li>
+ *       so a fast sender does not overflow a loopback receiver; 0 keeps the kernel's defaults). The
+ *       advertised window never exceeds half the receive buffer the kernel granted.</li>
  *   <li>{@code receiveBufferBytes}: per-stream unread bytes the stream holds; it is the advertised
  *       receive window (default 1 MiB).</li>
  *   <li>{@code sendBufferBytes}: per-stream bytes written but not yet accepted by the protocol, and the
@@ -65,8 +66,11 @@ public final class UtpOptions {
         return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu);
     }
 
+    /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
     public UtpOptions withSocketBufferBytes(int bytes) {
-        positive(bytes, "socketBufferBytes");
+        if (bytes < 0) {
+            throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
+        }
         return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu);
     }
 

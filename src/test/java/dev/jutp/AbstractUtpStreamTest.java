@@ -123,6 +123,35 @@ abstract class AbstractUtpStreamTest {
         }
     }
 
+    /**
+     * With the kernel's default socket buffers (~208 KiB) a window larger than the buffer lets one
+     * burst overflow the receiver (libutp collapses there); the window is capped at half the granted
+     * buffer, so nothing is dropped and nothing is retransmitted.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void defaultKernelBuffersDropNothing() throws Exception {
+        long size = 20L * 1000 * 1000;
+        UtpOptions o = options().withSocketBufferBytes(0);
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, o);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String[]> got = pool.submit(() -> {
+                try (UtpStream server = listener.accept(Duration.ofSeconds(30))) {
+                    return drain(server.getInputStream());
+                }
+            });
+            try (UtpStream client = UtpStream.connect(listener.localAddress(), o)) {
+                String sent = send(client.getOutputStream(), 3, size);
+                client.shutdownOutput();
+                String[] r = got.get(100, TimeUnit.SECONDS);
+                assertEquals(Long.toString(size), r[0]);
+                assertEquals(sent, r[1]);
+                UtpStreamStats st = client.stats();
+                assertEquals(0, st.retransmits(), st.toString());
+            }
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void halfCloseThenReadReplyToEof() throws Exception {
@@ -311,6 +340,7 @@ abstract class AbstractUtpStreamTest {
             assertThrows(IllegalArgumentException.class,
                     () -> ep.connect(InetSocketAddress.createUnresolved("example.invalid", 1)));
             assertThrows(IllegalArgumentException.class, () -> options().withReceiveBufferBytes(0));
+            assertThrows(IllegalArgumentException.class, () -> options().withSocketBufferBytes(-1));
             assertThrows(IllegalArgumentException.class, () -> options().withTransport("tcp"));
             assertThrows(NullPointerException.class, () -> options().withConnectTimeout(null));
             UtpListener l = ep.listen();
