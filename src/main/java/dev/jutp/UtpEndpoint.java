@@ -49,6 +49,13 @@ import java.util.function.BiConsumer;
 public final class UtpEndpoint implements AutoCloseable {
     static final long TICK_MILLIS = 50;
     static final long IDLE_WAIT_MILLIS = 1000;
+    /**
+     * A closing endpoint stops waiting for FIN acknowledgements once nothing has arrived for this long:
+     * three minimum RTOs, so a live peer's answer to one retransmitted FIN still counts, while a peer
+     * that is gone (which the portable transport, blind to ICMP, cannot tell) costs 3 s, not the
+     * whole connect timeout.
+     */
+    static final long CLOSE_SILENCE_MILLIS = 3000;
     static final int RECEIVE_BATCH = 64;
     static final int RECEIVE_SLOT_BYTES = 65_536;
     static final int OUTGOING_BATCH = 256;
@@ -83,6 +90,7 @@ public final class UtpEndpoint implements AutoCloseable {
     /** Owned by the I/O thread. */
     private boolean closing;
     private long closeDeadlineMillis;
+    private long closeLastHeardMillis;
     private volatile boolean closeRequested;
     private long droppedDatagrams;
 
@@ -260,8 +268,9 @@ public final class UtpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Sends FIN on every connection (after the data already written), waits until they are acknowledged
-     * or the connect timeout passes, then stops the I/O thread and releases the socket. Idempotent.
+     * Sends FIN on every connection (after the data already written), waits until they are acknowledged,
+     * the connect timeout passes, or nothing has arrived from any peer for {@value #CLOSE_SILENCE_MILLIS} ms
+     * (a peer that is gone), then stops the I/O thread and releases the socket. Idempotent.
      */
     @Override
     public void close() {
@@ -352,6 +361,7 @@ public final class UtpEndpoint implements AutoCloseable {
                 dispatch();
             }
             if (received > 0) {
+                closeLastHeardMillis = engine.nowMillis();
                 engine.issueDeferredAcks();
                 dispatch();
             }
@@ -368,7 +378,7 @@ public final class UtpEndpoint implements AutoCloseable {
             engine.issueDeferredAcks();
             dispatch();
             flush();
-            if (closing && (engine.connectionCount() == 0 || engine.nowMillis() >= closeDeadlineMillis)) {
+            if (closing && closeFinished()) {
                 return;
             }
             if (received == 0 && ran == 0) {
@@ -402,9 +412,17 @@ public final class UtpEndpoint implements AutoCloseable {
         return ran;
     }
 
+    /** All connections gone, the connect timeout spent, or the peers silent for {@link #CLOSE_SILENCE_MILLIS}. */
+    private boolean closeFinished() {
+        long now = engine.nowMillis();
+        return engine.connectionCount() == 0 || now >= closeDeadlineMillis
+                || now - closeLastHeardMillis >= CLOSE_SILENCE_MILLIS;
+    }
+
     private void beginClose() {
         closing = true;
         closeDeadlineMillis = engine.nowMillis() + options.connectTimeout().toMillis();
+        closeLastHeardMillis = engine.nowMillis();
         engine.setAcceptsConnections(false);
         for (UtpStream s : streams) {
             s.closeOnIo("endpoint closed");

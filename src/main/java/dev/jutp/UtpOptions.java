@@ -21,7 +21,8 @@ import java.util.Objects;
  *   <li>{@code sendBufferBytes}: per-stream bytes written but not yet accepted by the protocol, and the
  *       protocol's own send buffer (default 1 MiB).</li>
  *   <li>{@code connectTimeout}: how long {@code connect} waits for the handshake (default 10 s);
- *       also bounds {@link UtpEndpoint#close()}'s wait for FIN acknowledgements.</li>
+ *       also bounds {@link UtpEndpoint#close()}'s wait for FIN acknowledgements (which also ends after 3 s
+ *       without a datagram from any peer).</li>
  *   <li>{@code mtu}: largest UDP payload, 0 (default) = 1402 bytes over IPv4, 1232 over IPv6.</li>
  * </ul>
  */

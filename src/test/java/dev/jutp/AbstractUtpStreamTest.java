@@ -152,6 +152,76 @@ abstract class AbstractUtpStreamTest {
         }
     }
 
+    /**
+     * The peer vanishes without a word (a relay between the two stops): close() must not wait for the
+     * whole connect timeout (120 s here, far beyond the test's timeout) for a FIN acknowledgement that
+     * cannot come; the portable transport does not see the ICMP errors that tell the Linux one.
+     */
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void closeAfterThePeerVanishedIsBounded() throws Exception {
+        UtpOptions o = options().withConnectTimeout(Duration.ofSeconds(120));
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, o);
+             Relay relay = new Relay(listener.localAddress());
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<UtpStream> accepted = pool.submit(() -> listener.accept(Duration.ofSeconds(30)));
+            UtpStream client = UtpStream.connect(relay.address(), o);
+            try (UtpStream server = accepted.get(30, TimeUnit.SECONDS)) {
+                byte[] data = pattern(4, 100_000);
+                client.getOutputStream().write(data);
+                assertArrayEquals(data, server.getInputStream().readNBytes(data.length));
+                relay.close();
+                client.getOutputStream().write(data);   // unacknowledged data and then a FIN to nobody
+                client.close();                         // returns: the test's timeout is the proof
+            }
+        }
+    }
+
+    /** Forwards datagrams between one client and {@code server} until closed. */
+    static final class Relay implements AutoCloseable {
+        private final DatagramSocket socket;
+        private final Thread thread;
+
+        Relay(InetSocketAddress server) throws IOException {
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            thread = Thread.ofPlatform().daemon().start(() -> forward(server));
+        }
+
+        InetSocketAddress address() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        private void forward(InetSocketAddress server) {
+            byte[] buf = new byte[65_536];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            java.net.SocketAddress client = null;
+            // Ends when close() closes the socket; each pass handles one datagram.
+            while (!socket.isClosed()) {
+                try {
+                    p.setLength(buf.length);
+                    socket.receive(p);
+                    java.net.SocketAddress from = p.getSocketAddress();
+                    if (from.equals(server)) {
+                        if (client != null) {
+                            socket.send(new DatagramPacket(buf, p.getLength(), client));
+                        }
+                    } else {
+                        client = from;
+                        socket.send(new DatagramPacket(buf, p.getLength(), server));
+                    }
+                } catch (IOException e) {
+                    // closed, or a send refused: keep going until closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            socket.close();
+            thread.join(5_000);
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void halfCloseThenReadReplyToEof() throws Exception {
