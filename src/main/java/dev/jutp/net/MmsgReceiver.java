@@ -1,8 +1,8 @@
 package dev.jutp.net;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,9 +45,9 @@ final class MmsgReceiver {
             long h = header(i);
             headers.set(ADDRESS, h + LibC.MSG_NAME, names.asSlice((long) i * LibC.SOCKADDR_BYTES));
             headers.set(ADDRESS, h + LibC.MSG_IOV, iovecs.asSlice(i * LibC.IOVEC.byteSize()));
-            headers.set(JAVA_LONG, h + LibC.MSG_IOVLEN, 1L);
+            headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_IOVLEN, 1L);
             headers.set(ADDRESS, h + LibC.MSG_CONTROL, controls.asSlice(i * CONTROL_BYTES));
-            headers.set(JAVA_LONG, h + LibC.MSG_CONTROLLEN, 0L);
+            headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_CONTROLLEN, 0L);
         }
     }
 
@@ -72,11 +72,11 @@ final class MmsgReceiver {
             for (int i = 0; i < n; i++) {
                 long iov = i * LibC.IOVEC.byteSize();
                 long h = header(i);
-                iovecs.set(JAVA_LONG, iov + LibC.IOVEC_BASE, batch.slotUnchecked(base + i).address());
-                iovecs.set(JAVA_LONG, iov + LibC.IOVEC_LEN, slotBytes);
-                headers.set(JAVA_INT, h + LibC.MSG_NAMELEN, LibC.SOCKADDR_BYTES);
-                headers.set(JAVA_INT, h + LibC.MSG_FLAGS, 0);
-                headers.set(JAVA_LONG, h + LibC.MSG_CONTROLLEN, gro ? CONTROL_BYTES : 0L);
+                iovecs.set(JAVA_LONG_UNALIGNED, iov + LibC.IOVEC_BASE, batch.slotUnchecked(base + i).address());
+                iovecs.set(JAVA_LONG_UNALIGNED, iov + LibC.IOVEC_LEN, slotBytes);
+                headers.set(JAVA_INT_UNALIGNED, h + LibC.MSG_NAMELEN, LibC.SOCKADDR_BYTES);
+                headers.set(JAVA_INT_UNALIGNED, h + LibC.MSG_FLAGS, 0);
+                headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_CONTROLLEN, gro ? CONTROL_BYTES : 0L);
             }
             int r = LibC.recvmmsg(socket.errno, socket.fd, headers, n, LibC.MSG_DONTWAIT);
             if (r < 0) {
@@ -96,13 +96,13 @@ final class MmsgReceiver {
             batch.useSlots(received);
             for (int i = 0; i < received; i++) {
                 long h = header(i);
-                int length = headers.get(JAVA_INT, h + LibC.MMSG_LEN);
-                int flags = headers.get(JAVA_INT, h + LibC.MSG_FLAGS);
+                int length = headers.get(JAVA_INT_UNALIGNED, h + LibC.MMSG_LEN);
+                int flags = headers.get(JAVA_INT_UNALIGNED, h + LibC.MSG_FLAGS);
                 if ((flags & LibC.MSG_TRUNC) != 0 || length < 0 || length > slotBytes) {
                     counters.receiveTruncated++;
                     continue;
                 }
-                int nameLength = headers.get(JAVA_INT, h + LibC.MSG_NAMELEN);
+                int nameLength = headers.get(JAVA_INT_UNALIGNED, h + LibC.MSG_NAMELEN);
                 InetSocketAddress source = nameLength > 0 && nameLength <= LibC.SOCKADDR_BYTES
                         ? addresses.decode(names, (long) i * LibC.SOCKADDR_BYTES, nameLength) : null;
                 if (source == null) {
@@ -128,19 +128,19 @@ final class MmsgReceiver {
 
     /** The UDP_GRO segment size the kernel attached to message {@code i}, or 0 if none. */
     private int groSegmentSize(int i) {
-        long controlLength = headers.get(JAVA_LONG, header(i) + LibC.MSG_CONTROLLEN);
+        long controlLength = headers.get(JAVA_LONG_UNALIGNED, header(i) + LibC.MSG_CONTROLLEN);
         long base = i * CONTROL_BYTES;
         long end = Math.min(controlLength, CONTROL_BYTES);
         // Walk the control messages; each step advances by at least one header, so the loop is bounded.
         for (long at = 0; at + LibC.CMSG_DATA + 4 <= end; ) {
-            long cmsgLength = controls.get(JAVA_LONG, base + at + LibC.CMSG_LEN);
+            long cmsgLength = controls.get(JAVA_LONG_UNALIGNED, base + at + LibC.CMSG_LEN);
             if (cmsgLength < LibC.CMSG_DATA || at + cmsgLength > end) {
                 return 0;
             }
-            if (controls.get(JAVA_INT, base + at + LibC.CMSG_LEVEL) == LibC.SOL_UDP
-                    && controls.get(JAVA_INT, base + at + LibC.CMSG_TYPE) == LibC.UDP_GRO
+            if (controls.get(JAVA_INT_UNALIGNED, base + at + LibC.CMSG_LEVEL) == LibC.SOL_UDP
+                    && controls.get(JAVA_INT_UNALIGNED, base + at + LibC.CMSG_TYPE) == LibC.UDP_GRO
                     && cmsgLength >= LibC.CMSG_DATA + 4) {
-                return controls.get(JAVA_INT, base + at + LibC.CMSG_DATA);
+                return controls.get(JAVA_INT_UNALIGNED, base + at + LibC.CMSG_DATA);
             }
             at += (cmsgLength + 7) & ~7L;
         }
