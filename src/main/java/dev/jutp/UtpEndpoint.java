@@ -56,6 +56,13 @@ public final class UtpEndpoint implements AutoCloseable {
      * whole connect timeout.
      */
     static final long CLOSE_SILENCE_MILLIS = 3000;
+    /**
+     * Deferred acks wait for this many received datagrams or {@link #ACK_DELAY_NANOS}, whichever comes
+     * first. A transport without batching (NIO) drains the socket faster than a sender fills it and
+     * would otherwise ack every two or three datagrams, each ack a syscall on both ends.
+     */
+    static final int ACK_EVERY_DATAGRAMS = 16;
+    static final long ACK_DELAY_NANOS = 1_000_000;
     static final int RECEIVE_BATCH = 64;
     static final int RECEIVE_SLOT_BYTES = 65_536;
     static final int OUTGOING_BATCH = 256;
@@ -93,6 +100,9 @@ public final class UtpEndpoint implements AutoCloseable {
     private long closeLastHeardMillis;
     private volatile boolean closeRequested;
     private long droppedDatagrams;
+    /** Datagrams received since deferred acks were last issued, and when they are due at the latest. */
+    private int unackedDatagrams;
+    private long ackDueNanos;
 
     private UtpEndpoint(InetSocketAddress local, UtpOptions options) throws IOException {
         this.options = options;
@@ -362,8 +372,10 @@ public final class UtpEndpoint implements AutoCloseable {
             }
             if (received > 0) {
                 closeLastHeardMillis = engine.nowMillis();
-                engine.issueDeferredAcks();
-                dispatch();
+                if (unackedDatagrams == 0) {
+                    ackDueNanos = System.nanoTime() + ACK_DELAY_NANOS;
+                }
+                unackedDatagrams += received;
             }
             if (transport.reportsIcmpErrors() && transport.drainErrors(icmpHandler) > 0) {
                 dispatch();
@@ -373,9 +385,13 @@ public final class UtpEndpoint implements AutoCloseable {
                 beginClose();
             }
             engine.checkTimeouts();
-            // Commands (readDrained after a read) may have queued a window update: send it now,
-            // not after the next received batch — a sender facing a closed window sends nothing.
-            engine.issueDeferredAcks();
+            // Commands (readDrained after a read) may have queued a window update: it goes now unless
+            // acks for received data are being held back (then with them, within ACK_DELAY_NANOS).
+            if (unackedDatagrams == 0 || unackedDatagrams >= ACK_EVERY_DATAGRAMS || closing
+                    || System.nanoTime() - ackDueNanos >= 0) {
+                engine.issueDeferredAcks();
+                unackedDatagrams = 0;
+            }
             dispatch();
             flush();
             if (closing && closeFinished()) {
@@ -384,7 +400,11 @@ public final class UtpEndpoint implements AutoCloseable {
             if (received == 0 && ran == 0) {
                 long waitMillis = engine.connectionCount() == 0 && !closing
                         ? IDLE_WAIT_MILLIS : Math.max(1, engine.millisUntilTick());
-                transport.awaitReadable(TimeUnit.MILLISECONDS.toNanos(waitMillis));
+                long waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+                if (unackedDatagrams > 0) {
+                    waitNanos = Math.max(0, Math.min(waitNanos, ackDueNanos - System.nanoTime()));
+                }
+                transport.awaitReadable(waitNanos);
             }
         }
     }
