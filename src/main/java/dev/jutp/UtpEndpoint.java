@@ -76,6 +76,8 @@ public final class UtpEndpoint implements AutoCloseable {
     private final Engine engine;
     private final Arena arena = Arena.ofShared();
     private final DatagramBatch inbound;
+    /** Stream receive-buffer bytes never offered as window, so the window fits the kernel buffer. */
+    private final int hiddenReceiveBuffer;
     private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH);
     private final MemorySegment staging;
     private final int stagingSlotBytes;
@@ -113,7 +115,9 @@ public final class UtpEndpoint implements AutoCloseable {
         try {
             this.engine = new Engine(new Host());
             engine.setTickMillis(TICK_MILLIS);
-            engine.setReceiveBuffer(advertisedWindowCap(options.receiveBufferBytes(), transport.receiveBufferBytes()));
+            engine.setReceiveBuffer(options.receiveBufferBytes());
+            this.hiddenReceiveBuffer = options.receiveBufferBytes()
+                    - advertisedWindowCap(options.receiveBufferBytes(), transport.receiveBufferBytes());
             engine.setSendBuffer(options.sendBufferBytes());
             this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
@@ -129,10 +133,11 @@ public final class UtpEndpoint implements AutoCloseable {
     }
 
     /**
-     * The per-connection receive buffer (the largest window advertised): the stream's buffer, but at
-     * most half the kernel's receive buffer. The kernel charges about 2.3 KiB per 1.4 KB datagram, so
-     * a window of half the buffer still fits when the I/O thread is late to drain it; a larger window
-     * lets a sender's burst overflow the socket (with the 208 KiB default, tail drops meet the RTO).
+     * The largest window advertised: the stream's free buffer, but at most half the kernel's receive
+     * buffer (unread stream bytes are no longer in the kernel, so they do not count against it). The
+     * kernel charges about 2.3 KiB per 1.4 KB datagram, so a window of half the buffer still fits when
+     * the I/O thread is late to drain it; a larger window lets a sender's burst overflow the socket
+     * (with the 208 KiB default, tail drops met the RTO and throughput fell to 5 MB/s).
      */
     static int advertisedWindowCap(int streamReceiveBuffer, int kernelReceiveBuffer) {
         return kernelReceiveBuffer > 0 ? Math.min(streamReceiveBuffer, kernelReceiveBuffer / 2) : streamReceiveBuffer;
@@ -616,7 +621,8 @@ public final class UtpEndpoint implements AutoCloseable {
         @Override
         public long readBufferSize(Connection connection) {
             Object a = connection.attachment();
-            return a instanceof UtpStream s ? s.unreadBytes() : 0;
+            // The engine advertises receiveBufferBytes minus this: min(free stream buffer, the cap).
+            return Math.max(a instanceof UtpStream s ? s.unreadBytes() : 0, hiddenReceiveBuffer);
         }
 
         @Override
