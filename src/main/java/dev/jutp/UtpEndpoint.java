@@ -49,6 +49,20 @@ import java.util.function.BiConsumer;
 public final class UtpEndpoint implements AutoCloseable {
     static final long TICK_MILLIS = 50;
     static final long IDLE_WAIT_MILLIS = 1000;
+    /**
+     * A closing endpoint stops waiting for FIN acknowledgements once nothing has arrived for this long:
+     * three minimum RTOs, so a live peer's answer to one retransmitted FIN still counts, while a peer
+     * that is gone (which the portable transport, blind to ICMP, cannot tell) costs 3 s, not the
+     * whole connect timeout.
+     */
+    static final long CLOSE_SILENCE_MILLIS = 3000;
+    /**
+     * Deferred acks wait for this many received datagrams or {@link #ACK_DELAY_NANOS}, whichever comes
+     * first. A transport without batching (NIO) drains the socket faster than a sender fills it and
+     * would otherwise ack every two or three datagrams, each ack a syscall on both ends.
+     */
+    static final int ACK_EVERY_DATAGRAMS = 16;
+    static final long ACK_DELAY_NANOS = 1_000_000;
     static final int RECEIVE_BATCH = 64;
     static final int RECEIVE_SLOT_BYTES = 65_536;
     static final int OUTGOING_BATCH = 256;
@@ -62,6 +76,8 @@ public final class UtpEndpoint implements AutoCloseable {
     private final Engine engine;
     private final Arena arena = Arena.ofShared();
     private final DatagramBatch inbound;
+    /** Stream receive-buffer bytes never offered as window, so the window fits the kernel buffer. */
+    private final int hiddenReceiveBuffer;
     private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH);
     private final MemorySegment staging;
     private final int stagingSlotBytes;
@@ -83,10 +99,14 @@ public final class UtpEndpoint implements AutoCloseable {
     /** Owned by the I/O thread. */
     private boolean closing;
     private long closeDeadlineMillis;
+    private long closeLastHeardMillis;
     private volatile boolean closeRequested;
     private long droppedDatagrams;
     /** Written by the I/O thread only, when the kernel refuses a send (rare): volatile for readers elsewhere. */
     private volatile long sendBufferFullDrops;
+    /** Datagrams received since deferred acks were last issued, and when they are due at the latest. */
+    private int unackedDatagrams;
+    private long ackDueNanos;
 
     private UtpEndpoint(InetSocketAddress local, UtpOptions options) throws IOException {
         this.options = options;
@@ -98,6 +118,8 @@ public final class UtpEndpoint implements AutoCloseable {
             this.engine = new Engine(new Host());
             engine.setTickMillis(TICK_MILLIS);
             engine.setReceiveBuffer(options.receiveBufferBytes());
+            this.hiddenReceiveBuffer = options.receiveBufferBytes()
+                    - advertisedWindowCap(options.receiveBufferBytes(), transport.receiveBufferBytes());
             engine.setSendBuffer(options.sendBufferBytes());
             engine.setMaxConnections(options.maxConnections());
             engine.setMaxHalfOpen(options.maxHalfOpen());
@@ -112,6 +134,17 @@ public final class UtpEndpoint implements AutoCloseable {
         }
         this.ioThread = Thread.ofPlatform().daemon().name("jutp-io-" + localAddress.getPort()).unstarted(this::run);
         ioThread.start();
+    }
+
+    /**
+     * The largest window advertised: the stream's free buffer, but at most half the kernel's receive
+     * buffer (unread stream bytes are no longer in the kernel, so they do not count against it). The
+     * kernel charges about 2.3 KiB per 1.4 KB datagram, so a window of half the buffer still fits when
+     * the I/O thread is late to drain it; a larger window lets a sender's burst overflow the socket
+     * (with the 208 KiB default, tail drops met the RTO and throughput fell to 5 MB/s).
+     */
+    static int advertisedWindowCap(int streamReceiveBuffer, int kernelReceiveBuffer) {
+        return kernelReceiveBuffer > 0 ? Math.min(streamReceiveBuffer, kernelReceiveBuffer / 2) : streamReceiveBuffer;
     }
 
     private static Transport openTransport(InetSocketAddress local, String kind, TransportOptions to) throws IOException {
@@ -262,8 +295,9 @@ public final class UtpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Sends FIN on every connection (after the data already written), waits until they are acknowledged
-     * or the connect timeout passes, then stops the I/O thread and releases the socket. Idempotent.
+     * Sends FIN on every connection (after the data already written), waits until they are acknowledged,
+     * the connect timeout passes, or nothing has arrived from any peer for {@value #CLOSE_SILENCE_MILLIS} ms
+     * (a peer that is gone), then stops the I/O thread and releases the socket. Idempotent.
      */
     @Override
     public void close() {
@@ -354,8 +388,11 @@ public final class UtpEndpoint implements AutoCloseable {
                 dispatch();
             }
             if (received > 0) {
-                engine.issueDeferredAcks();
-                dispatch();
+                closeLastHeardMillis = engine.nowMillis();
+                if (unackedDatagrams == 0) {
+                    ackDueNanos = System.nanoTime() + ACK_DELAY_NANOS;
+                }
+                unackedDatagrams += received;
             }
             if (transport.reportsIcmpErrors() && transport.drainErrors(icmpHandler) > 0) {
                 dispatch();
@@ -365,18 +402,26 @@ public final class UtpEndpoint implements AutoCloseable {
                 beginClose();
             }
             engine.checkTimeouts();
-            // Commands (readDrained after a read) may have queued a window update: send it now,
-            // not after the next received batch — a sender facing a closed window sends nothing.
-            engine.issueDeferredAcks();
+            // Commands (readDrained after a read) may have queued a window update: it goes now unless
+            // acks for received data are being held back (then with them, within ACK_DELAY_NANOS).
+            if (unackedDatagrams == 0 || unackedDatagrams >= ACK_EVERY_DATAGRAMS || closing
+                    || System.nanoTime() - ackDueNanos >= 0) {
+                engine.issueDeferredAcks();
+                unackedDatagrams = 0;
+            }
             dispatch();
             flush();
-            if (closing && (engine.connectionCount() == 0 || engine.nowMillis() >= closeDeadlineMillis)) {
+            if (closing && closeFinished()) {
                 return;
             }
             if (received == 0 && ran == 0) {
                 long waitMillis = engine.connectionCount() == 0 && !closing
                         ? IDLE_WAIT_MILLIS : Math.max(1, engine.millisUntilTick());
-                transport.awaitReadable(TimeUnit.MILLISECONDS.toNanos(waitMillis));
+                long waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+                if (unackedDatagrams > 0) {
+                    waitNanos = Math.max(0, Math.min(waitNanos, ackDueNanos - System.nanoTime()));
+                }
+                transport.awaitReadable(waitNanos);
             }
         }
     }
@@ -404,9 +449,17 @@ public final class UtpEndpoint implements AutoCloseable {
         return ran;
     }
 
+    /** All connections gone, the connect timeout spent, or the peers silent for {@link #CLOSE_SILENCE_MILLIS}. */
+    private boolean closeFinished() {
+        long now = engine.nowMillis();
+        return engine.connectionCount() == 0 || now >= closeDeadlineMillis
+                || now - closeLastHeardMillis >= CLOSE_SILENCE_MILLIS;
+    }
+
     private void beginClose() {
         closing = true;
         closeDeadlineMillis = engine.nowMillis() + options.connectTimeout().toMillis();
+        closeLastHeardMillis = engine.nowMillis();
         engine.setAcceptsConnections(false);
         for (UtpStream s : streams) {
             s.closeOnIo("endpoint closed");
@@ -581,7 +634,8 @@ public final class UtpEndpoint implements AutoCloseable {
         @Override
         public long readBufferSize(Connection connection) {
             Object a = connection.attachment();
-            return a instanceof UtpStream s ? s.unreadBytes() : 0;
+            // The engine advertises receiveBufferBytes minus this: min(free stream buffer, the cap).
+            return Math.max(a instanceof UtpStream s ? s.unreadBytes() : 0, hiddenReceiveBuffer);
         }
 
         @Override

@@ -16,13 +16,15 @@ import java.util.Objects;
  *       (default: Linux when available, else NIO; the system property {@code jutp.transport}
  *       overrides {@code auto}).</li>
  *   <li>{@code socketBufferBytes}: SO_RCVBUF and SO_SNDBUF requested from the kernel (default 4 MiB,
- *       so a fast sender does not overflow a loopback receiver).</li>
+ *       so a fast sender does not overflow a loopback receiver; 0 keeps the kernel's defaults). The
+ *       advertised window never exceeds half the receive buffer the kernel granted.</li>
  *   <li>{@code receiveBufferBytes}: per-stream unread bytes the stream holds; it is the advertised
  *       receive window (default 1 MiB).</li>
  *   <li>{@code sendBufferBytes}: per-stream bytes written but not yet accepted by the protocol, and the
  *       protocol's own send buffer (default 1 MiB).</li>
  *   <li>{@code connectTimeout}: how long {@code connect} waits for the handshake (default 10 s);
- *       also bounds {@link UtpEndpoint#close()}'s wait for FIN acknowledgements.</li>
+ *       also bounds {@link UtpEndpoint#close()}'s wait for FIN acknowledgements (which also ends after 3 s
+ *       without a datagram from any peer).</li>
  *   <li>{@code mtu}: largest UDP payload, 0 (default) = 1402 bytes over IPv4, 1232 over IPv6.</li>
  *   <li>{@code maxConnections}, {@code maxHalfOpen}: connections per endpoint (default 3000) and the SYN
  *       backlog of unconfirmed accepted connections (default 1000).</li>
@@ -74,8 +76,11 @@ public final class UtpOptions {
         return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
     }
 
+    /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
     public UtpOptions withSocketBufferBytes(int bytes) {
-        positive(bytes, "socketBufferBytes");
+        if (bytes < 0) {
+            throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
+        }
         return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
     }
 

@@ -123,6 +123,105 @@ abstract class AbstractUtpStreamTest {
         }
     }
 
+    /**
+     * With the kernel's default socket buffers (~208 KiB) a window larger than the buffer lets one
+     * burst overflow the receiver (libutp collapses there); the window is capped at half the granted
+     * buffer, so nothing is dropped and nothing is retransmitted.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void defaultKernelBuffersDropNothing() throws Exception {
+        long size = 20L * 1000 * 1000;
+        UtpOptions o = options().withSocketBufferBytes(0);
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, o);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String[]> got = pool.submit(() -> {
+                try (UtpStream server = listener.accept(Duration.ofSeconds(30))) {
+                    return drain(server.getInputStream());
+                }
+            });
+            try (UtpStream client = UtpStream.connect(listener.localAddress(), o)) {
+                String sent = send(client.getOutputStream(), 3, size);
+                client.shutdownOutput();
+                String[] r = got.get(100, TimeUnit.SECONDS);
+                assertEquals(Long.toString(size), r[0]);
+                assertEquals(sent, r[1]);
+                UtpStreamStats st = client.stats();
+                assertEquals(0, st.retransmits(), st.toString());
+            }
+        }
+    }
+
+    /**
+     * The peer vanishes without a word (a relay between the two stops): close() must not wait for the
+     * whole connect timeout (120 s here, far beyond the test's timeout) for a FIN acknowledgement that
+     * cannot come; the portable transport does not see the ICMP errors that tell the Linux one.
+     */
+    @Test
+    @Timeout(value = 40, unit = TimeUnit.SECONDS)
+    void closeAfterThePeerVanishedIsBounded() throws Exception {
+        UtpOptions o = options().withConnectTimeout(Duration.ofSeconds(120));
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, o);
+             Relay relay = new Relay(listener.localAddress());
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<UtpStream> accepted = pool.submit(() -> listener.accept(Duration.ofSeconds(30)));
+            UtpStream client = UtpStream.connect(relay.address(), o);
+            try (UtpStream server = accepted.get(30, TimeUnit.SECONDS)) {
+                byte[] data = pattern(4, 100_000);
+                client.getOutputStream().write(data);
+                assertArrayEquals(data, server.getInputStream().readNBytes(data.length));
+                relay.close();
+                client.getOutputStream().write(data);   // unacknowledged data and then a FIN to nobody
+                client.close();                         // returns: the test's timeout is the proof
+            }
+        }
+    }
+
+    /** Forwards datagrams between one client and {@code server} until closed. */
+    static final class Relay implements AutoCloseable {
+        private final DatagramSocket socket;
+        private final Thread thread;
+
+        Relay(InetSocketAddress server) throws IOException {
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            thread = Thread.ofPlatform().daemon().start(() -> forward(server));
+        }
+
+        InetSocketAddress address() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        private void forward(InetSocketAddress server) {
+            byte[] buf = new byte[65_536];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            java.net.SocketAddress client = null;
+            // Ends when close() closes the socket; each pass handles one datagram.
+            while (!socket.isClosed()) {
+                try {
+                    p.setLength(buf.length);
+                    socket.receive(p);
+                    java.net.SocketAddress from = p.getSocketAddress();
+                    if (from.equals(server)) {
+                        if (client != null) {
+                            socket.send(new DatagramPacket(buf, p.getLength(), client));
+                        }
+                    } else {
+                        client = from;
+                        socket.send(new DatagramPacket(buf, p.getLength(), server));
+                    }
+                } catch (IOException e) {
+                    // closed, or a send refused: keep going until closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            socket.close();
+            thread.join(5_000);
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void halfCloseThenReadReplyToEof() throws Exception {
@@ -311,6 +410,7 @@ abstract class AbstractUtpStreamTest {
             assertThrows(IllegalArgumentException.class,
                     () -> ep.connect(InetSocketAddress.createUnresolved("example.invalid", 1)));
             assertThrows(IllegalArgumentException.class, () -> options().withReceiveBufferBytes(0));
+            assertThrows(IllegalArgumentException.class, () -> options().withSocketBufferBytes(-1));
             assertThrows(IllegalArgumentException.class, () -> options().withTransport("tcp"));
             assertThrows(NullPointerException.class, () -> options().withConnectTimeout(null));
             UtpListener l = ep.listen();

@@ -84,6 +84,8 @@ public final class Connection {
     private int synAckSeq;          // our ISN as an acceptor: re-sent if the SYN is repeated (Q3)
     private int synSeq;             // the initiator's SYN seq we accepted
     int queuedPackets;              // libutp's cur_window_packets: seqNr - queuedPackets is the oldest
+    /** Flush scan hint: every queued packet before it is sent and not marked for resend. */
+    private int flushFrom;
     long bytesInFlight;             // libutp's cur_window
     long peerWindow = INITIAL_PEER_WINDOW;
     long lastAdvertisedWindow;
@@ -477,6 +479,7 @@ public final class Connection {
     /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
     private void queuePacket(int type, MemorySegment src, long offset, int payload) {
         if (queuedPackets == 0) {
+            flushFrom = seqNr;              // anchor the scan hint at the new oldest
             retransmitTimeout = rtt.rtoMillis();
             rtoDeadline = engine.nowMillis + retransmitTimeout;
         }
@@ -519,18 +522,28 @@ public final class Connection {
         return false;
     }
 
-    /** Sends queued packets the window allows; holds back a small newest packet (Nagle). */
+    /**
+     * Sends queued packets the window allows; holds back a small newest packet (Nagle). The scan
+     * starts at {@link #flushFrom}, past the packets already in flight, so writing a window of
+     * packets one by one costs linear, not quadratic, time (libutp rescans from the oldest).
+     */
     void flush() {
         if (state == RESET || state == DESTROY || state == UNINITIALIZED) {
             return;                         // nothing leaves a dead connection (Q14)
         }
         int packetSize = packetSize();
         int newest = Seq.add(seqNr, -1);
-        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
-            if (!sendQueue.contains(seq)) {
-                continue;
-            }
-            if (sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
+        int oldest = Seq.add(seqNr, -queuedPackets);
+        int skip = Seq.distance(oldest, flushFrom);
+        if (skip > queuedPackets) {
+            skip = 0;                       // stale hint (the queue moved past it): scan everything
+        }
+        boolean prefix = true;
+        for (int i = skip, seq = Seq.add(oldest, skip); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
+            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
+                if (prefix) {
+                    flushFrom = Seq.add(seq, 1);
+                }
                 continue;
             }
             if (isFull(-1)) {
@@ -539,8 +552,18 @@ public final class Connection {
             // The FIN is held like any small newest packet: it leaves once all data is acked (check 48).
             if (seq != newest || queuedPackets == 1 || sendQueue.payload(seq) >= packetSize) {
                 sendPacket(seq);
+                if (prefix) {
+                    flushFrom = Seq.add(seq, 1);
+                }
+            } else {
+                prefix = false;
             }
         }
+    }
+
+    /** A packet before {@link #flushFrom} was marked for resend: the next flush scans from the oldest. */
+    private void rescanFromOldest() {
+        flushFrom = Seq.add(seqNr, -queuedPackets);
     }
 
     /** Transmits (or retransmits) the queued packet {@code seq}. */
@@ -1092,6 +1115,7 @@ public final class Connection {
         if (!sendQueue.needResend(seq)) {
             bytesInFlight -= sendQueue.payload(seq);
             sendQueue.setNeedResend(seq, true);
+            rescanFromOldest();
         }
         sendPacket(seq);
         return probe;
@@ -1159,6 +1183,7 @@ public final class Connection {
                 bytesInFlight -= sendQueue.payload(seq);
             }
         }
+        rescanFromOldest();
         if (queuedPackets > 0) {
             retransmitCount++;
             fastTimeout = true;

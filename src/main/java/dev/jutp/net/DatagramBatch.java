@@ -8,29 +8,35 @@ import java.util.Objects;
 
 /**
  * A reusable receive batch: {@code capacity} slots of {@code slotBytes} off-heap bytes each, cut from
- * one slab, plus per-datagram length and source address. {@link Transport#receive} overwrites it.
+ * one slab, plus per-datagram offset, length and source address. {@link Transport#receive} overwrites it.
  *
- * <p>Datagram {@code i} lies at {@code segment()[offset(i), offset(i) + length(i))}; the slab and the
- * slot views are created once, so reading a batch allocates nothing.
+ * <p>Datagram {@code i} lies at {@code segment()[offset(i), offset(i) + length(i))}. A slot usually holds
+ * one datagram; with UDP GRO it holds a run of coalesced datagrams from one sender, which the transport
+ * splits into consecutive entries without copying. The slab and the slot views are created once, so
+ * reading a batch allocates nothing.
  */
 public final class DatagramBatch {
     /** Largest UDP payload over IPv6 (65535 minus the 8-byte UDP header); IPv4's limit is lower. */
     public static final int MAX_DATAGRAM_BYTES = 65_527;
     /** Largest slot; any slot larger than {@link #MAX_DATAGRAM_BYTES} never truncates. */
     public static final int MAX_SLOT_BYTES = 65_536;
+    /** Most datagrams the kernel coalesces into one GRO buffer (UDP_GRO_CNT_MAX). */
+    static final int MAX_SEGMENTS_PER_SLOT = 64;
 
     private final MemorySegment slab;
     private final MemorySegment[] slots;
     private final ByteBuffer[] views;
     private final int slotBytes;
     private final int stride;
-    private final int[] lengths;
-    private final InetSocketAddress[] sources;
+    private int[] lengths;
+    private long[] offsets;
+    private InetSocketAddress[] sources;
     private int count;
+    private int slotsUsed;
 
     /**
      * @param arena owns the slab; the batch is unusable once the arena closes
-     * @param capacity number of slots (datagrams per receive call)
+     * @param capacity number of slots (receive buffers per receive call)
      * @param slotBytes bytes per slot; longer datagrams are dropped and counted as truncated. Make it at
      *     least one byte more than the largest datagram you accept: the NIO transport cannot tell a
      *     datagram that fills its slot exactly from a truncated one, so it drops both.
@@ -54,9 +60,11 @@ public final class DatagramBatch {
             views[i] = slots[i].asByteBuffer();
         }
         this.lengths = new int[capacity];
+        this.offsets = new long[capacity];
         this.sources = new InetSocketAddress[capacity];
     }
 
+    /** Number of slots (receive buffers); with GRO a batch may hold more datagrams than this. */
     public int capacity() {
         return slots.length;
     }
@@ -75,14 +83,9 @@ public final class DatagramBatch {
         return slab;
     }
 
-    /** The slot holding datagram {@code i} (full slot size; the datagram is its first {@link #length} bytes). */
-    public MemorySegment slot(int i) {
-        return slots[Objects.checkIndex(i, count)];
-    }
-
     /** Offset of datagram {@code i} in {@link #segment()}. */
     public long offset(int i) {
-        return (long) Objects.checkIndex(i, count) * stride;
+        return offsets[Objects.checkIndex(i, count)];
     }
 
     public int length(int i) {
@@ -97,6 +100,12 @@ public final class DatagramBatch {
     /** Forgets all datagrams (their bytes stay until overwritten). */
     public void clear() {
         count = 0;
+        slotsUsed = 0;
+    }
+
+    /** Slots the transport has written into since {@link #clear()}. */
+    int slotsUsed() {
+        return slotsUsed;
     }
 
     MemorySegment slotUnchecked(int i) {
@@ -107,17 +116,30 @@ public final class DatagramBatch {
         return views[i];
     }
 
-    /** Moves a datagram received into a later slot down to slot {@code count}, closing a gap left by a dropped one. */
-    void moveToNext(int fromSlot, int length) {
-        if (fromSlot != count) {
-            MemorySegment.copy(slots[fromSlot], 0, slots[count], 0, length);
-        }
+    /** Marks {@code n} more slots as written (their datagrams committed or dropped). */
+    void useSlots(int n) {
+        slotsUsed += n;
     }
 
-    /** Appends a datagram that the transport wrote into slot {@code count}. */
-    void commit(int length, InetSocketAddress source) {
+    /** Appends the datagram at {@code [start, start + length)} of slot {@code slot}. */
+    void commit(int slot, int start, int length, InetSocketAddress source) {
+        if (count == lengths.length) {
+            grow();
+        }
+        offsets[count] = (long) slot * stride + start;
         lengths[count] = length;
         sources[count] = source;
         count++;
+    }
+
+    /** Room for GRO runs: at most {@link #MAX_SEGMENTS_PER_SLOT} entries per slot, grown once. */
+    private void grow() {
+        int n = Math.min(Math.max(lengths.length * 2, 16), slots.length * MAX_SEGMENTS_PER_SLOT);
+        if (n <= lengths.length) {
+            throw new IllegalStateException("more datagrams than a batch can hold");
+        }
+        lengths = java.util.Arrays.copyOf(lengths, n);
+        offsets = java.util.Arrays.copyOf(offsets, n);
+        sources = java.util.Arrays.copyOf(sources, n);
     }
 }

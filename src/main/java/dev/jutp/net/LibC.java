@@ -39,6 +39,7 @@ final class LibC {
     static final int IP_PMTUDISC_WANT = 1;
     static final int IP_PMTUDISC_DO = 2;
     static final int UDP_SEGMENT = 103;
+    static final int UDP_GRO = 104;
 
     static final int MSG_CTRUNC = 0x8;
     static final int MSG_TRUNC = 0x20;

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 
 /**
  * Linux fast path through FFM downcalls into libc: {@code recvmmsg}/{@code sendmmsg} batches, UDP GSO
- * for runs of equal-size datagrams, ICMP errors from the IP_RECVERR error queue, and {@code ppoll}
+ * for runs of equal-size datagrams, UDP GRO on receive, ICMP errors from the IP_RECVERR error queue, and {@code ppoll}
  * plus an eventfd for waiting. Capabilities are probed when the socket opens and downgraded on the
  * first refusal. All native memory lives in one arena, released by {@link #close()}.
  */
@@ -22,14 +22,19 @@ public final class LinuxTransport implements Transport {
     private final int sendBufferBytes;
     private final TransportCounters counters = new TransportCounters();
     private boolean closed;
+    private boolean groWanted;
 
     private LinuxTransport(Arena arena, LinuxSocket socket, InetSocketAddress bind, TransportOptions options)
             throws IOException {
         this.arena = arena;
         this.socket = socket;
         NativeAddressCache addresses = new NativeAddressCache(socket.ipv6, 1024);
-        socket.setInt(LibC.SOL_SOCKET, LibC.SO_RCVBUF, options.receiveBufferBytes());
-        socket.setInt(LibC.SOL_SOCKET, LibC.SO_SNDBUF, options.sendBufferBytes());
+        if (options.receiveBufferBytes() > 0) {
+            socket.setInt(LibC.SOL_SOCKET, LibC.SO_RCVBUF, options.receiveBufferBytes());
+        }
+        if (options.sendBufferBytes() > 0) {
+            socket.setInt(LibC.SOL_SOCKET, LibC.SO_SNDBUF, options.sendBufferBytes());
+        }
         this.receiveBufferBytes = socket.getInt(LibC.SOL_SOCKET, LibC.SO_RCVBUF);
         this.sendBufferBytes = socket.getInt(LibC.SOL_SOCKET, LibC.SO_SNDBUF);
         boolean recvErr = options.icmpErrors() && enableRecvErr(socket);
@@ -42,6 +47,7 @@ public final class LinuxTransport implements Transport {
         this.localAddress = socket.localAddress(addresses, arena);
         this.waiter = new LinuxWaiter(socket.fd, arena);
         this.receiver = new MmsgReceiver(socket, addresses, counters, options.maxDatagramsPerSyscall(), arena);
+        this.groWanted = options.gro();
         this.sender = new MmsgSender(socket, addresses, counters, options.maxDatagramsPerSyscall(), gso, arena);
         this.errors = recvErr ? new ErrorQueueReader(socket, addresses, counters, arena) : null;
     }
@@ -62,6 +68,15 @@ public final class LinuxTransport implements Transport {
         }
     }
 
+    /** UDP_GRO (Linux 5.0): the kernel may hand over a GSO sender's run of datagrams as one buffer. */
+    private void setGro(boolean on) {
+        if (socket.setInt(LibC.SOL_UDP, LibC.UDP_GRO, on ? 1 : 0) == 0) {
+            receiver.setGro(on);
+        } else {
+            groWanted = false;          // the kernel does not know UDP_GRO: stay without it
+        }
+    }
+
     private static boolean enableRecvErr(LinuxSocket socket) {
         if (!socket.ipv6) {
             return socket.setInt(LibC.SOL_IP, LibC.IP_RECVERR, 1) == 0;
@@ -76,6 +91,11 @@ public final class LinuxTransport implements Transport {
         ensureOpen();
         if (!batch.segment().scope().isAlive()) {
             throw new IllegalStateException("the batch's arena is closed");
+        }
+        // A GRO buffer can be as large as any datagram: only batches with full-size slots take them.
+        boolean groFits = batch.slotBytes() >= DatagramBatch.MAX_DATAGRAM_BYTES;
+        if (groWanted && receiver.gro() != groFits) {
+            setGro(groFits);
         }
         return receiver.receive(batch);
     }
@@ -127,6 +147,11 @@ public final class LinuxTransport implements Transport {
     @Override
     public boolean reportsIcmpErrors() {
         return errors != null;
+    }
+
+    /** True while the socket receives with UDP GRO (set at the first receive into full-size slots). */
+    public boolean usesGro() {
+        return receiver.gro();
     }
 
     @Override

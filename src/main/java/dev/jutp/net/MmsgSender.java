@@ -1,9 +1,9 @@
 package dev.jutp.net;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -65,9 +65,9 @@ final class MmsgSender {
             long h = header(m);
             headers.set(ADDRESS, h + LibC.MSG_NAME, names.asSlice((long) m * LibC.SOCKADDR_BYTES));
             long c = m * CONTROL_BYTES;
-            controls.set(JAVA_LONG, c + LibC.CMSG_LEN, LibC.CMSG_DATA + 2);
-            controls.set(JAVA_INT, c + LibC.CMSG_LEVEL, LibC.SOL_UDP);
-            controls.set(JAVA_INT, c + LibC.CMSG_TYPE, LibC.UDP_SEGMENT);
+            controls.set(JAVA_LONG_UNALIGNED, c + LibC.CMSG_LEN, LibC.CMSG_DATA + 2);
+            controls.set(JAVA_INT_UNALIGNED, c + LibC.CMSG_LEVEL, LibC.SOL_UDP);
+            controls.set(JAVA_INT_UNALIGNED, c + LibC.CMSG_TYPE, LibC.UDP_SEGMENT);
         }
     }
 
@@ -165,23 +165,23 @@ final class MmsgSender {
             }
             for (int k = 0; k < run; k++) {
                 long iov = (iovUsed + k) * LibC.IOVEC.byteSize();
-                iovecs.set(JAVA_LONG, iov + LibC.IOVEC_BASE, batch.segment(i + k).address() + batch.offset(i + k));
-                iovecs.set(JAVA_LONG, iov + LibC.IOVEC_LEN, batch.length(i + k));
+                iovecs.set(JAVA_LONG_UNALIGNED, iov + LibC.IOVEC_BASE, batch.segment(i + k).address() + batch.offset(i + k));
+                iovecs.set(JAVA_LONG_UNALIGNED, iov + LibC.IOVEC_LEN, batch.length(i + k));
             }
             long h = header(messages);
-            headers.set(JAVA_INT, h + LibC.MSG_NAMELEN, nameLength);
-            headers.set(JAVA_LONG, h + LibC.MSG_IOV, iovecs.address() + iovUsed * LibC.IOVEC.byteSize());
-            headers.set(JAVA_LONG, h + LibC.MSG_IOVLEN, run);
+            headers.set(JAVA_INT_UNALIGNED, h + LibC.MSG_NAMELEN, nameLength);
+            headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_IOV, iovecs.address() + iovUsed * LibC.IOVEC.byteSize());
+            headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_IOVLEN, run);
             if (run > 1) {
                 long c = messages * CONTROL_BYTES;
-                controls.set(JAVA_SHORT, c + LibC.CMSG_DATA, (short) length);
-                headers.set(JAVA_LONG, h + LibC.MSG_CONTROL, controls.address() + c);
-                headers.set(JAVA_LONG, h + LibC.MSG_CONTROLLEN, CONTROL_BYTES);
+                controls.set(JAVA_SHORT_UNALIGNED, c + LibC.CMSG_DATA, (short) length);
+                headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_CONTROL, controls.address() + c);
+                headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_CONTROLLEN, CONTROL_BYTES);
             } else {
-                headers.set(JAVA_LONG, h + LibC.MSG_CONTROL, 0L);
-                headers.set(JAVA_LONG, h + LibC.MSG_CONTROLLEN, 0L);
+                headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_CONTROL, 0L);
+                headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_CONTROLLEN, 0L);
             }
-            headers.set(JAVA_INT, h + LibC.MSG_FLAGS, 0);
+            headers.set(JAVA_INT_UNALIGNED, h + LibC.MSG_FLAGS, 0);
             datagramsInMessage[messages] = run;
             iovUsed += run;
             i += run;

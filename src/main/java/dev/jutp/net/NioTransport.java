@@ -74,8 +74,12 @@ public final class NioTransport implements Transport {
         Selector selector = null;
         try {
             channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferBytes());
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferBytes());
+            if (options.receiveBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBufferBytes());
+            }
+            if (options.sendBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, options.sendBufferBytes());
+            }
             channel.bind(bind);
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_READ);
@@ -100,7 +104,7 @@ public final class NioTransport implements Transport {
         int limit = batch.slotBytes();
         // Bounded by the batch: each slot gets at most one receive attempt.
         for (int i = 0; i < capacity; i++) {
-            ByteBuffer view = batch.view(batch.count());
+            ByteBuffer view = batch.view(i);
             view.clear();
             SocketAddress from;
             try {
@@ -113,12 +117,13 @@ public final class NioTransport implements Transport {
                 break;
             }
             int length = view.position();
+            batch.useSlots(1);
             // DatagramChannel truncates silently; a datagram that fills its slot may have been cut.
             if (length == limit && limit <= DatagramBatch.MAX_DATAGRAM_BYTES) {
                 counters.receiveTruncated++;
                 continue;
             }
-            batch.commit(length, canonical((InetSocketAddress) from));
+            batch.commit(i, 0, length, canonical((InetSocketAddress) from));
         }
         return batch.count();
     }

@@ -12,6 +12,7 @@ public final class TransportCounters {
     long sendWouldBlock;
     long gsoSends;
     long gsoFallbacks;
+    long groBuffers;
     long icmpErrors;
     int lastErrno;
 
@@ -35,6 +36,9 @@ public final class TransportCounters {
 
     /** Times a GSO message was refused and resent as plain datagrams. */
     public long gsoFallbacks() { return gsoFallbacks; }
+
+    /** Receive buffers that held a run of datagrams coalesced by UDP GRO. */
+    public long groBuffers() { return groBuffers; }
 
     /** ICMP errors delivered to an {@link IcmpErrorHandler}. */
     public long icmpErrors() { return icmpErrors; }

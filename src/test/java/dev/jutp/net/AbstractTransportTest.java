@@ -75,6 +75,19 @@ abstract class AbstractTransportTest {
         assertTrue(t.sendBufferBytes() >= 256 * 1024, "SO_SNDBUF " + t.sendBufferBytes());
     }
 
+    /** SO_RCVBUF of a fresh socket as this transport reports it. */
+    int kernelDefaultReceiveBuffer() throws IOException {
+        try (java.net.DatagramSocket plain = new java.net.DatagramSocket(V4_ANY_PORT)) {
+            return plain.getReceiveBufferSize();
+        }
+    }
+
+    @Test
+    void zeroBufferSizesKeepTheKernelDefaults() throws IOException {
+        Transport t = open(V4_ANY_PORT, TransportOptions.defaults().withReceiveBufferBytes(0).withSendBufferBytes(0));
+        assertEquals(kernelDefaultReceiveBuffer(), t.receiveBufferBytes());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"v4", "v6"})
     void roundTripsEverySizeByteExact(String family) throws IOException {

@@ -28,6 +28,50 @@ class LinuxTransportTest extends AbstractTransportTest {
         return true;
     }
 
+    @Override
+    int kernelDefaultReceiveBuffer() throws IOException {
+        // getsockopt reports the kernel's value; the JDK halves it on Linux.
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys/net/core/rmem_default"))) {
+            return Integer.parseInt(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim());
+        }
+    }
+
+    @Test
+    void groRunIsSplitIntoTheSentDatagrams() throws IOException {
+        LinuxTransport sender = (LinuxTransport) open(V4_ANY_PORT);
+        LinuxTransport receiver = (LinuxTransport) open(V4_ANY_PORT);
+        assertTrue(sender.usesGso(), "kernel refused UDP GSO at probe time");
+        int count = 20;
+        MemorySegment slab = arena.allocate(count * 1000L);
+        OutgoingBatch out = new OutgoingBatch(count);
+        InetSocketAddress to = receiver.localAddress();
+        DatagramBatch in = new DatagramBatch(arena, 8, DatagramBatch.MAX_SLOT_BYTES);
+        receiver.receive(in);                   // nothing yet; turns GRO on for full-size slots
+        assertTrue(receiver.usesGro(), "kernel refused UDP_GRO");
+        for (int i = 0; i < count; i++) {
+            int length = i == count - 1 ? 300 : 1000;
+            fill(slab.asSlice(i * 1000L, length), i);
+            out.add(slab, i * 1000L, length, to, 0);
+        }
+        sendAll(sender, out);
+        int got = 0;
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        while (got < count && System.nanoTime() < deadline) {
+            receiver.awaitReadable(TimeUnit.MILLISECONDS.toNanos(50));
+            int n = receiver.receive(in);
+            for (int i = 0; i < n; i++) {
+                int id = got + i;
+                MemorySegment expected = slab.asSlice(id * 1000L, id == count - 1 ? 300 : 1000);
+                MemorySegment actual = in.segment().asSlice(in.offset(i), in.length(i));
+                assertEquals(-1L, expected.mismatch(actual), "datagram " + id);
+                assertEquals(sender.localAddress(), in.source(i));
+            }
+            got += n;
+        }
+        assertEquals(count, got);
+        assertTrue(receiver.counters().groBuffers() > 0, "the GSO run was not coalesced on receive");
+    }
+
     @Test
     void gsoRunArrivesAsSeparateDatagramsAtAPlainReceiver() throws IOException {
         Transport sender = open(V4_ANY_PORT);

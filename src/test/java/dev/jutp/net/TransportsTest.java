@@ -54,7 +54,7 @@ class TransportsTest {
 
     @Test
     void optionsRejectNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> TransportOptions.defaults().withReceiveBufferBytes(0));
+        assertThrows(IllegalArgumentException.class, () -> TransportOptions.defaults().withReceiveBufferBytes(-1));
         assertThrows(IllegalArgumentException.class, () -> TransportOptions.defaults().withMaxDatagramsPerSyscall(0));
         assertThrows(IllegalArgumentException.class, () -> TransportOptions.defaults().withMaxDatagramsPerSyscall(1025));
     }

@@ -22,18 +22,20 @@ import java.util.concurrent.TimeUnit;
  * 10^9 bytes.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes
- * dev.jutp.bench.LoopbackThroughput [bytes=1e9] [transports=nio,linux] [rounds=3]}
+ * dev.jutp.bench.LoopbackThroughput [bytes=1e9] [transports=nio,linux] [rounds=3] [socketBufferBytes]}
+ * (socketBufferBytes: SO_RCVBUF/SO_SNDBUF to request, 0 = the kernel's defaults; default: UtpOptions')
  */
 public final class LoopbackThroughput {
     public static void main(String[] args) throws Exception {
         long bytes = args.length > 0 ? (long) Double.parseDouble(args[0]) : 1_000_000_000L;
         List<String> transports = List.of((args.length > 1 ? args[1] : "nio,linux").split(","));
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int socketBuffer = args.length > 3 ? Integer.parseInt(args[3]) : -1;
         for (int r = 0; r < rounds; r++) {
             for (String t : transports) {
                 long cpu0 = cpuNanos();
                 long t0 = System.nanoTime();
-                long got = run(t, bytes);
+                long got = run(t, bytes, socketBuffer);
                 long nanos = System.nanoTime() - t0;
                 long cpu = cpuNanos() - cpu0;
                 System.out.printf("round %d transport %-5s bytes %d  %.1f MB/s  %.2f CPU-s/GB%n", r, t, got,
@@ -46,8 +48,11 @@ public final class LoopbackThroughput {
         return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
     }
 
-    static long run(String transport, long bytes) throws Exception {
+    static long run(String transport, long bytes, int socketBuffer) throws Exception {
         UtpOptions o = UtpOptions.defaults().withTransport(transport).withConnectTimeout(Duration.ofSeconds(10));
+        if (socketBuffer >= 0) {
+            o = o.withSocketBufferBytes(socketBuffer);
+        }
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try (UtpListener l = UtpListener.bind(any, o);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
