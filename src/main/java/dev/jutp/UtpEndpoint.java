@@ -201,6 +201,25 @@ public final class UtpEndpoint implements AutoCloseable {
         return engine;
     }
 
+    /** Engine and transport drop counters, read on the I/O thread (diagnostics for tests and benches). */
+    String countersSummary() throws IOException {
+        java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
+        submit(() -> {
+            dev.jutp.engine.ContextStats st = engine.stats();
+            f.complete("connections=" + engine.connectionCount() + " halfOpen=" + engine.halfOpenCount()
+                    + " synsAccepted=" + st.synsAccepted + " synsIgnored=" + st.synsIgnored
+                    + " synAckResent=" + st.synAckResent + " halfOpenEvicted=" + st.halfOpenEvicted + " timeoutsDeferred=" + st.timeoutsDeferred
+                    + " unknownConnection=" + st.unknownConnection + " resetsSent=" + st.resetsSent
+                    + " resetsIgnored=" + st.resetsIgnored + " stagedDropped=" + droppedDatagrams
+                    + " sendWouldBlock=" + transport.counters().sendWouldBlock());
+        });
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "counters unavailable: " + e;
+        }
+    }
+
     boolean isIoThread() {
         return Thread.currentThread() == ioThread;
     }
@@ -386,6 +405,9 @@ public final class UtpEndpoint implements AutoCloseable {
                     handOff(seg, off, len, from);
                 }
                 dispatch();
+            }
+            if (received == RECEIVE_BATCH) {
+                engine.noteInputBacklog();
             }
             if (received > 0) {
                 closeLastHeardMillis = engine.nowMillis();

@@ -43,6 +43,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * "stream closed" for use after {@link #close()}. End of stream is -1.
  */
 public final class UtpStream implements java.io.Closeable {
+    /** Rings are allocated on first use, starting at this size, and dropped once no longer needed. */
+    static final int FIRST_RING_BYTES = 4096;
+    private static final byte[] NO_RING = new byte[0];
+    private static final MemorySegment NO_RING_SEGMENT = MemorySegment.ofArray(NO_RING);
+
     private final UtpEndpoint endpoint;
     private volatile boolean ownsEndpoint;
     private final ReentrantLock lock = new ReentrantLock();
@@ -96,12 +101,12 @@ public final class UtpStream implements java.io.Closeable {
     UtpStream(UtpEndpoint endpoint, boolean ownsEndpoint) {
         this.endpoint = endpoint;
         this.ownsEndpoint = ownsEndpoint;
-        UtpOptions o = endpoint.options();
-        this.rbuf = new byte[Math.min(o.receiveBufferBytes(), 16 << 10)];
-        // Both rings start small and grow on demand, so thousands of idle streams stay cheap.
-        this.sendCapacity = o.sendBufferBytes();
-        this.sbuf = new byte[Math.min(sendCapacity, 16 << 10)];
-        this.sseg = MemorySegment.ofArray(sbuf);
+        // Both rings are empty until the first byte arrives or is written, then grow on demand
+        // (never on a steady transfer's path), so thousands of idle streams stay cheap.
+        this.sendCapacity = endpoint.options().sendBufferBytes();
+        this.rbuf = NO_RING;
+        this.sbuf = NO_RING;
+        this.sseg = NO_RING_SEGMENT;
     }
 
     // ------------------------------------------------------------------ static connect
@@ -181,6 +186,7 @@ public final class UtpStream implements java.io.Closeable {
             }
             userClosed = true;
             closeRequested = true;
+            releaseReadRing();              // unread bytes are discarded, as by a closed socket
             readCond.signalAll();
             writeCond.signalAll();
             stateCond.signalAll();
@@ -376,6 +382,9 @@ public final class UtpStream implements java.io.Closeable {
             rCount -= n;
             if (rCount == 0) {
                 rHead = 0;
+                if (eof || destroyed || error >= 0) {
+                    releaseReadRing();      // nothing more can arrive
+                }
             }
             unread = rCount;
             drain = !drainRequested;
@@ -423,7 +432,7 @@ public final class UtpStream implements java.io.Closeable {
                         throw new SocketException("connection closed");
                     }
                     if (sCount == sbuf.length && sbuf.length < sendCapacity) {
-                        growSend(Math.min(sendCapacity, Math.max(sbuf.length * 2, sCount + len)));
+                        growSend(Math.min(sendCapacity, Math.max(Math.max(FIRST_RING_BYTES, sbuf.length * 2), sCount + len)));
                     }
                     if (sCount < sbuf.length) {
                         break;
@@ -503,6 +512,10 @@ public final class UtpStream implements java.io.Closeable {
     void onRead(MemorySegment seg, long off, int len) {
         lock.lock();
         try {
+            bytesReceived += len;
+            if (userClosed) {
+                return;                     // nobody will read it: do not buffer it
+            }
             if (rCount + len > rbuf.length) {
                 grow(rCount + len);
             }
@@ -514,7 +527,6 @@ public final class UtpStream implements java.io.Closeable {
             }
             rCount += len;
             unread = rCount;
-            bytesReceived += len;
             readCond.signal();
         } finally {
             lock.unlock();
@@ -523,7 +535,7 @@ public final class UtpStream implements java.io.Closeable {
 
     /** Grows the receive ring (lock held); the window keeps it near the receive-buffer option. */
     private void grow(int needed) {
-        int size = rbuf.length;
+        int size = Math.max(FIRST_RING_BYTES, rbuf.length);
         while (size < needed) {
             size *= 2;
         }
@@ -550,6 +562,9 @@ public final class UtpStream implements java.io.Closeable {
         lock.lock();
         try {
             eof = true;
+            if (rCount == 0) {
+                releaseReadRing();
+            }
             readCond.signalAll();
         } finally {
             lock.unlock();
@@ -580,6 +595,11 @@ public final class UtpStream implements java.io.Closeable {
                 finalStats = snapshotOnIo();
             }
             destroyed = true;
+            sCount = 0;                     // unsent bytes can no longer go anywhere
+            releaseSendRing();
+            if (rCount == 0) {
+                releaseReadRing();
+            }
             readCond.signalAll();
             writeCond.signalAll();
             stateCond.signalAll();
@@ -660,6 +680,9 @@ public final class UtpStream implements java.io.Closeable {
                         shutdownIssued = true;
                         c.shutdown(1);
                     }
+                    if (outputShutdown || userClosed) {
+                        releaseSendRing();  // no more writes can come
+                    }
                 }
             }
             boolean drained = sCount == 0 || destroyed || error >= 0;
@@ -673,6 +696,31 @@ public final class UtpStream implements java.io.Closeable {
         if (drain && !closeIssued) {
             c.readDrained();
         }
+    }
+
+    /** Bytes held by the two rings (for tests of idle-stream memory). */
+    int ringBytes() {
+        lock.lock();
+        try {
+            return rbuf.length + sbuf.length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private void releaseReadRing() {
+        rbuf = NO_RING;
+        rHead = 0;
+        rCount = 0;
+        unread = 0;
+    }
+
+    /** Lock held; the ring is empty. */
+    private void releaseSendRing() {
+        sbuf = NO_RING;
+        sseg = NO_RING_SEGMENT;
+        sHead = 0;
     }
 
     private UtpStreamStats snapshotOnIo() {

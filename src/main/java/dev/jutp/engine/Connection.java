@@ -1137,7 +1137,7 @@ public final class Connection {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
                     return;
                 }
-                if (rtoDeadline != 0 && now >= rtoDeadline && retransmissionTimeout(now)) {
+                if (rtoDeadline != 0 && now >= rtoDeadline && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
                 if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -1165,7 +1165,8 @@ public final class Connection {
         mtu.forgetProbe();
         int newTimeout = ignoreLoss ? retransmitTimeout : RttEstimator.backoff(retransmitTimeout);
         int limit = state == SYN_SENT ? RttEstimator.synGiveUp(giveUpRetransmissions) : giveUpRetransmissions;
-        if (queuedPackets > 0 && retransmitCount >= limit) {
+        boolean ownBacklog = engine.lastBacklogMillis != 0 && now - engine.lastBacklogMillis <= retransmitTimeout;
+        if (queuedPackets > 0 && retransmitCount >= limit && !ownBacklog) {
             engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);
             fail(ETIMEDOUT);
             return true;

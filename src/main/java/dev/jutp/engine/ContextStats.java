@@ -22,6 +22,8 @@ public final class ContextStats {
     public long synAckResent;
     /** Half-open connections pushed out of a full SYN backlog by newer SYNs. */
     public long halfOpenEvicted;
+    /** Retransmission timeouts put off to the next tick by the per-tick budget (Engine.TIMEOUTS_PER_SECOND). */
+    public long timeoutsDeferred;
 
     static int bucket(int length) {
         for (int i = 0; i < BUCKET_LIMITS.length; i++) {

@@ -36,6 +36,13 @@ public final class Engine implements AutoCloseable {
     public static final int DEFAULT_BUFFER_BYTES = 1 << 20;
     public static final int DEFAULT_TARGET_DELAY_MICROS = 100_000;
     public static final long DEFAULT_TICK_MILLIS = 500;
+    /**
+     * Retransmission timeouts handled per second of ticks, across all connections; expiries
+     * beyond it wait for the next tick. Thousands of connections whose packets were lost together
+     * (a full socket buffer) otherwise time out in the same tick and resend in one burst, which
+     * overflows the same buffer again, round after round, until they give up.
+     */
+    public static final int TIMEOUTS_PER_SECOND = 4000;
 
     final EngineHost host;
     final PacketSlab slab;
@@ -79,6 +86,10 @@ public final class Engine implements AutoCloseable {
     private final ArrayList<Connection> untracked = new ArrayList<>();
     private Connection lastHit;
     private boolean closed;
+    /** Retransmission timeouts still allowed in the current tick. */
+    private int timeoutBudget;
+    /** When the owner last found more datagrams waiting than it reads in one go; 0 = never. */
+    long lastBacklogMillis;
 
     public Engine(EngineHost host) {
         this(host, PacketSlab.DEFAULT_SLOT_SIZE);
@@ -483,6 +494,7 @@ public final class Engine implements AutoCloseable {
         ticked = true;
         lastTickMillis = nowMillis;
         resets.expire(nowMillis);
+        timeoutBudget = (int) Math.max(16, TIMEOUTS_PER_SECOND * tickMillis / 1000);
         iteration = table.snapshot(iteration);
         for (int i = 0; iteration[i] != null; i++) {
             iteration[i].checkTimeouts();
@@ -500,6 +512,25 @@ public final class Engine implements AutoCloseable {
             }
             untracked.clear();
         }
+    }
+
+    /**
+     * The owner found its socket backlogged (a full receive batch): datagrams may be dropping
+     * in our own buffer, so silence from peers is not yet proof they are gone. Connections keep
+     * retransmitting but do not give up until a whole retransmission timeout passes without it.
+     */
+    public void noteInputBacklog() {
+        lastBacklogMillis = nowMillis;
+    }
+
+    /** Takes one retransmission timeout from this tick's budget; false: wait for the next tick. */
+    boolean takeTimeout() {
+        if (timeoutBudget == 0) {
+            stats.timeoutsDeferred++;
+            return false;
+        }
+        timeoutBudget--;
+        return true;
     }
 
     /** Milliseconds until the next tick would do anything, for owners that sleep between ticks. */
