@@ -46,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LibutpRelayInteropTest {
     static final int BYTES = 1 << 20;
     static final long SEED = 2024;
-    static final Duration BOUND = Duration.ofSeconds(60);
+    static final long BOUND_SECONDS = 120;
+    static final Duration BOUND = Duration.ofSeconds(BOUND_SECONDS);
     static final List<PathProfile> PROFILES = List.of(PathProfile.CLEAN_50MS, PathProfile.LOSS2_50MS,
             PathProfile.BURST_100MS, PathProfile.REORDER_DUP, PathProfile.LOSS1_100MS);
 
@@ -61,23 +62,18 @@ class LibutpRelayInteropTest {
     }
 
     /**
-     * The four pairs of one profile run at once, each through its own relay, so the class stays
-     * under a minute in CI; at 10 Mbit/s per path they use little CPU, but the figures carry
-     * that contention (and the machine's) as noise.
+     * The four pairs of one profile run one after another, each through its own relay. Run at
+     * once (as they were at first), a busy 2-core machine starved the node processes: a libutp
+     * receiver that falls behind closes its window, and when the window update is lost it waits
+     * for libutp's 15 s zero-window probe, which took a libutp receiver past a minute in CI.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("profiles")
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 4 * (BOUND_SECONDS + 30), unit = TimeUnit.SECONDS)
     void allPairsThroughTheRelay(PathProfile profile) throws Exception {
-        List<Future<String>> runs = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Impl from : Impl.values()) {
-                for (Impl to : Impl.values()) {
-                    runs.add(pool.submit(() -> transfer(profile, from, to)));
-                }
-            }
-            for (Future<String> run : runs) {
-                System.out.println(run.get(BOUND.toSeconds() + 30, TimeUnit.SECONDS));
+        for (Impl from : Impl.values()) {
+            for (Impl to : Impl.values()) {
+                System.out.println(transfer(profile, from, to));
             }
         }
     }
