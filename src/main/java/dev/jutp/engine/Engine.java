@@ -294,10 +294,9 @@ public final class Engine implements AutoCloseable {
     private Connection findForReset(InetSocketAddress from, int id, int ack) {
         Connection best = null;
         boolean idMatched = false;
-        for (int delta = 0; delta <= 2; delta++) {
-            int recvId = delta == 0 ? id : Seq.add(id, delta == 1 ? 1 : -1);
-            Connection c = table.get(from, recvId);
-            if (c == null || (delta != 0 && c.sendId != id)) {
+        for (int candidate = 0; candidate < ID_CANDIDATES; candidate++) {
+            Connection c = namedBy(from, id, candidate);
+            if (c == null) {
                 continue;
             }
             idMatched = true;
@@ -318,15 +317,24 @@ public final class Engine implements AutoCloseable {
 
     /** ICMP matching: the quoted datagram is ours, so its id alone names the connection. */
     private Connection findForIcmp(InetSocketAddress from, int id) {
-        Connection c = table.get(from, id);
-        if (c != null) {
-            return c;
+        for (int candidate = 0; candidate < ID_CANDIDATES; candidate++) {
+            Connection c = namedBy(from, id, candidate);
+            if (c != null) {
+                return c;
+            }
         }
-        c = table.get(from, Seq.add(id, 1));
-        if (c != null && c.sendId == id) {
-            return c;
+        return null;
+    }
+
+    /** An id names up to three connections: the one receiving on it, and those sending on it (receive id ±1). */
+    private static final int ID_CANDIDATES = 3;
+
+    /** Candidate 0: receive id == id; 1 and 2: send id == id, found at receive id + 1 and − 1. */
+    private Connection namedBy(InetSocketAddress from, int id, int candidate) {
+        if (candidate == 0) {
+            return table.get(from, id);
         }
-        c = table.get(from, Seq.add(id, -1));
+        Connection c = table.get(from, Seq.add(id, candidate == 1 ? 1 : -1));
         return c != null && c.sendId == id ? c : null;
     }
 
