@@ -262,6 +262,8 @@ public final class UtpEndpoint implements AutoCloseable {
 
     /**
      * Starts accepting connections on this endpoint; the same listener is returned until it is closed.
+     * Returns once the I/O thread accepts SYNs, so a peer told to connect right after this call is
+     * not ignored (it would lose its first SYN and wait 3 s for the retransmission).
      *
      * @throws IllegalStateException if the endpoint is closed
      */
@@ -279,10 +281,23 @@ public final class UtpEndpoint implements AutoCloseable {
             if (l == null || l.isClosed()) {
                 l = new UtpListener(this, ownsEndpoint, ACCEPT_BACKLOG);
                 listener = l;
+                java.util.concurrent.CountDownLatch accepting = new java.util.concurrent.CountDownLatch(1);
                 try {
-                    submit(() -> engine.setAcceptsConnections(true));
+                    submit(() -> {
+                        engine.setAcceptsConnections(true);
+                        accepting.countDown();
+                    });
+                    // Bounded: a stopped I/O thread never runs the command.
+                    while (!accepting.await(100, TimeUnit.MILLISECONDS)) {
+                        if (terminated) {
+                            throw new IllegalStateException("endpoint closed");
+                        }
+                    }
                 } catch (IOException e) {
                     throw new IllegalStateException("endpoint closed", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting to listen", e);
                 }
             }
             return l;
