@@ -258,7 +258,7 @@ public final class UtpStream implements java.io.Closeable {
     // ------------------------------------------------------------------ user-side helpers
 
     private UtpStreamStats emptyStats() {
-        return new UtpStreamStats(bytesSent, bytesReceived, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new UtpStreamStats(bytesSent, bytesReceived, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     long unreadBytes() {
@@ -731,7 +731,7 @@ public final class UtpStream implements java.io.Closeable {
         ConnectionStats cs = c.stats();
         return new UtpStreamStats(bytesSent, bytesReceived, cs.packetsSent, cs.packetsReceived,
                 cs.timeoutRetransmits + cs.timeoutRecoveryRetransmits + cs.fastRetransmits, cs.fastRetransmits,
-                cs.duplicatesReceived, c.rttMillis(), c.mtuGuess(), c.congestionWindow());
+                cs.duplicatesReceived, c.rttMillis(), c.mtuGuess(), c.congestionWindow(), cs.windowOverrunDrops);
     }
 
     // ------------------------------------------------------------------ the two byte streams

@@ -13,8 +13,10 @@ package dev.jutp;
  * @param rttMillis smoothed round-trip time
  * @param mtu current UDP payload size guess of the MTU search
  * @param congestionWindow LEDBAT congestion window in bytes
+ * @param windowOverrunDrops data packets dropped because the peer sent them beyond the window
+ *        this stream advertised (0 with any peer that keeps to the protocol)
  */
 public record UtpStreamStats(long bytesSent, long bytesReceived, long packetsSent, long packetsReceived,
                              int retransmits, int fastRetransmits, int duplicatesReceived, int rttMillis, int mtu,
-                             long congestionWindow) {
+                             long congestionWindow, int windowOverrunDrops) {
 }

@@ -91,6 +91,15 @@ public final class Utp {
      */
     public static final int JUTP_MAX_HALF_OPEN = 0x4A03;
 
+    /**
+     * jutp extension (context option): 1 (default) drops DATA a peer sends beyond the receive
+     * window we advertised (plus {@code 16 KiB} of slack for zero-window probes and reordered
+     * window updates), counted in {@link UtpSocketStats#windowOverrunDrops()}; the peer resends
+     * it once the window has room. Memory per socket is then bounded by RCVBUF whatever the peer
+     * does. 0 accepts everything, as libutp does. Copied into sockets at creation.
+     */
+    public static final int JUTP_ENFORCE_RECEIVE_WINDOW = 0x4A04;
+
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
 
@@ -220,6 +229,7 @@ public final class Utp {
             }
             case UTP_TARGET_DELAY -> e.setTargetDelayMicros(val);
             case JUTP_DUPLICATE_ACK_RESEND -> e.setDuplicateAckFastRetransmit(val != 0);
+            case JUTP_ENFORCE_RECEIVE_WINDOW -> e.setReceiveWindowEnforced(val != 0);
             case JUTP_GIVE_UP_RETRANSMISSIONS -> {
                 if (val < 1) {
                     return -1;
@@ -251,6 +261,7 @@ public final class Utp {
             case UTP_RCVBUF -> e.receiveBuffer();
             case UTP_TARGET_DELAY -> e.targetDelayMicros();
             case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
+            case JUTP_ENFORCE_RECEIVE_WINDOW -> e.receiveWindowEnforced() ? 1 : 0;
             case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
             case JUTP_MAX_HALF_OPEN -> e.maxHalfOpen();
             default -> -1;

@@ -67,6 +67,11 @@ public final class UtpSocketStats {
         return s.invalidReceived;
     }
 
+    /** DATA dropped for lying beyond the advertised receive window ({@code JUTP_ENFORCE_RECEIVE_WINDOW}). */
+    public int windowOverrunDrops() {
+        return s.windowOverrunDrops;
+    }
+
     public long payloadBytesDelivered() {
         return s.payloadBytesDelivered;
     }

@@ -77,6 +77,14 @@ public final class Connection {
     int rcvbuf;
     int targetDelayMicros;
     private final int giveUpRetransmissions;
+    /** Tolerance beyond the advertised window: zero-window probes, window updates overtaken. */
+    static final int RECEIVE_WINDOW_SLACK_BYTES = 16 * 1024;
+    private final boolean receiveWindowEnforced;
+    /**
+     * The furthest in-order payload byte the peer may send: the most, over every packet we built,
+     * of the bytes accepted in order by then plus the window that packet advertised.
+     */
+    private long receiveWindowEdge;
 
     // Sequence space.
     int seqNr = 1;
@@ -140,6 +148,7 @@ public final class Connection {
         this.rcvbuf = engine.rcvbuf;
         this.targetDelayMicros = engine.targetDelayMicros;
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
+        this.receiveWindowEnforced = engine.receiveWindowEnforced;
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -607,9 +616,24 @@ public final class Connection {
 
     /** Our receive window: RCVBUF minus what the application holds unread. */
     long receiveWindow() {
-        long window = freeReceiveBuffer();
+        long buffered = Math.max(0, engine.host.readBufferSize(this));
+        long window = rcvbuf > buffered ? rcvbuf - buffered : 0;
         lastAdvertisedWindow = window;
+        // Not accepted + window: when the application holds more than RCVBUF the window reads 0
+        // but the edge lies behind what was accepted.
+        receiveWindowEdge = Math.max(receiveWindowEdge, stats.payloadBytesAccepted + rcvbuf - buffered);
         return window;
+    }
+
+    /**
+     * Whether {@code len} more payload bytes would pass the right edge of every window we
+     * advertised. A peer keeping to the window never does. Out-of-order bytes count on top of
+     * the accepted ones; the packet filling the gap does not count them (they lie after it), so
+     * a full reorder buffer can always be drained.
+     */
+    private boolean beyondReceiveWindow(int len, boolean inOrder) {
+        long taken = stats.payloadBytesAccepted + (inOrder ? 0 : reorder.bytes());
+        return receiveWindowEnforced && len > 0 && taken + len > receiveWindowEdge + RECEIVE_WINDOW_SLACK_BYTES;
     }
 
     private long freeReceiveBuffer() {
@@ -846,11 +870,16 @@ public final class Connection {
         if (eofReached) {
             return;                         // nothing after the FIN is delivered (Q21)
         }
+        if (beyondReceiveWindow(p.payloadLength, seqDistance == 0) && !reorder.contains(pkSeq)) {
+            stats.windowOverrunDrops++;     // as if lost: the peer resends it when there is room
+            return;
+        }
         if (type == Header.ST_FIN && !gotFin) {
             gotFin = true;
             finSeq = pkSeq;
         }
         if (seqDistance == 0) {
+            stats.payloadBytesAccepted += p.payloadLength;
             deliver(p.segment, p.payloadOffset, p.payloadLength);
             ackNr = Seq.add(ackNr, 1);
             while (true) {
@@ -866,7 +895,9 @@ public final class Connection {
                 if (slot < 0) {
                     break;
                 }
-                deliver(engine.slab.segment(slot), engine.slab.offset(slot), reorder.length(next));
+                int length = reorder.length(next);
+                stats.payloadBytesAccepted += length;
+                deliver(engine.slab.segment(slot), engine.slab.offset(slot), length);
                 engine.releaseAfterDispatch(slot);
                 ackNr = next;
             }

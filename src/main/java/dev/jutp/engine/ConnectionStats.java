@@ -22,6 +22,9 @@ public final class ConnectionStats {
     public int staleReceived;
     /** Packets dropped by the ack-window sanity check or as malformed. */
     public int invalidReceived;
+    /** DATA dropped because it lay beyond the receive window we advertised (libutp keeps it). */
+    public int windowOverrunDrops;
     public long payloadBytesDelivered;
+    /** In-order payload bytes taken in, delivered or not (after SHUT_RD they are acked, not read). */
     public long payloadBytesAccepted;
 }

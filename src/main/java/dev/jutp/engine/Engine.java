@@ -72,6 +72,7 @@ public final class Engine implements AutoCloseable {
     boolean acceptsConnections;
     boolean overheadEvents;
     boolean duplicateAckFastRetransmit = true;
+    boolean receiveWindowEnforced = true;
     int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxHalfOpen = DEFAULT_MAX_HALF_OPEN;
@@ -159,6 +160,18 @@ public final class Engine implements AutoCloseable {
 
     public boolean duplicateAckFastRetransmit() {
         return duplicateAckFastRetransmit;
+    }
+
+    /**
+     * Drop data a peer sends beyond the receive window we advertised (on by default). libutp
+     * accepts it, so a peer ignoring the window grows the receiver's buffers without bound.
+     */
+    public void setReceiveWindowEnforced(boolean enabled) {
+        receiveWindowEnforced = enabled;
+    }
+
+    public boolean receiveWindowEnforced() {
+        return receiveWindowEnforced;
     }
 
     /** Consecutive unanswered RTO retransmissions before ETIMEDOUT (libutp: 4; SYN stays 2). */

@@ -100,6 +100,7 @@ class LibutpInteropTest {
                     return h;
                 });
                 String[] got = readAll(s.getInputStream());     // the echo to libutp's FIN
+                assertEquals(0, s.stats().windowOverrunDrops(), "libutp kept to jutp's receive window");
                 assertEquals(Long.toString(BYTES), got[0]);
                 assertEquals(patternSha(BYTES), sent.get(60, TimeUnit.SECONDS));
                 assertEquals(patternSha(BYTES), got[1]);
@@ -133,6 +134,7 @@ class LibutpInteropTest {
                     out.write(buf, 0, n);
                 }
                 s.shutdownOutput();
+                assertEquals(0, s.stats().windowOverrunDrops(), "libutp kept to jutp's receive window");
             }
             assertEquals(BYTES, total);
             assertEquals(patternSha(BYTES), HexFormat.of().formatHex(md.digest()));

@@ -13,6 +13,7 @@ public final class ReorderBuffer extends SeqRing {
     private int[] oldSlotRef;
     private int[] oldLength;
     private int count;
+    private long bytes;
 
     /** Stores {@code seq}'s payload slot; {@code nextExpected} is ack_nr + 1. */
     public void put(int nextExpected, int seq, int slabSlot, int payloadLength) {
@@ -21,6 +22,7 @@ public final class ReorderBuffer extends SeqRing {
         slot[i] = slabSlot;
         length[i] = payloadLength;
         count++;
+        bytes += payloadLength;
     }
 
     public int length(int seq) {
@@ -34,12 +36,18 @@ public final class ReorderBuffer extends SeqRing {
         if (s >= 0) {
             slot[i] = -1;
             count--;
+            bytes -= length[i];
         }
         return s;
     }
 
     public int count() {
         return count;
+    }
+
+    /** Payload bytes held. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Removes every entry, handing each slab slot to {@code release}. */
@@ -51,6 +59,7 @@ public final class ReorderBuffer extends SeqRing {
                 count--;
             }
         }
+        bytes = 0;
     }
 
     @Override
