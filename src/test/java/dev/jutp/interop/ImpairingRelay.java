@@ -24,7 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * (first) client. Each direction is impaired by a simulator {@link Impairment} built from a
  * {@link LinkConfig} (latency, jitter, Bernoulli and Gilbert-Elliott loss, corruption,
  * duplication, reordering, rate limit with a tail-drop buffer), so a profile means the same here
- * as in the simulator; the MTU setting is not applied (a relay cannot see the DF bit).
+ * as in the simulator. The simulator's MTU setting is not applied (a relay cannot see the DF
+ * bit); instead {@link #pathMtu(int)} caps the UDP payload a datagram may have in either
+ * direction, and a larger one is dropped silently and counted as {@code toobig}: a path-MTU black
+ * hole, a router dropping DF packets whose ICMP is filtered. On Linux that is every large UDP
+ * datagram, not only probes: sockets default to path-MTU discovery, which sets DF on all of them.
  *
  * <p>Threads: one receiver per socket (it owns its direction's impairment state), one scheduler
  * that sends datagrams when their delivery time comes (a {@link DelayQueue}). Datagrams waiting
@@ -41,7 +45,8 @@ public final class ImpairingRelay implements AutoCloseable {
     public static final class Counters {
         final AtomicLong offered = new AtomicLong(), delivered = new AtomicLong(), lost = new AtomicLong(),
                 tailDropped = new AtomicLong(), duplicated = new AtomicLong(), corrupted = new AtomicLong(),
-                overflow = new AtomicLong(), foreign = new AtomicLong(), sendFailed = new AtomicLong();
+                overflow = new AtomicLong(), foreign = new AtomicLong(), sendFailed = new AtomicLong(),
+                tooBig = new AtomicLong();
 
         public long offered() { return offered.get(); }
         public long delivered() { return delivered.get(); }
@@ -50,11 +55,14 @@ public final class ImpairingRelay implements AutoCloseable {
         public long duplicated() { return duplicated.get(); }
         public long corrupted() { return corrupted.get(); }
         public long overflow() { return overflow.get(); }
+        /** Dropped for exceeding the path MTU (counted in {@link #offered()}, no other counter). */
+        public long tooBig() { return tooBig.get(); }
 
         @Override
         public String toString() {
-            return "offered=%d delivered=%d lost=%d taildrop=%d dup=%d corrupt=%d overflow=%d foreign=%d sendfail=%d".formatted(
-                    offered(), delivered(), lost(), tailDropped(), duplicated(), corrupted(), overflow(), foreign.get(), sendFailed.get());
+            return "offered=%d delivered=%d lost=%d taildrop=%d dup=%d corrupt=%d overflow=%d toobig=%d foreign=%d sendfail=%d".formatted(
+                    offered(), delivered(), lost(), tailDropped(), duplicated(), corrupted(), overflow(), tooBig(),
+                    foreign.get(), sendFailed.get());
         }
     }
 
@@ -85,6 +93,7 @@ public final class ImpairingRelay implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final Thread[] threads;
     private volatile SocketAddress client;
+    private volatile int pathMtu = MAX_DATAGRAM;
     private volatile boolean closed;
 
     private ImpairingRelay(InetSocketAddress server, LinkConfig toServer, LinkConfig toClient, long seed) throws IOException {
@@ -119,6 +128,22 @@ public final class ImpairingRelay implements AutoCloseable {
         c.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
         c.bind(new InetSocketAddress(loopback, 0));
         return c;
+    }
+
+    /**
+     * From now on, datagrams with more than {@code payloadBytes} of UDP payload vanish in both
+     * directions, before any other impairment, and no ICMP tells the sender.
+     */
+    public ImpairingRelay pathMtu(int payloadBytes) {
+        if (payloadBytes < 1 || payloadBytes > MAX_DATAGRAM) {
+            throw new IllegalArgumentException("path MTU must be 1.." + MAX_DATAGRAM + " bytes: " + payloadBytes);
+        }
+        pathMtu = payloadBytes;
+        return this;
+    }
+
+    public int pathMtu() {
+        return pathMtu;
     }
 
     /** Where clients send. */
@@ -171,9 +196,17 @@ public final class ImpairingRelay implements AutoCloseable {
         }
     }
 
-    /** The simulator's order of decisions (see dev.jutp.sim.Link): bottleneck, wire loss, corruption, delivery, duplicate. */
+    /**
+     * The simulator's order of decisions (see dev.jutp.sim.Link): bottleneck, wire loss,
+     * corruption, delivery, duplicate; the path MTU before all of them, as a router ahead of the
+     * bottleneck (an oversized datagram takes no random draw, so it does not shift the seed's).
+     */
     private void impair(Impairment imp, Counters c, byte[] bytes, boolean toServer) {
         c.offered.incrementAndGet();
+        if (bytes.length > pathMtu) {
+            c.tooBig.incrementAndGet();
+            return;
+        }
         long departure = imp.admit(nowMicros(), bytes.length);
         if (departure == Impairment.TAIL_DROP) {
             c.tailDropped.incrementAndGet();
@@ -242,7 +275,7 @@ public final class ImpairingRelay implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "relay to " + server + ": to-server[" + toServer.config() + "] " + forward
+        return "relay to " + server + (pathMtu < MAX_DATAGRAM ? " path MTU " + pathMtu : "") + ": to-server[" + toServer.config() + "] " + forward
                 + "; to-client[" + toClient.config() + "] " + backward;
     }
 }

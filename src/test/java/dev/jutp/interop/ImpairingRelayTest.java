@@ -161,4 +161,43 @@ class ImpairingRelayTest {
             assertTrue(relay.toString().contains("foreign=1"), relay.toString());
         }
     }
+
+    @Test
+    @Timeout(30)
+    void datagramsAboveThePathMtuVanishInBothDirectionsAndAreCountedApart() throws Exception {
+        try (DatagramChannel server = socket(); DatagramChannel client = socket();
+             ImpairingRelay relay = ImpairingRelay.start((InetSocketAddress) server.getLocalAddress(),
+                     LinkConfig.of(1), LinkConfig.of(1), SEED).pathMtu(1100)) {
+            send(client, relay.address(), 0, 1099);
+            ByteBuffer first = ByteBuffer.allocate(2000);
+            SocketAddress relayBack = server.receive(first);        // also where answers go
+            assertEquals(1099, first.position());
+            int[] lengths = {1099, 1100, 1101, 1402, 64, 1500};
+            for (int i = 1; i < lengths.length; i++) {
+                send(client, relay.address(), i, lengths[i]);
+            }
+            assertEquals(List.of(1, 4), drain(server, 300, 100), "only the datagrams of at most 1100 bytes pass");
+            ImpairingRelay.Counters c = relay.toServerCounters();
+            assertEquals(6, c.offered());
+            assertEquals(3, c.tooBig(), relay.toString());
+            assertEquals(0, c.lost() + c.tailDropped() + c.overflow(), "too big is its own counter: " + relay);
+
+            send(server, relayBack, 7, 1101);
+            send(server, relayBack, 8, 1100);
+            assertEquals(List.of(8), drain(client, 300, 10), "the answers are capped too");
+            assertEquals(1, relay.toClientCounters().tooBig(), relay.toString());
+            assertTrue(relay.toString().contains("path MTU 1100"), relay.toString());
+        }
+    }
+
+    @Test
+    void aPathMtuOutsideADatagramsRangeIsRefused() throws Exception {
+        try (DatagramChannel server = socket();
+             ImpairingRelay relay = ImpairingRelay.start((InetSocketAddress) server.getLocalAddress(),
+                     LinkConfig.of(1), LinkConfig.of(1), SEED)) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> relay.pathMtu(0));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> relay.pathMtu(70_000));
+            assertEquals(ImpairingRelay.MAX_DATAGRAM, relay.pathMtu());
+        }
+    }
 }
