@@ -66,6 +66,8 @@ public final class UtpEndpoint implements AutoCloseable {
     static final int RECEIVE_BATCH = 64;
     static final int RECEIVE_SLOT_BYTES = 65_536;
     static final int OUTGOING_BATCH = 256;
+    /** A refused send is retried this soon (no portable writability wake-up on both transports). */
+    static final long SEND_RETRY_NANOS = 250_000;
     static final int COMMAND_QUEUE = 1 << 16;
     static final int ACCEPT_BACKLOG = 4096;
     static final int MTU_V4 = 1402;
@@ -81,7 +83,10 @@ public final class UtpEndpoint implements AutoCloseable {
     private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH);
     private final MemorySegment staging;
     private final int stagingSlotBytes;
-    private int staged;
+    /** Staging slot of the next datagram: a ring, a slot is free once its datagram left the batch. */
+    private int nextStagingSlot;
+    /** The kernel refused the batch's head: the rest waits in the batch and is retried shortly. */
+    private boolean sendStalled;
     private final ArrayBlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_QUEUE);
     /** Every stream not yet destroyed, including ones still connecting (for the final sweep). */
     final Set<UtpStream> streams = ConcurrentHashMap.newKeySet();
@@ -104,6 +109,7 @@ public final class UtpEndpoint implements AutoCloseable {
     private long droppedDatagrams;
     /** Written by the I/O thread only, when the kernel refuses a send (rare): volatile for readers elsewhere. */
     private volatile long sendBufferFullDrops;
+    private volatile long sendBufferStalls;
     /** Datagrams received since deferred acks were last issued, and when they are due at the latest. */
     private int unackedDatagrams;
     private long ackDueNanos;
@@ -185,11 +191,21 @@ public final class UtpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Outgoing datagrams dropped so far because the kernel's send buffer was full (EAGAIN, or ENOBUFS on
-     * Linux): uTP retransmits them, so a growing count costs throughput, not data. Any thread; a snapshot.
+     * Outgoing datagrams dropped so far because the kernel's send buffer stayed full (EAGAIN, or ENOBUFS
+     * on Linux) while the endpoint's own queue of 256 refused datagrams was full too: uTP retransmits
+     * them, so a growing count costs throughput, not data. Any thread; a snapshot.
      */
     public long sendBufferFullDrops() {
         return sendBufferFullDrops;
+    }
+
+    /**
+     * Times the kernel refused a send because its send buffer was full (a slow uplink, a shaping
+     * qdisc). Refused datagrams are not dropped: they wait and go out as the buffer drains, in order
+     * (libtorrent #3542: dropping them reads as loss and halves the window). Any thread; a snapshot.
+     */
+    public long sendBufferStalls() {
+        return sendBufferStalls;
     }
 
     UtpOptions options() {
@@ -458,6 +474,9 @@ public final class UtpEndpoint implements AutoCloseable {
                 if (unackedDatagrams > 0) {
                     waitNanos = Math.max(0, Math.min(waitNanos, ackDueNanos - System.nanoTime()));
                 }
+                if (sendStalled) {
+                    waitNanos = Math.min(waitNanos, SEND_RETRY_NANOS);   // the qdisc drains meanwhile
+                }
                 transport.awaitReadable(waitNanos);
             }
         }
@@ -589,30 +608,35 @@ public final class UtpEndpoint implements AutoCloseable {
 
     /** Stages one datagram (copied: the engine reuses its ack scratch buffer) for the next flush. */
     private void stage(MemorySegment seg, long off, int len, InetSocketAddress to, int flags) {
-        if (staged == OUTGOING_BATCH) {
+        if (outbound.remaining() == OUTGOING_BATCH) {
             flush();
+            if (outbound.remaining() == OUTGOING_BATCH) {
+                // Kernel buffer and our queue both full: drop the newest, uTP retransmits it.
+                droppedDatagrams++;
+                sendBufferFullDrops++;
+                return;
+            }
         }
         if (len > stagingSlotBytes) {
             droppedDatagrams++;
             return;
         }
-        long at = (long) staged * stagingSlotBytes;
+        // FIFO in both: with fewer than OUTGOING_BATCH queued, this slot's last datagram has left.
+        long at = (long) nextStagingSlot * stagingSlotBytes;
+        nextStagingSlot = (nextStagingSlot + 1) % OUTGOING_BATCH;
         MemorySegment.copy(seg, off, staging, at, len);
         outbound.add(staging, at, len, to, (flags & EngineHost.DONT_FRAGMENT) != 0 ? Transport.FLAG_DONTFRAG : 0);
-        staged++;
     }
 
     private void flush() {
         if (outbound.remaining() > 0) {
             transport.send(outbound);
-            if (outbound.remaining() > 0) {
-                // Socket buffer full: drop the rest, uTP retransmits (the staging slots are reused now).
-                droppedDatagrams += outbound.remaining();
-                sendBufferFullDrops += outbound.remaining();
-                outbound.clear();
+            boolean refused = outbound.remaining() > 0;
+            if (refused && !sendStalled) {
+                sendBufferStalls++;
             }
+            sendStalled = refused;
         }
-        staged = 0;
     }
 
     private void shutdownNow() {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * One stream transfer from a sender with small socket buffers, run by {@link SendBufferStallTest} inside a
  * network namespace whose loopback is rate-limited by a tbf qdisc: datagrams wait in the qdisc,
  * charged to the sender's socket buffer, so the kernel refuses sends (EAGAIN) as on a slow uplink.
- * Prints one line, {@code ok=<bool> bytes=<n> sendBufferFullDrops=<n> retransmits=<n>}.
+ * Prints one line, {@code ok=<bool> bytes=<n> sendBufferStalls=<n> sendBufferFullDrops=<n> retransmits=<n>}.
  */
 public final class ThrottledLoopbackTransfer {
     public static void main(String[] args) throws Exception {
@@ -44,7 +44,8 @@ public final class ThrottledLoopbackTransfer {
                 byte[] got = received.get(90, TimeUnit.SECONDS);
                 retransmits = s.stats().retransmits();
                 System.out.println("ok=" + Arrays.equals(data, got) + " bytes=" + got.length
-                        + " sendBufferFullDrops=" + tx.sendBufferFullDrops() + " retransmits=" + retransmits);
+                        + " sendBufferStalls=" + tx.sendBufferStalls() + " sendBufferFullDrops=" + tx.sendBufferFullDrops()
+                        + " retransmits=" + retransmits);
             }
         }
     }
