@@ -83,7 +83,8 @@ class CatOptionsTest {
     void rejectsNonsense() {
         String[][] bad = {{}, {"-l"}, {"-l", "-p", "x"}, {"h"}, {"h", "0"}, {"h", "1", "2"}, {"-p", "70000", "h", "1"},
             {"--progress", "--no-progress", "h", "1"}, {"--timeout", "0", "h", "1"}, {"-B", "2G", "h", "1"}, {"-B", "65M", "h", "1"},
-            {"demo", "--size", "0"}, {"demo", "--size", "99999999999T"}, {"--bogus", "h", "1"}};
+            {"demo", "--size", "0"}, {"demo", "--size", "99999999999T"}, {"--bogus", "h", "1"},
+            {"-n", "-s", "localhost", "127.0.0.1", "1"}, {"-n", "-l", "-p", "1", "-s", "localhost"}};
         for (String[] args : bad) {
             assertThrows(UsageException.class, () -> CatOptions.parse(args), String.join(" ", args));
         }

@@ -84,13 +84,14 @@ class UtpCatOptionsProcessTest {
     }
 
     @Test
-    void debugOnceHasNoPerReadLines() throws Exception {
+    void withoutNumericANameIsResolvedAndOneDebugFlagHasNoPerReadLines() throws Exception {
         Path up = allByteValues("up.bin", 8, 3);
         int port = CatProcess.freeUdpPort();
         try (CatProcess server = listener("server", NO_INPUT, port);
-                CatProcess client = CatProcess.start(dir, "client", up.toFile(), "-d", "127.0.0.1", "" + port)) {
+                CatProcess client = CatProcess.start(dir, "client", up.toFile(), "-d", "localhost", "" + port)) {
             assertEquals(0, client.exitCode(), client::err);
             assertEquals(0, server.exitCode(), server::err);
+            assertTrue(client.err().contains("utpcat: connecting to 127.0.0.1:" + port), client::err);
             assertTrue(client.err().contains("utpcat: stdin EOF: sending FIN"), client::err);
             assertEquals(List.of(), stdinReads(client), client::err);
             assertEquals(-1, Files.mismatch(up, server.stdout));
@@ -170,6 +171,19 @@ class UtpCatOptionsProcessTest {
             assertEquals(0, client.exitCode(), client::err);
             assertEquals(0, server.exitCode(), server::err);
             assertEquals("late reply\n", Files.readString(client.stdout));
+        }
+    }
+
+    @Test
+    void demoWithDebugOverIpv6ShowsItsStepsOnStderr() throws Exception {
+        try (CatProcess p = CatProcess.start(dir, "demo", NO_INPUT, "demo", "-6", "-d", "--size", "1M")) {
+            assertEquals(0, p.exitCode(), p::err);
+            String out = Files.readString(p.stdout);
+            assertTrue(out.startsWith("utpcat demo: 1.0 MiB over uTP on [::1]:"), out);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("sha-256 received") && l.endsWith("  OK")), out);
+            assertTrue(p.err().contains("utpcat demo: receiver accepted [::1]:"), p::err);
+            assertTrue(p.err().contains("utpcat demo: sender: 1048576 bytes and FIN sent"), p::err);
+            assertTrue(p.errLines().stream().allMatch(l -> l.startsWith("utpcat demo: ")), p::err);
         }
     }
 
