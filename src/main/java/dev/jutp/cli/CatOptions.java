@@ -24,7 +24,7 @@ import org.apache.commons.cli.ParseException;
  * @param source     -s, or null
  * @param host       the destination host (connect mode), or null
  * @param port       the destination port (connect mode), or -1
- * @param bufferBytes -B, or -1 when not given
+ * @param bufferBytes -B (stdin read size), or -1 when not given
  * @param numeric    -n
  * @param ipv6       -6
  * @param progress   --progress (TRUE), --no-progress (FALSE), or null: on when stderr is a terminal
@@ -40,6 +40,8 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
     enum Mode { HELP, CAT, DEMO }
 
     static final long DEFAULT_DEMO_SIZE = 100L << 20;
+    /** -B's upper bound: one array of this size is allocated, so keep it well inside a default heap. */
+    static final long MAX_READ_BUFFER = 64L << 20;
 
     static final String SYNOPSIS = """
             usage: utpcat [options] <destination-host> <destination-port>
@@ -60,7 +62,7 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
                 .desc("local port (the listening port with -l)").build());
         o.addOption(Option.builder("s").hasArg().argName("source-ip").desc("local address to bind").build());
         o.addOption(Option.builder("B").hasArg().argName("buffer-size")
-                .desc("uTP send and receive buffer size in bytes (K/M suffixes)").build());
+                .desc("bytes read from stdin at a time, as in ucat (K/M suffixes; default 64K)").build());
         o.addOption(Option.builder("n").desc("numeric addresses only, no name resolution").build());
         o.addOption(Option.builder("6").desc("use IPv6").build());
         o.addOption(Option.builder().longOpt("progress")
@@ -128,8 +130,8 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
         int buffer = -1;
         if (cl.hasOption("B")) {
             long b = Sizes.parse(cl.getOptionValue("B"));
-            if (b < 1 || b > (1L << 30)) {
-                throw new UsageException("-B must be between 1 and 1G bytes: " + cl.getOptionValue("B"));
+            if (b < 1 || b > MAX_READ_BUFFER) {
+                throw new UsageException("-B must be between 1 and 64M bytes: " + cl.getOptionValue("B"));
             }
             buffer = (int) b;
         }

@@ -61,7 +61,10 @@ final class Demo {
             FutureTask<Side> receiver = new FutureTask<>(() -> {
                 try (UtpStream s = listener.accept(uo.connectTimeout())) {
                     listener.close();
-                    return receive(s, progress);
+                    debug("receiver accepted " + Addresses.format(s.remoteAddress()));
+                    Side side = receive(s, progress);
+                    debug("receiver: sender's FIN after " + side.bytes() + " bytes; FIN sent back");
+                    return side;
                 }
             });
             Thread.ofPlatform().daemon().name("demo-receiver").start(receiver);
@@ -72,7 +75,10 @@ final class Demo {
             }
             Side sent;
             try (UtpStream s = clientEnd.connect(serverEnd.localAddress())) {
+                debug("sender connected " + Addresses.format(s.localAddress()) + " -> "
+                        + Addresses.format(s.remoteAddress()));
                 sent = send(s, size, progress);
+                debug("sender: " + sent.bytes() + " bytes and FIN sent; receiver's FIN received");
             }
             Side received = await(receiver);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -107,6 +113,13 @@ final class Demo {
             Thread.currentThread().interrupt();
             err.println("utpcat demo: interrupted");
             return UtpCat.EXIT_FAILURE;
+        }
+    }
+
+    /** -d: a line on stderr at each step, so a stuck demo shows where it stopped. */
+    private void debug(String message) {
+        if (o.debug() > 0) {
+            err.println("utpcat demo: " + message);
         }
     }
 

@@ -114,9 +114,6 @@ final class Session {
         if (o.transport() != null) {
             uo = uo.withTransport(o.transport());
         }
-        if (o.bufferBytes() > 0) {
-            uo = uo.withReceiveBufferBytes(o.bufferBytes()).withSendBufferBytes(o.bufferBytes());
-        }
         if (o.timeout() != null) {
             uo = uo.withConnectTimeout(o.timeout());
         }
@@ -207,7 +204,8 @@ final class Session {
 
     private void upload(UtpStream stream, Progress progress) {
         try {
-            byte[] buf = new byte[CHUNK];
+            // -B as in ucat: how much of stdin is read (and handed to the stream) at a time.
+            byte[] buf = new byte[o.bufferBytes() > 0 ? o.bufferBytes() : CHUNK];
             OutputStream net = stream.getOutputStream();
             while (true) {
                 int n;
@@ -221,6 +219,7 @@ final class Session {
                     break;
                 }
                 if (n > 0) {
+                    debug(3, "read " + n + " bytes from stdin");
                     touch();
                     net.write(buf, 0, n);
                     net.flush();

@@ -20,6 +20,7 @@ class CatOptionsTest {
         assertEquals(4000, o.localPort());
         assertEquals("::1", o.source());
         assertEquals(65536, o.bufferBytes());
+        assertEquals(64 << 20, CatOptions.parse(new String[] {"-B", "64M", "h", "1"}).bufferBytes());
         assertTrue(o.numeric() && o.ipv6() && o.stats());
         assertEquals(Boolean.TRUE, o.progress());
         assertEquals(Duration.ofMillis(2500), o.timeout());
@@ -40,6 +41,19 @@ class CatOptionsTest {
         assertEquals(-1, o.bufferBytes());
         assertEquals(0, o.debug());
         assertFalse(CatOptions.parse(new String[] {"--no-progress", "h", "1"}).progress());
+    }
+
+    @Test
+    void bufferSizeIsTheStdinReadSizeAndLeavesTheUtpBuffersAlone() throws Exception {
+        // ucat's -B is its stdin buffer; a small one must not shrink the uTP window (4K would cap
+        // a 50 ms path at 80 KB/s).
+        CatOptions o = CatOptions.parse(new String[] {"-B", "4096", "--timeout", "3", "h", "1"});
+        assertEquals(4096, o.bufferBytes());
+        dev.jutp.UtpOptions uo = Session.utpOptions(o);
+        dev.jutp.UtpOptions defaults = dev.jutp.UtpOptions.defaults();
+        assertEquals(defaults.receiveBufferBytes(), uo.receiveBufferBytes());
+        assertEquals(defaults.sendBufferBytes(), uo.sendBufferBytes());
+        assertEquals(Duration.ofSeconds(3), uo.connectTimeout());
     }
 
     @Test
@@ -68,8 +82,9 @@ class CatOptionsTest {
     @Test
     void rejectsNonsense() {
         String[][] bad = {{}, {"-l"}, {"-l", "-p", "x"}, {"h"}, {"h", "0"}, {"h", "1", "2"}, {"-p", "70000", "h", "1"},
-            {"--progress", "--no-progress", "h", "1"}, {"--timeout", "0", "h", "1"}, {"-B", "2G", "h", "1"},
-            {"demo", "--size", "0"}, {"demo", "--size", "99999999999T"}, {"--bogus", "h", "1"}};
+            {"--progress", "--no-progress", "h", "1"}, {"--timeout", "0", "h", "1"}, {"-B", "2G", "h", "1"}, {"-B", "65M", "h", "1"},
+            {"demo", "--size", "0"}, {"demo", "--size", "99999999999T"}, {"--bogus", "h", "1"},
+            {"-n", "-s", "localhost", "127.0.0.1", "1"}, {"-n", "-l", "-p", "1", "-s", "localhost"}};
         for (String[] args : bad) {
             assertThrows(UsageException.class, () -> CatOptions.parse(args), String.join(" ", args));
         }

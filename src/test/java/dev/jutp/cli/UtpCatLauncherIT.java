@@ -2,6 +2,7 @@ package dev.jutp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,13 @@ class UtpCatLauncherIT {
         List<String> cmd = new java.util.ArrayList<>(List.of(launcher.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k); // null: unset
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         pb.redirectInput(stdin).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -71,6 +78,34 @@ class UtpCatLauncherIT {
         // JVM's own bin/ is put first on PATH so one 22+ JDK is certainly reachable.
         String path = Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin";
         Run r = run(LAUNCHER, Map.of("JAVA_HOME", dir.toString(), "PATH", path), new File("/dev/null"), "-h");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("usage: utpcat"), r.out());
+    }
+
+    @Test
+    void passesOverAJdk17OnPathAndInJavaHomeToOneUnderUsrLibJvm() throws Exception {
+        // The README's promise: Maven's default java may be 17, JAVA_HOME may name it, and
+        // bin/utpcat still finds a JDK 22+ under /usr/lib/jvm by itself.
+        assumeTrue(System.getProperty("java.home").startsWith("/usr/lib/jvm/"),
+                "the test JDK is not under /usr/lib/jvm");
+        Path fake = Files.createDirectories(dir.resolve("jdk-17/bin"));
+        Files.writeString(dir.resolve("jdk-17/release"), "JAVA_VERSION=\"17.0.9\"\n");
+        Path java = fake.resolve("java");
+        // Answers the version probe as a Java 17 would; fails loudly if it is ever run as utpcat.
+        Files.writeString(java, """
+                #!/bin/sh
+                case "$*" in
+                  *-XshowSettings*) echo '    java.specification.version = 17' >&2; exit 0 ;;
+                esac
+                echo "fake java 17 was run: $*" >&2
+                exit 42
+                """);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("JAVA_HOME", dir.resolve("jdk-17").toString());
+        env.put("PATH", fake + ":/usr/bin:/bin");
+        env.put("JUTP_JAVA_HOME", null);
+        Run r = run(LAUNCHER, env, new File("/dev/null"), "-h");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("usage: utpcat"), r.out());
     }

@@ -274,6 +274,7 @@ class UtpCatProcessTest {
             String err = client.err();
             assertTrue(err.contains("utpcat: connection statistics"), err);
             assertTrue(err.contains("bytes        sent 1000000  received 0"), err);
+            assertTrue(err.matches("(?s).*packets      sent [1-9]\\d*  received [1-9]\\d*\n.*"), err);
             assertTrue(err.contains("retransmits") && err.contains("fast retransmits")
                     && err.contains("duplicates received"), err);
             assertTrue(err.contains("rtt ") && err.contains("mtu "), err);
