@@ -36,6 +36,7 @@ final class LibC {
     static final int IP_RECVERR = 11;
     static final int IPV6_MTU_DISCOVER = 23;
     static final int IPV6_RECVERR = 25;
+    static final int IP_PMTUDISC_DONT = 0;
     static final int IP_PMTUDISC_WANT = 1;
     static final int IP_PMTUDISC_DO = 2;
     static final int UDP_SEGMENT = 103;

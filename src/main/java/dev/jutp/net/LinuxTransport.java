@@ -24,6 +24,11 @@ public final class LinuxTransport implements Transport {
     private boolean closed;
     private boolean groWanted;
 
+    /** The socket's IPv4 IP_MTU_DISCOVER mode now (diagnostics: which datagrams carry DF). */
+    int ipv4PathMtuDiscoveryMode() {
+        return socket.getInt(LibC.SOL_IP, LibC.IP_MTU_DISCOVER);
+    }
+
     private LinuxTransport(Arena arena, LinuxSocket socket, InetSocketAddress bind, TransportOptions options)
             throws IOException {
         this.arena = arena;
@@ -38,9 +43,11 @@ public final class LinuxTransport implements Transport {
         this.receiveBufferBytes = socket.getInt(LibC.SOL_SOCKET, LibC.SO_RCVBUF);
         this.sendBufferBytes = socket.getInt(LibC.SOL_SOCKET, LibC.SO_SNDBUF);
         boolean recvErr = options.icmpErrors() && enableRecvErr(socket);
-        // Explicit WANT so the sender knows the starting don't-fragment state.
-        socket.setInt(socket.ipv6 ? LibC.SOL_IPV6 : LibC.SOL_IP,
-                socket.ipv6 ? LibC.IPV6_MTU_DISCOVER : LibC.IP_MTU_DISCOVER, LibC.IP_PMTUDISC_WANT);
+        // Explicit modes so the sender knows the starting don't-fragment state (off).
+        if (socket.ipv6) {
+            socket.setInt(LibC.SOL_IPV6, LibC.IPV6_MTU_DISCOVER, MmsgSender.v6Mode(false));
+        }
+        socket.setInt(LibC.SOL_IP, LibC.IP_MTU_DISCOVER, MmsgSender.v4Mode(false));
         // getsockopt(UDP_SEGMENT) fails with ENOPROTOOPT on kernels without UDP GSO (before 4.18).
         boolean gso = options.gso() && socket.getInt(LibC.SOL_UDP, LibC.UDP_SEGMENT) >= 0;
         socket.bind(bind, addresses, arena);

@@ -205,10 +205,9 @@ final class MmsgSender {
         if (on == dontFragment) {
             return;
         }
-        int mode = on ? LibC.IP_PMTUDISC_DO : LibC.IP_PMTUDISC_WANT;
-        int failed = socket.ipv6 ? socket.setInt(LibC.SOL_IPV6, LibC.IPV6_MTU_DISCOVER, mode) : 0;
+        int failed = socket.ipv6 ? socket.setInt(LibC.SOL_IPV6, LibC.IPV6_MTU_DISCOVER, v6Mode(on)) : 0;
         // On an IPv6 socket this covers v4-mapped destinations; failure there is harmless.
-        int v4 = socket.setInt(LibC.SOL_IP, LibC.IP_MTU_DISCOVER, mode);
+        int v4 = socket.setInt(LibC.SOL_IP, LibC.IP_MTU_DISCOVER, v4Mode(on));
         if (!socket.ipv6) {
             failed = v4;
         }
@@ -218,6 +217,20 @@ final class MmsgSender {
             counters.sendErrors++;
             counters.lastErrno = failed;
         }
+    }
+
+    /**
+     * IPv4: only MTU probes carry DF. Other datagrams leave it clear (as the NIO transport does), so
+     * a router on a narrower path fragments them instead of dropping them, which with filtered
+     * ICMP would be a black hole that stalls the connection (libutp's DF-everywhere default).
+     */
+    static int v4Mode(boolean dontFragment) {
+        return dontFragment ? LibC.IP_PMTUDISC_DO : LibC.IP_PMTUDISC_DONT;
+    }
+
+    /** IPv6 routers never fragment: without DF only the source may, to the path MTU it learned. */
+    static int v6Mode(boolean dontFragment) {
+        return dontFragment ? LibC.IP_PMTUDISC_DO : LibC.IP_PMTUDISC_WANT;
     }
 
     private static boolean isPendingIcmpError(int errno) {

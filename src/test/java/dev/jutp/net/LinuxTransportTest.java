@@ -109,6 +109,27 @@ class LinuxTransportTest extends AbstractTransportTest {
         assertEquals(count, got);
     }
 
+    /**
+     * Only MTU probes carry DF on IPv4: a plain datagram leaves it clear (IP_PMTUDISC_DONT, as the
+     * NIO transport's IP_DONTFRAGMENT=false), so a narrower router fragments it rather than drop it.
+     */
+    @Test
+    void onlyDontFragmentDatagramsCarryTheDfBit() throws IOException {
+        LinuxTransport sender = (LinuxTransport) open(V4_ANY_PORT);
+        Transport receiver = open(V4_ANY_PORT);
+        assertEquals(LibC.IP_PMTUDISC_DONT, sender.ipv4PathMtuDiscoveryMode(), "DF off before any send");
+        MemorySegment slab = arena.allocate(600);
+        OutgoingBatch out = new OutgoingBatch(4);
+        out.add(slab, 0, 600, receiver.localAddress(), Transport.FLAG_DONTFRAG);
+        sendAll(sender, out);
+        assertEquals(LibC.IP_PMTUDISC_DO, sender.ipv4PathMtuDiscoveryMode(), "a probe carries DF");
+        out.add(slab, 0, 600, receiver.localAddress(), 0);
+        sendAll(sender, out);
+        assertEquals(LibC.IP_PMTUDISC_DONT, sender.ipv4PathMtuDiscoveryMode(), "plain datagrams do not");
+        DatagramBatch in = new DatagramBatch(arena, 4, 2048);
+        assertEquals(2, drain(receiver, in, 2));
+    }
+
     @Test
     void mixedDestinationsAndFlagsSplitGsoRuns() throws IOException {
         Transport sender = open(V4_ANY_PORT);
