@@ -84,6 +84,11 @@ public final class NioTransport implements Transport {
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_READ);
             boolean df = channel.supportedOptions().contains(ExtendedSocketOptions.IP_DONTFRAGMENT);
+            if (df && family == StandardProtocolFamily.INET) {
+                // DF only on MTU probes (Linux: IP_PMTUDISC_DONT, not the kernel's DF-everywhere
+                // default), so a narrower router fragments other datagrams instead of dropping them.
+                channel.setOption(ExtendedSocketOptions.IP_DONTFRAGMENT, false);
+            }
             return new NioTransport(channel, selector,
                     channel.getOption(StandardSocketOptions.SO_RCVBUF),
                     channel.getOption(StandardSocketOptions.SO_SNDBUF), df);
