@@ -13,22 +13,22 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One stream transfer from a sender with small socket buffers, run by {@link SendBufferStallTest} inside a
- * network namespace whose loopback is rate-limited by a tbf qdisc: datagrams wait in the qdisc,
- * charged to the sender's socket buffer, so the kernel refuses sends (EAGAIN) as on a slow uplink.
- * Prints one line, {@code ok=<bool> bytes=<n> sendBufferStalls=<n> sendBufferFullDrops=<n> retransmits=<n>}.
+ * One stream transfer over loopback, run in a child JVM inside a network namespace whose
+ * loopback a test shaped ({@link SendBufferStallTest}, {@link PathMtuBlackHoleTest}). Arguments:
+ * transport, bytes, the sender's socket buffer size (0: default). Prints one line,
+ * {@code ok=<bool> bytes=<n> sendBufferStalls=<n> sendBufferFullDrops=<n> retransmits=<n> mtu=<n>}.
  */
-public final class ThrottledLoopbackTransfer {
+public final class NamespaceTransfer {
     public static void main(String[] args) throws Exception {
         String transport = args[0];
         int size = Integer.parseInt(args[1]);
+        int senderSocketBuffer = Integer.parseInt(args[2]);
         byte[] data = new byte[size];
         new SplittableRandom(29).nextBytes(data);
         UtpOptions o = UtpOptions.defaults().withTransport(transport).withConnectTimeout(Duration.ofSeconds(10));
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        // Only the sender's buffers are small: the receiver's window lets far more be in flight.
         try (UtpEndpoint rx = UtpEndpoint.bind(any, o);
-             UtpEndpoint tx = UtpEndpoint.bind(any, o.withSocketBufferBytes(16 * 1024));
+             UtpEndpoint tx = UtpEndpoint.bind(any, senderSocketBuffer > 0 ? o.withSocketBufferBytes(senderSocketBuffer) : o);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             UtpListener listener = rx.listen();
             Future<byte[]> received = pool.submit(() -> {
@@ -37,15 +37,14 @@ public final class ThrottledLoopbackTransfer {
                     return in.readAllBytes();
                 }
             });
-            int retransmits;
             try (UtpStream s = tx.connect(rx.localAddress()); OutputStream out = s.getOutputStream()) {
                 out.write(data);
                 s.shutdownOutput();
                 byte[] got = received.get(90, TimeUnit.SECONDS);
-                retransmits = s.stats().retransmits();
+                UtpStreamStats st = s.stats();
                 System.out.println("ok=" + Arrays.equals(data, got) + " bytes=" + got.length
                         + " sendBufferStalls=" + tx.sendBufferStalls() + " sendBufferFullDrops=" + tx.sendBufferFullDrops()
-                        + " retransmits=" + retransmits);
+                        + " retransmits=" + st.retransmits() + " mtu=" + st.mtu());
             }
         }
     }
