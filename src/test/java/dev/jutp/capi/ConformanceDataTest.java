@@ -482,6 +482,58 @@ class ConformanceDataTest {
         }
     }
 
+    /**
+     * RTT 50 ms (25 ms each way, every datagram of a round arrives together, so the one-way delay
+     * never exceeds its base: zero queuing delay). A refills its window every round. What A puts
+     * on the wire per round trip must grow by about 3000 bytes (two 1382-byte packets) per RTT,
+     * linearly from the first round: no doubling.
+     */
+    @Test
+    void check43_windowGrowsAbout3000BytesPerRttAtZeroQueuingDelay() {
+        try (Harness h = new Harness()) {
+            Pair p = new Pair(h);
+            MemorySegment source = Harness.bytes(new byte[1 << 20]);
+            int rounds = 12;
+            long[] inFlight = new long[rounds];
+            long[] cwnd = new long[rounds];
+            for (int r = 0; r < rounds; r++) {
+                int sentBefore = h.sentBy(h.sideA).size();
+                for (int i = 0; i < 1000 && utp_write(p.a, source, source.byteSize()) > 0; i++) {
+                    // fill the window: the sender is window-limited in every round
+                }
+                assertEquals(0, utp_write(p.a, source, source.byteSize()), "window not full in round " + r);
+                inFlight[r] = h.sentBy(h.sideA).subList(sentBefore, h.sentBy(h.sideA).size()).stream()
+                        .filter(d -> d.type() == 0).mapToLong(Datagram::payloadLength).sum();
+                cwnd[r] = utp_get_stats(p.a).congestionWindow();
+                oneWayTrip(h);                       // A's DATA reaches B, B issues its acks
+                oneWayTrip(h);                       // the acks reach A
+            }
+            String trace = "in flight per RTT " + java.util.Arrays.toString(inFlight) + ", cwnd " + java.util.Arrays.toString(cwnd);
+            assertEquals(0, utp_get_delays(p.a).ours(), "queuing delay must be zero: " + trace);
+            assertEquals(1382, inFlight[0], trace);
+            for (int r = 1; r < rounds; r++) {
+                long step = inFlight[r] - inFlight[r - 1];
+                // one or two more full packets per RTT (libutp's trace: two); doubling would be far more
+                assertTrue(step >= 1382 && step <= 2 * 1382, "round " + r + " grew by " + step + ": " + trace);
+            }
+            double perRtt = (double) (cwnd[rounds - 1] - cwnd[0]) / (rounds - 1);
+            assertTrue(perRtt >= 2500 && perRtt <= 3000, "cwnd grew " + perRtt + " B/RTT: " + trace);
+        }
+    }
+
+    /** 25 ms pass, then exactly the datagrams queued now are delivered; the receivers then issue acks. */
+    private static void oneWayTrip(Harness h) {
+        h.nowMicros += 25_000;
+        h.tick();
+        int n = h.network.size();
+        for (int i = 0; i < n; i++) {
+            Datagram d = h.network.poll();
+            h.inject(d.to(), d.bytes(), d.from().addr);
+        }
+        utp_issue_deferred_acks(h.sideA.ctx);
+        utp_issue_deferred_acks(h.sideB.ctx);
+    }
+
     @Test
     void check44_zeroWindowProbe() {
         try (Harness h = new Harness()) {
