@@ -19,8 +19,11 @@ import java.net.InetSocketAddress;
  * <p>Errors: where libutp has an error value (−1, 0, NULL) for a bad call, it is returned.
  * Where libutp would abort on an assertion (double close, SNDBUF 0, {@code utp_init(1)}), jutp
  * returns the error value or does nothing, as documented per function. Using a socket after
- * its {@code UTP_STATE_DESTROYING} callback or a context after {@code utp_destroy} throws
- * {@link IllegalStateException}; so does calling into a context from inside its own
+ * its {@code UTP_STATE_DESTROYING} callback (except {@code utp_close}, which then does nothing,
+ * and {@code utp_get_context}) throws {@link IllegalStateException}. After {@code utp_destroy},
+ * every function that runs the context (input, timers, socket creation, socket calls) throws
+ * {@link IllegalStateException}; setting callbacks, options and userdata and reading the stats
+ * stay harmless. So does calling into a context from inside its own
  * {@code UTP_SENDTO} or {@code UTP_GET_*} callbacks. A buffer shorter than the length given
  * throws {@link IllegalArgumentException}.
  *
@@ -262,10 +265,12 @@ public final class Utp {
     /**
      * Feeds one received datagram ({@code from} is its source). Returns 1 if it was uTP, 0 if not
      * (so another protocol can have it). The buffer is read in place; nothing is copied unless the
-     * packet must wait in the reorder buffer.
+     * packet must wait in the reorder buffer. A null context, buffer or source, an unresolved
+     * source (no address to answer) or a negative length return 0, as libutp's NULL arguments;
+     * {@code len} beyond the buffer throws {@link IllegalArgumentException}.
      */
     public static int utp_process_udp(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress from) {
-        if (ctx == null || buf == null || from == null || len < 0) {
+        if (ctx == null || buf == null || from == null || from.isUnresolved() || len < 0) {
             return 0;
         }
         checkLength(buf, len);
@@ -286,7 +291,7 @@ public final class Utp {
      * connecting, ECONNRESET otherwise), else 0.
      */
     public static int utp_process_icmp_error(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to) {
-        if (ctx == null || buf == null || to == null || len < 0 || len > Integer.MAX_VALUE) {
+        if (ctx == null || buf == null || to == null || to.isUnresolved() || len < 0 || len > Integer.MAX_VALUE) {
             return 0;
         }
         checkLength(buf, len);
@@ -304,7 +309,7 @@ public final class Utp {
      * payload size and can abort on small values).
      */
     public static int utp_process_icmp_fragmentation(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to, int next_hop_mtu) {
-        if (ctx == null || buf == null || to == null || len < 0 || len > Integer.MAX_VALUE) {
+        if (ctx == null || buf == null || to == null || to.isUnresolved() || len < 0 || len > Integer.MAX_VALUE) {
             return 0;
         }
         checkLength(buf, len);
@@ -437,13 +442,18 @@ public final class Utp {
 
     /**
      * Vectored write: each segment's whole length is one {@code utp_iovec}. At most
-     * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or zero count.
+     * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or a count below 1;
+     * {@link IllegalArgumentException} for a null vector or a count (up to {@code UTP_IOV_MAX})
+     * beyond the array, where libutp would read past it.
      */
     public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
         if (s == null || iov == null || num_iovecs <= 0) {
             return -1;
         }
-        int n = (int) Math.min(Math.min(num_iovecs, UTP_IOV_MAX), iov.length);
+        int n = (int) Math.min(num_iovecs, UTP_IOV_MAX);
+        if (n > iov.length) {
+            throw new IllegalArgumentException("num_iovecs " + num_iovecs + " exceeds the array's " + iov.length + " vectors");
+        }
         if (s.iovScratch.length < n) {
             int cap = Integer.highestOneBit(n) << 1;
             s.iovScratch = new MemorySegment[cap];
