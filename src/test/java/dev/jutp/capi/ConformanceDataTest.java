@@ -347,6 +347,40 @@ class ConformanceDataTest {
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 2, 4, 5)));
             assertTrue(f.resent().size() <= 4);
         }
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 0);
+            // F+5…F+7 received: each of F…F+4 has three marks above it, five candidates, four resends
+            f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(4, 5, 6)));
+            assertEquals(4, f.resent().size(), f.resent().toString());
+        }
+    }
+
+    /** A SACK mask of any length is read (libutp sends 4 bytes, but accepts 1…255 and reads every bit). */
+    @Test
+    void sackOfAnyLengthIsHonoured() {
+        for (int len : new int[] {1, 3, 5, 8, 32}) {
+            try (Harness h = new Harness()) {
+                Flight f = new Flight(h, 0);
+                byte[] ext = new byte[2 + len];
+                ext[1] = (byte) len;
+                ext[2] = 0b111;                          // F+1…F+3 received
+                if (len > 4) {
+                    ext[2 + len - 1] = (byte) 0xFF;      // marks beyond what was sent are ignored
+                }
+                f.injectIntoA(f.stateFromB(f.first - 1, ext));
+                assertEquals(1, f.resent().size(), "mask of " + len + " bytes");
+                assertEquals(f.first, f.resent().get(0).seq());
+            }
+        }
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 0, 40);
+            byte[] ext = new byte[2 + 8];
+            ext[1] = 8;
+            ext[2 + 4] = 0b111;                         // bits 32…34 only: F+33…F+35 received
+            f.injectIntoA(f.stateFromB(f.first - 1, ext));
+            assertEquals(4, f.resent().size(), "marks past the first 32 bits count: " + f.resent());
+            assertEquals(f.first, f.resent().get(0).seq());
+        }
     }
 
     @Test
