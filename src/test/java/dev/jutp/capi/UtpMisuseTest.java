@@ -189,6 +189,27 @@ class UtpMisuseTest {
     }
 
     @Test
+    void statsAreNeverNullForALiveSocketInAnyState() {
+        try (Harness h = new Harness()) {
+            UtpSocket fresh = utp_create_socket(h.sideA.ctx);
+            UtpSocketStats st = utp_get_stats(fresh);
+            assertNotNull(st, "never connected");
+            assertEquals(0, st.nxmit());
+            UtpSocket a = h.connect();
+            UtpSocket b = h.sideB.accepted.get(0);
+            assertNotNull(utp_get_stats(b), "accepted");
+            utp_write(a, Harness.bytes(new byte[100]), 100);
+            h.deliver();
+            assertSame(utp_get_stats(a), utp_get_stats(a), "a live view, not a copy per call");
+            assertEquals(20 + 120, utp_get_stats(b).nbytes_recv(), "SYN and DATA, headers included (libutp)");
+            assertTrue(utp_get_stats(a).nxmit() >= 2, "SYN and DATA");
+            utp_close(a);
+            assertNotNull(utp_get_stats(a), "closing, not yet destroyed");
+            assertNotNull(utp_get_context_stats(h.sideA.ctx));
+        }
+    }
+
+    @Test
     void closingANeverConnectedSocketDestroysItAtTheNextTick() {
         UtpContext ctx = utp_init(2);
         List<Integer> states = new ArrayList<>();
