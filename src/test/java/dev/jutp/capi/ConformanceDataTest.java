@@ -296,6 +296,24 @@ class ConformanceDataTest {
                 f.injectIntoA(f.stateFromB(f.first - 1, null));
             }
             assertTrue(f.resent().isEmpty(), () -> f.resent().toString());
+            h.advance(3500, 100);
+            assertFalse(f.resent().isEmpty(), "the RTO resends it");
+            assertEquals(f.first, f.resent().get(0).seq());
+        }
+    }
+
+    /** BEP 29's duplicate-ack rule counts STATE packets only: DATA from the peer repeating an ack is no loss signal. */
+    @Test
+    void check34r_dataPacketsRepeatingTheAckAreNotDuplicateAcks() {
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 1);
+            int seqB = h.lastSentBy(h.sideB).seq();
+            for (int i = 0; i < 6; i++) {
+                byte[] data = Harness.packet(0, f.p.connFromB, (seqB + i) & 0xFFFF, (f.first - 1) & 0xFFFF, 1 << 20, 0, 0, null, payload(i));
+                f.injectIntoA(data);
+            }
+            assertEquals(6, h.sideA.count(UTP_ON_READ), "the DATA was taken");
+            assertTrue(f.resent().isEmpty(), () -> f.resent().toString());
         }
     }
 
