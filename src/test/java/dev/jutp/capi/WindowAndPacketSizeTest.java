@@ -155,4 +155,49 @@ class WindowAndPacketSizeTest {
             v.destroy();
         }
     }
+
+    /** An {@link java.net.Inet6Address} in IPv4-mapped form (InetAddress.getByName would hand back an Inet4Address). */
+    static InetSocketAddress mapped(InetSocketAddress v4) throws Exception {
+        byte[] four = v4.getAddress().getAddress();
+        byte[] b = new byte[16];
+        b[10] = (byte) 0xFF;
+        b[11] = (byte) 0xFF;
+        System.arraycopy(four, 0, b, 12, 4);
+        return new InetSocketAddress(java.net.Inet6Address.getByAddress(null, b, 0), v4.getPort());
+    }
+
+    /** libutp normalises v4-mapped IPv6 peers to IPv4 (PackedSockAddr): ids, SENDTO, getpeername and MTU all see IPv4. */
+    @Test
+    void ipv4MappedPeersAreTreatedAsIpv4() throws Exception {
+        try (Harness h = new Harness()) {
+            InetSocketAddress mappedB = mapped(Harness.ADDR_B);
+            assertTrue(mappedB.getAddress() instanceof java.net.Inet6Address);
+            UtpSocket a = utp_create_socket(h.sideA.ctx);
+            assertEquals(0, utp_connect(a, mappedB));
+            assertEquals(Harness.ADDR_B, utp_getpeername(a));
+            assertEquals(4, utp_getpeername(a).getAddress().getAddress().length);
+            Datagram syn = h.network.poll();
+            assertNotNull(syn, "SENDTO got the IPv4 form, so the harness routed it");
+            assertEquals(1, h.inject(h.sideB, syn.bytes(), mapped(Harness.ADDR_A)), "a SYN from a mapped source");
+            utp_issue_deferred_acks(h.sideB.ctx);
+            Datagram synAck = h.network.poll();
+            assertNotNull(synAck, "B answered the mapped source at its IPv4 form");
+            // a dual-stack socket may report the reply's source in mapped form: it must still match A's socket
+            assertEquals(1, h.inject(h.sideA, synAck.bytes(), mappedB));
+            assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_CONNECT), h.sideA.events.toString());
+            assertEquals(0, h.sentBy(h.sideA).stream().filter(d -> d.type() == 3).count(), "no RST for our own peer");
+            assertEquals(1382, utp_write(a, Harness.bytes(new byte[1 << 20]), 1 << 20), "IPv4 default MTU");
+            Datagram data = h.network.poll();
+            assertEquals(1, h.inject(h.sideB, data.bytes(), mapped(Harness.ADDR_A)));
+            assertEquals(1382, h.sideB.received.size(), "B matched mapped-source DATA to the connection");
+            // an unknown connection id from a mapped source: the RST goes to the IPv4 form
+            int before = h.sentBy(h.sideB).size();
+            h.inject(h.sideB, Harness.packet(0, 4321, 7, 0, 1000, 0, 0, null, new byte[1]), mapped(Harness.ADDR_A));
+            assertEquals(3, h.lastSentBy(h.sideB).type(), "RST");
+            assertEquals(before + 1, h.sentBy(h.sideB).size());
+            // and an RST from a mapped source reaches the connection
+            h.inject(h.sideA, Harness.resetAnswering(h.lastSentBy(h.sideA)), mappedB);
+            assertEquals(1, h.sideA.count(UTP_ON_ERROR, UTP_ECONNRESET));
+        }
+    }
 }
