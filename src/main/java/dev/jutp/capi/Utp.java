@@ -175,7 +175,9 @@ public final class Utp {
     /**
      * Sets (or with null, unsets) a callback. Throws {@link IllegalArgumentException} for a slot
      * outside 0…{@code UTP_SENDTO} (libutp writes out of bounds). Unsetting a clock slot falls back
-     * to jutp's monotonic clock rather than a frozen time.
+     * to jutp's monotonic clock rather than a frozen time, unsetting {@code UTP_GET_UDP_MTU} (or
+     * answering 0) to the default MTU rather than an underflow; other unset slots answer 0, as in
+     * libutp.
      */
     public static void utp_set_callback(UtpContext ctx, int callback_name, UtpCallback proc) {
         if (ctx == null) {
@@ -407,8 +409,10 @@ public final class Utp {
     }
 
     /**
-     * Connects to {@code to}, sending the SYN at once. 0 on success; −1 for a null argument or a
-     * socket already used (libutp aborts and destroys it; jutp leaves it as it was).
+     * Connects to {@code to}, sending the SYN at once. 0 on success; −1 for a null or unresolved
+     * argument, a socket already used (libutp aborts and destroys it; jutp leaves it as it was), or
+     * when 64 draws of {@code UTP_GET_RANDOM} all give an id already in use to that peer (libutp
+     * draws forever).
      */
     public static int utp_connect(UtpSocket s, InetSocketAddress to) {
         if (s == null || to == null || to.isUnresolved()) {
