@@ -441,6 +441,26 @@ class ConformanceDataTest {
                 long d = times.get(i) - t0 - expected[i];
                 assertTrue(d >= 0 && d <= 600, "retransmission " + i + " at " + (times.get(i) - t0));
             }
+            // same seq, fresh timestamp each time
+            List<Datagram> data = h.sentBy(h.sideA).stream().filter(d -> d.type() == 0).toList();
+            assertEquals(5, data.stream().mapToInt(Datagram::timestamp).distinct().count(), data::toString);
+            assertEquals(1, data.stream().mapToInt(Datagram::seq).distinct().count());
+        }
+    }
+
+    /** With several packets lost, each expiry resends only the oldest; a retransmission carries the current ack_nr. */
+    @Test
+    void check37_onlyTheOldestIsResentAndItsAckIsRefreshed() {
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 0);                    // 8 DATA packets outstanding, all lost
+            utp_write(f.p.b(), Harness.bytes(new byte[5]), 5);  // B speaks: A's ack_nr moves on
+            h.deliver();
+            int ackNow = h.lastSentBy(h.sideB).seq();
+            h.advance(4000, 100);                           // the 1 s and 3 s expiries
+            List<Datagram> resent = f.resent();
+            assertEquals(2, resent.size(), resent::toString);
+            assertTrue(resent.stream().allMatch(d -> d.seq() == f.first), resent::toString);
+            assertTrue(resent.stream().allMatch(d -> d.ack() == ackNow), "ack_nr refreshed to " + ackNow + ": " + resent);
         }
     }
 
@@ -464,9 +484,19 @@ class ConformanceDataTest {
             h.deliver();
             int before = h.sentBy(h.sideA).size();
             long t0 = h.nowMicros / 1000;
-            h.advance(60_000, 500);
+            List<Long> at = new java.util.ArrayList<>();
+            for (int step = 0; step < 120; step++) {        // 60 s in 500 ms ticks, noting when A sends
+                int n = h.sentBy(h.sideA).size();
+                h.advance(500, 500);
+                if (h.sentBy(h.sideA).size() > n) {
+                    at.add(h.nowMicros / 1000 - t0);
+                }
+            }
             List<Datagram> ka = h.sentBy(h.sideA).subList(before, h.sentBy(h.sideA).size());
             assertEquals(2, ka.size(), ka::toString);
+            assertEquals(2, at.size(), at::toString);
+            assertTrue(Math.abs(at.get(0) - 29_000) <= 500, "first keep-alive at " + at);
+            assertTrue(Math.abs(at.get(1) - at.get(0) - 29_000) <= 500, "second keep-alive at " + at);
             for (Datagram d : ka) {
                 assertEquals(2, d.type());
                 assertEquals(20, d.bytes().length);
@@ -478,7 +508,17 @@ class ConformanceDataTest {
             int afterFin = h.sentBy(h.sideA).size();
             h.advance(60_000, 500);
             assertEquals(afterFin, h.sentBy(h.sideA).size());
-            assertTrue(t0 > 0);
+        }
+        try (Harness h = new Harness()) {
+            Pair p = new Pair(h);
+            // B stays in SYN_RECV: nothing from A reaches it (jutp, unlike libutp, would take A's
+            // own keep-alive as proof of the handshake and move B to CONNECTED)
+            h.sideA.dropOutgoing = d -> true;
+            int before = h.sentBy(h.sideB).size();
+            h.advance(60_000, 500);
+            assertEquals(before, h.sentBy(h.sideB).size(), "no keep-alive from SYN_RECV: " + h.sent);
+            assertTrue(h.sentBy(h.sideA).stream().filter(d -> d.type() == 2).count() >= 2, "while A, connected, sends them");
+            assertNotNull(p.b());
         }
     }
 
