@@ -123,22 +123,27 @@ public final class Utp {
         return STATE_NAMES.clone();
     }
 
+    /** A copy of libutp's error names, indexed by {@code UTP_ECONNREFUSED}…{@code UTP_ETIMEDOUT}. */
     public static String[] utp_error_code_names() {
         return ERROR_NAMES.clone();
     }
 
+    /** A copy of libutp's 16 callback names, indexed by slot (options have no names, as in libutp). */
     public static String[] utp_callback_names() {
         return CALLBACK_NAMES.clone();
     }
 
+    /** jutp convenience: {@code utp_state_names[state]}, or null outside 1…4 (no index error). */
     public static String utp_state_name(int state) {
         return state > 0 && state < STATE_NAMES.length ? STATE_NAMES[state] : null;
     }
 
+    /** jutp convenience: {@code utp_error_code_names[code]}, or null outside 0…2. */
     public static String utp_error_code_name(int code) {
         return code >= 0 && code < ERROR_NAMES.length ? ERROR_NAMES[code] : null;
     }
 
+    /** jutp convenience: {@code utp_callback_names[slot]}, or null outside 0…15. */
     public static String utp_callback_name(int slot) {
         return slot >= 0 && slot < CALLBACK_NAMES.length ? CALLBACK_NAMES[slot] : null;
     }
@@ -189,6 +194,7 @@ public final class Utp {
         ctx.setCallback(callback_name, proc);
     }
 
+    /** Stores {@code userdata} (ignored for a null context) and returns it. */
     public static Object utp_context_set_userdata(UtpContext ctx, Object userdata) {
         if (ctx != null) {
             ctx.setUserdata(userdata);
@@ -196,6 +202,7 @@ public final class Utp {
         return userdata;
     }
 
+    /** The stored userdata; null for a null context. */
     public static Object utp_context_get_userdata(UtpContext ctx) {
         return ctx == null ? null : ctx.userdata();
     }
@@ -367,6 +374,10 @@ public final class Utp {
         return new UtpSocket(ctx, ctx.engine.createConnection());
     }
 
+    /**
+     * Stores {@code userdata} (ignored for a null socket) and returns it;
+     * {@link IllegalStateException} after the socket's {@code UTP_STATE_DESTROYING}.
+     */
     public static Object utp_set_userdata(UtpSocket s, Object userdata) {
         if (s != null) {
             s.live().setUserdata(userdata);
@@ -374,6 +385,7 @@ public final class Utp {
         return userdata;
     }
 
+    /** The stored userdata; null for a null socket; {@link IllegalStateException} after DESTROYING. */
     public static Object utp_get_userdata(UtpSocket s) {
         return s == null ? null : s.live().userdata();
     }
@@ -395,6 +407,7 @@ public final class Utp {
         };
     }
 
+    /** SNDBUF, RCVBUF or TARGET_DELAY (µs); −1 for another option or a null socket. */
     public static int utp_getsockopt(UtpSocket s, int opt) {
         if (s == null) {
             return -1;
@@ -528,6 +541,7 @@ public final class Utp {
         return s.stats();
     }
 
+    /** The socket's context, also after DESTROYING; null for a null socket. */
     public static UtpContext utp_get_context(UtpSocket s) {
         return s == null ? null : s.context();
     }

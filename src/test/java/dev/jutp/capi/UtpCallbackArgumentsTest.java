@@ -28,10 +28,12 @@ class UtpCallbackArgumentsTest {
         long bytes;
         int calls;
         int otherInstances;
+        int copies;             // ON_READ calls whose payload was not read in place from the datagram
+        long datagramAddress;
     }
 
     @Test
-    void inOrderDataReachesOnReadWithoutAllocatingPerPacket() {
+    void inOrderDataReachesOnReadInPlaceWithoutAllocatingPerPacket() {
         try (Harness h = new Harness(); Arena arena = Arena.ofConfined()) {
             ConformanceDataTest.Pair p = new ConformanceDataTest.Pair(h);
             Sink sink = new Sink();
@@ -43,6 +45,9 @@ class UtpCallbackArgumentsTest {
                 }
                 sink.bytes += a.len();
                 sink.calls++;
+                if (a.buf_segment().address() != sink.datagramAddress || a.buf_offset() != 20) {
+                    sink.copies++;
+                }
                 return a.buf_segment().get(ValueLayout.JAVA_BYTE, a.buf_offset());   // touch the payload in place
             });
             int[] sends = {0};
@@ -50,6 +55,7 @@ class UtpCallbackArgumentsTest {
             byte[] template = p.dataFromA(1, new byte[100]);
             MemorySegment packet = arena.allocate(template.length);
             MemorySegment.copy(MemorySegment.ofArray(template), 0, packet, 0, template.length);
+            sink.datagramAddress = packet.address();
             int[] k = {1};
             Runnable feed = () -> {
                 packet.set(SEQ, 16, (short) (p.isnA + k[0]++));
@@ -73,6 +79,7 @@ class UtpCallbackArgumentsTest {
             assertEquals(40_000L * 100, sink.bytes);
             assertTrue(allocated < 16L * packets, allocated + " bytes allocated for " + packets + " packets");
             assertEquals(0, sink.otherInstances, "ON_READ got a new argument object");
+            assertEquals(0, sink.copies, "in-order payload is handed over in place, not copied");
         }
     }
 
