@@ -639,6 +639,13 @@ class ConformanceDataTest {
             assertEquals(1, writable.size());
             long at = writable.get(0).time() - t0;
             assertTrue(at >= 15_000 && at <= 15_600, "writable at " + at);
+            // the window is still 0: one probe packet may go, no more
+            h.globalDrop = d -> d.from() == h.sideA;
+            int before = h.sentBy(h.sideA).size();
+            utp_write(p.a, Harness.bytes(new byte[100_000]), 100_000);
+            h.advance(400, 100);
+            long data = h.sentBy(h.sideA).subList(before, h.sentBy(h.sideA).size()).stream().filter(d -> d.type() == 0).count();
+            assertTrue(data <= 1, data + " DATA packets into a zero window");
         }
     }
 
@@ -712,6 +719,10 @@ class ConformanceDataTest {
             h.deliver();
             h.advance(1000, 100);
             assertEquals(1, h.sentBy(h.sideA).stream().filter(d -> d.type() == 1).count());
+            Datagram fin = h.sentBy(h.sideA).stream().filter(d -> d.type() == 1).findFirst().orElseThrow();
+            int lastDataSeq = h.sentBy(h.sideA).stream().filter(d -> d.type() == 0).mapToInt(Datagram::seq).max().orElseThrow();
+            assertEquals(20, fin.bytes().length);
+            assertEquals((lastDataSeq + 1) & 0xFFFF, fin.seq(), "the FIN takes the next seq");
             assertEquals(accepted, h.sideB.received.size());
             assertEquals(1, h.sideB.count(UTP_ON_STATE_CHANGE, UTP_STATE_EOF));
             // B is still open for writing: half-close
@@ -719,6 +730,16 @@ class ConformanceDataTest {
             assertEquals(late.length, utp_write(p.b(), Harness.bytes(late), late.length));
             h.deliver();
             assertArrayEquals(late, h.sideA.received.toByteArray());
+        }
+        try (Harness h = new Harness()) {
+            Pair p = new Pair(h);
+            int before = h.sentBy(h.sideB).size();
+            p.injectIntoB(Harness.packet(1, p.connFromA, (p.isnA + 1) & 0xFFFF, (p.isnB - 1) & 0xFFFF, 1 << 20, 0, 0, null, null));
+            List<Datagram> answer = p.sentByBSince(before);
+            assertEquals(1, answer.size(), "a FIN is acked at once, without utp_issue_deferred_acks");
+            assertEquals(2, answer.get(0).type());
+            assertEquals((p.isnA + 1) & 0xFFFF, answer.get(0).ack());
+            assertEquals(1, h.sideB.count(UTP_ON_STATE_CHANGE, UTP_STATE_EOF));
         }
     }
 
