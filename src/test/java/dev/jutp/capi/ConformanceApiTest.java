@@ -198,6 +198,7 @@ class ConformanceApiTest {
                 return 0;
             });
             utp_set_callback(h.sideB.ctx, UTP_ON_ACCEPT, a -> {
+                assertEquals(Harness.ADDR_A, a.address());
                 order.add("accept sent=" + h.sentBy(h.sideB).size());
                 h.sideB.accepted.add(a.socket());
                 return 0;
@@ -433,6 +434,25 @@ class ConformanceApiTest {
             h.inject(h.sideB, Harness.packet(0, 999, 1, 0, 0, 0, 0, null, null), new InetSocketAddress("10.0.0.9", 9));
             assertEquals(recvBefore, java.util.Arrays.stream(sb._nraw_recv()).sum());
             assertEquals(sendBefore + 1, java.util.Arrays.stream(sb._nraw_send()).sum());
+        }
+    }
+
+    @Test
+    void check56_sackAndFullSizeDatagramBuckets() {
+        try (Harness h = new Harness()) {
+            ConformanceDataTest.Pair p = new ConformanceDataTest.Pair(h);
+            UtpContextStats sb = utp_get_context_stats(h.sideB.ctx);
+            int[] sendBefore = sb._nraw_send();
+            p.injectIntoB(p.dataFromA(2, ConformanceDataTest.payload(2)));     // seq 1 missing: a SACK follows
+            utp_issue_deferred_acks(h.sideB.ctx);
+            assertEquals(26, h.lastSentBy(h.sideB).bytes().length);
+            assertEquals(sendBefore[1] + 1, sb.nraw_send(1), "26-byte SACK ack in bucket 1");
+            assertEquals(sendBefore[0], sb.nraw_send(0));
+            int[] recvBefore = sb._nraw_recv();
+            p.injectIntoB(p.dataFromA(1, new byte[1382]));                     // 1402-byte datagram
+            assertEquals(recvBefore[4] + 1, sb.nraw_recv(4), "1402 bytes in bucket 4");
+            p.injectIntoB(p.dataFromA(3, new byte[1380]));                     // 1400-byte datagram
+            assertEquals(recvBefore[3] + 1, sb.nraw_recv(3), "1400 bytes in bucket 3");
         }
     }
 
