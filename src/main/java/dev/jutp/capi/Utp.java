@@ -27,6 +27,11 @@ import java.net.InetSocketAddress;
  * {@code UTP_SENDTO} or {@code UTP_GET_*} callbacks. A buffer shorter than the length given
  * throws {@link IllegalArgumentException}.
  *
+ * <p>Callbacks that throw: the call that fired them still completes (a throwing {@code UTP_SENDTO}
+ * loses that datagram, a throwing {@code GET_*} answers its default, a throwing firewall rejects,
+ * the other callbacks still run), then the first exception is rethrown from the API call, later
+ * ones attached as suppressed. A throwing clock callback aborts the call before it changes anything.
+ *
  * <p>Threading: as libutp, a context and its sockets must be used by one thread at a time.
  */
 public final class Utp {
@@ -171,10 +176,13 @@ public final class Utp {
         try {
             ctx.engine.close();
         } finally {
-            ctx.exit();
+            try {
+                ctx.exit();
+            } finally {
+                ctx.markDestroyed();
+                ctx.engine.release();
+            }
         }
-        ctx.markDestroyed();
-        ctx.engine.release();
     }
 
     /**
