@@ -103,6 +103,32 @@ class ConformanceApiTest {
         }
     }
 
+    /** libutp reads at most UTP_IOV_MAX vectors and leaves the caller's array as it was. */
+    @Test
+    void writevUsesAtMostIovMaxVectorsAndLeavesTheArrayAlone() {
+        try (Harness h = new Harness()) {
+            UtpSocket a = h.connect();
+            utp_setsockopt(a, UTP_SNDBUF, 1 << 20);
+            MemorySegment[] iov = new MemorySegment[UTP_IOV_MAX + 100];
+            for (int i = 0; i < iov.length; i++) {
+                iov[i] = Harness.bytes(new byte[] {(byte) i});
+            }
+            MemorySegment[] copy = iov.clone();
+            long accepted = utp_writev(a, iov, iov.length);
+            assertTrue(accepted > 0 && accepted <= UTP_IOV_MAX, "accepted " + accepted);
+            assertArrayEquals(copy, iov);
+            h.advance(2000, 100);
+            for (int round = 0; round < 20 && h.sideB.received.size() < accepted; round++) {
+                h.advance(500, 100);
+            }
+            byte[] got = h.sideB.received.toByteArray();
+            assertEquals(accepted, got.length);
+            for (int i = 0; i < got.length; i++) {
+                assertEquals((byte) i, got[i], "byte " + i + " comes from vector " + i);
+            }
+        }
+    }
+
     @Test
     void check08_nonUtpDatagramsReturnZero() {
         try (Harness h = new Harness()) {
