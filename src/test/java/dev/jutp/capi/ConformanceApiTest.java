@@ -318,12 +318,11 @@ class ConformanceApiTest {
             h.advance(25_000, 100);
             List<Datagram> syns = h.sentBy(h.sideA);
             assertEquals(3, syns.size(), syns::toString);
-            long[] expected = {0, 3000, 9000};
-            long t = t0;
             for (int i = 0; i < 3; i++) {
                 assertEquals(4, syns.get(i).type());
                 assertEquals(syns.get(0).seq(), syns.get(i).seq());
             }
+            assertEquals(3, syns.stream().mapToInt(Datagram::timestamp).distinct().count(), "fresh timestamp on each SYN");
             List<Harness.Event> errors = h.sideA.events.stream().filter(e -> e.type() == UTP_ON_ERROR).toList();
             assertEquals(1, errors.size());
             assertEquals(UTP_ETIMEDOUT, errors.get(0).value());
@@ -333,7 +332,6 @@ class ConformanceApiTest {
             utp_close(s);
             h.advance(600, 100);
             assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_DESTROYING));
-            assertTrue(expected.length == 3 && t == t0);
         }
     }
 
