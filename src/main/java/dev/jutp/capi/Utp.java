@@ -19,10 +19,18 @@ import java.net.InetSocketAddress;
  * <p>Errors: where libutp has an error value (−1, 0, NULL) for a bad call, it is returned.
  * Where libutp would abort on an assertion (double close, SNDBUF 0, {@code utp_init(1)}), jutp
  * returns the error value or does nothing, as documented per function. Using a socket after
- * its {@code UTP_STATE_DESTROYING} callback or a context after {@code utp_destroy} throws
- * {@link IllegalStateException}; so does calling into a context from inside its own
+ * its {@code UTP_STATE_DESTROYING} callback (except {@code utp_close}, which then does nothing,
+ * and {@code utp_get_context}) throws {@link IllegalStateException}. After {@code utp_destroy},
+ * every function that runs the context (input, timers, socket creation, socket calls) throws
+ * {@link IllegalStateException}; setting callbacks, options and userdata and reading the stats
+ * stay harmless. So does calling into a context from inside its own
  * {@code UTP_SENDTO} or {@code UTP_GET_*} callbacks. A buffer shorter than the length given
  * throws {@link IllegalArgumentException}.
+ *
+ * <p>Callbacks that throw: the call that fired them still completes (a throwing {@code UTP_SENDTO}
+ * loses that datagram, a throwing {@code GET_*} answers its default, a throwing firewall rejects,
+ * the other callbacks still run), then the first exception is rethrown from the API call, later
+ * ones attached as suppressed. A throwing clock callback aborts the call before it changes anything.
  *
  * <p>Threading: as libutp, a context and its sockets must be used by one thread at a time.
  */
@@ -129,22 +137,27 @@ public final class Utp {
         return STATE_NAMES.clone();
     }
 
+    /** A copy of libutp's error names, indexed by {@code UTP_ECONNREFUSED}…{@code UTP_ETIMEDOUT}. */
     public static String[] utp_error_code_names() {
         return ERROR_NAMES.clone();
     }
 
+    /** A copy of libutp's 16 callback names, indexed by slot (options have no names, as in libutp). */
     public static String[] utp_callback_names() {
         return CALLBACK_NAMES.clone();
     }
 
+    /** jutp convenience: {@code utp_state_names[state]}, or null outside 1…4 (no index error). */
     public static String utp_state_name(int state) {
         return state > 0 && state < STATE_NAMES.length ? STATE_NAMES[state] : null;
     }
 
+    /** jutp convenience: {@code utp_error_code_names[code]}, or null outside 0…2. */
     public static String utp_error_code_name(int code) {
         return code >= 0 && code < ERROR_NAMES.length ? ERROR_NAMES[code] : null;
     }
 
+    /** jutp convenience: {@code utp_callback_names[slot]}, or null outside 0…15. */
     public static String utp_callback_name(int slot) {
         return slot >= 0 && slot < CALLBACK_NAMES.length ? CALLBACK_NAMES[slot] : null;
     }
@@ -172,16 +185,21 @@ public final class Utp {
         try {
             ctx.engine.close();
         } finally {
-            ctx.exit();
+            try {
+                ctx.exit();
+            } finally {
+                ctx.markDestroyed();
+                ctx.engine.release();
+            }
         }
-        ctx.markDestroyed();
-        ctx.engine.release();
     }
 
     /**
      * Sets (or with null, unsets) a callback. Throws {@link IllegalArgumentException} for a slot
      * outside 0…{@code UTP_SENDTO} (libutp writes out of bounds). Unsetting a clock slot falls back
-     * to jutp's monotonic clock rather than a frozen time.
+     * to jutp's monotonic clock rather than a frozen time, unsetting {@code UTP_GET_UDP_MTU} (or
+     * answering 0) to the default MTU rather than an underflow; other unset slots answer 0, as in
+     * libutp.
      */
     public static void utp_set_callback(UtpContext ctx, int callback_name, UtpCallback proc) {
         if (ctx == null) {
@@ -193,6 +211,7 @@ public final class Utp {
         ctx.setCallback(callback_name, proc);
     }
 
+    /** Stores {@code userdata} (ignored for a null context) and returns it. */
     public static Object utp_context_set_userdata(UtpContext ctx, Object userdata) {
         if (ctx != null) {
             ctx.setUserdata(userdata);
@@ -200,6 +219,7 @@ public final class Utp {
         return userdata;
     }
 
+    /** The stored userdata; null for a null context. */
     public static Object utp_context_get_userdata(UtpContext ctx) {
         return ctx == null ? null : ctx.userdata();
     }
@@ -273,10 +293,12 @@ public final class Utp {
     /**
      * Feeds one received datagram ({@code from} is its source). Returns 1 if it was uTP, 0 if not
      * (so another protocol can have it). The buffer is read in place; nothing is copied unless the
-     * packet must wait in the reorder buffer.
+     * packet must wait in the reorder buffer. A null context, buffer or source, an unresolved
+     * source (no address to answer) or a negative length return 0, as libutp's NULL arguments;
+     * {@code len} beyond the buffer throws {@link IllegalArgumentException}.
      */
     public static int utp_process_udp(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress from) {
-        if (ctx == null || buf == null || from == null || len < 0) {
+        if (ctx == null || buf == null || from == null || from.isUnresolved() || len < 0) {
             return 0;
         }
         checkLength(buf, len);
@@ -297,7 +319,7 @@ public final class Utp {
      * connecting, ECONNRESET otherwise), else 0.
      */
     public static int utp_process_icmp_error(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to) {
-        if (ctx == null || buf == null || to == null || len < 0 || len > Integer.MAX_VALUE) {
+        if (ctx == null || buf == null || to == null || to.isUnresolved() || len < 0 || len > Integer.MAX_VALUE) {
             return 0;
         }
         checkLength(buf, len);
@@ -315,7 +337,7 @@ public final class Utp {
      * payload size and can abort on small values).
      */
     public static int utp_process_icmp_fragmentation(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to, int next_hop_mtu) {
-        if (ctx == null || buf == null || to == null || len < 0 || len > Integer.MAX_VALUE) {
+        if (ctx == null || buf == null || to == null || to.isUnresolved() || len < 0 || len > Integer.MAX_VALUE) {
             return 0;
         }
         checkLength(buf, len);
@@ -371,6 +393,10 @@ public final class Utp {
         return new UtpSocket(ctx, ctx.engine.createConnection());
     }
 
+    /**
+     * Stores {@code userdata} (ignored for a null socket) and returns it;
+     * {@link IllegalStateException} after the socket's {@code UTP_STATE_DESTROYING}.
+     */
     public static Object utp_set_userdata(UtpSocket s, Object userdata) {
         if (s != null) {
             s.live().setUserdata(userdata);
@@ -378,6 +404,7 @@ public final class Utp {
         return userdata;
     }
 
+    /** The stored userdata; null for a null socket; {@link IllegalStateException} after DESTROYING. */
     public static Object utp_get_userdata(UtpSocket s) {
         return s == null ? null : s.live().userdata();
     }
@@ -399,6 +426,7 @@ public final class Utp {
         };
     }
 
+    /** SNDBUF, RCVBUF or TARGET_DELAY (µs); −1 for another option or a null socket. */
     public static int utp_getsockopt(UtpSocket s, int opt) {
         if (s == null) {
             return -1;
@@ -413,8 +441,10 @@ public final class Utp {
     }
 
     /**
-     * Connects to {@code to}, sending the SYN at once. 0 on success; −1 for a null argument or a
-     * socket already used (libutp aborts and destroys it; jutp leaves it as it was).
+     * Connects to {@code to}, sending the SYN at once. 0 on success; −1 for a null or unresolved
+     * argument, a socket already used (libutp aborts and destroys it; jutp leaves it as it was), or
+     * when 64 draws of {@code UTP_GET_RANDOM} all give an id already in use to that peer (libutp
+     * draws forever).
      */
     public static int utp_connect(UtpSocket s, InetSocketAddress to) {
         if (s == null || to == null || to.isUnresolved()) {
@@ -448,13 +478,18 @@ public final class Utp {
 
     /**
      * Vectored write: each segment's whole length is one {@code utp_iovec}. At most
-     * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or zero count.
+     * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or a count below 1;
+     * {@link IllegalArgumentException} for a null vector or a count (up to {@code UTP_IOV_MAX})
+     * beyond the array, where libutp would read past it.
      */
     public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
         if (s == null || iov == null || num_iovecs <= 0) {
             return -1;
         }
-        int n = (int) Math.min(Math.min(num_iovecs, UTP_IOV_MAX), iov.length);
+        int n = (int) Math.min(num_iovecs, UTP_IOV_MAX);
+        if (n > iov.length) {
+            throw new IllegalArgumentException("num_iovecs " + num_iovecs + " exceeds the array's " + iov.length + " vectors");
+        }
         if (s.iovScratch.length < n) {
             int cap = Integer.highestOneBit(n) << 1;
             s.iovScratch = new MemorySegment[cap];
@@ -525,6 +560,7 @@ public final class Utp {
         return s.stats();
     }
 
+    /** The socket's context, also after DESTROYING; null for a null socket. */
     public static UtpContext utp_get_context(UtpSocket s) {
         return s == null ? null : s.context();
     }

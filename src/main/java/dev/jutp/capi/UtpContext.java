@@ -35,6 +35,8 @@ public final class UtpContext {
     private int depth;
     private boolean inEngine;
     private boolean destroyed;
+    /** The first exception a callback threw during the current API call. */
+    private Throwable pending;
 
     UtpContext() {
         engine = new Engine(new Host());
@@ -80,14 +82,20 @@ public final class UtpContext {
             throw new IllegalStateException(
                     "re-entrant call from UTP_SENDTO or a UTP_GET_* callback into the same context; queue the work instead");
         }
-        depth++;
+        // The clocks are read before anything changes, so a clock callback that throws leaves the context as it was.
         long ms = query(Utp.UTP_GET_MILLISECONDS, null);
         long us = query(Utp.UTP_GET_MICROSECONDS, null);
+        depth++;
         engine.setTime(ms, us);
         inEngine = true;
     }
 
-    /** Ends an API call; the outermost one dispatches the queued events as callbacks. */
+    /**
+     * Ends an API call; the outermost one dispatches the queued events as callbacks. A callback
+     * that throws does not cut the engine's work or the other callbacks short (queued events point
+     * into the caller's datagram, which must not outlive the call): the first exception is
+     * rethrown here, once everything is done, later ones attached as suppressed.
+     */
     void exit() {
         inEngine = false;
         try {
@@ -96,6 +104,26 @@ public final class UtpContext {
             }
         } finally {
             depth--;
+        }
+        Throwable t = pending;
+        if (t != null) {
+            pending = null;
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException("a callback failed", t);
+        }
+    }
+
+    /** Remembers a callback's exception until the API call ends. */
+    private void failed(Throwable t) {
+        if (pending == null) {
+            pending = t;
+        } else if (pending != t) {
+            pending.addSuppressed(t);
         }
     }
 
@@ -199,7 +227,21 @@ public final class UtpContext {
     private void fire(UtpCallbackArguments a) {
         UtpCallback cb = callbacks[a.callbackType];
         if (cb != null) {
-            cb.call(a);
+            try {
+                cb.call(a);
+            } catch (Throwable t) {
+                failed(t);
+            }
+        }
+    }
+
+    /** A callback the engine waits for (SENDTO, GET_*, FIREWALL): if it throws, {@code fallback} stands in. */
+    private long ask(UtpCallback cb, UtpCallbackArguments a, long fallback) {
+        try {
+            return cb.call(a);
+        } catch (Throwable t) {
+            failed(t);
+            return fallback;
         }
     }
 
@@ -237,7 +279,7 @@ public final class UtpContext {
             a.len = length;
             a.address = to;
             a.flags = flags;
-            cb.call(a);
+            ask(cb, a, 0);                  // a SENDTO that throws: the datagram is lost, as UDP may lose it
         }
 
         @Override
@@ -255,12 +297,27 @@ public final class UtpContext {
 
         @Override
         public int random(Connection c) {
-            return (int) query(Utp.UTP_GET_RANDOM, socketOf(c));
+            UtpCallback cb = callbacks[Utp.UTP_GET_RANDOM];
+            if (cb == null) {
+                return 0;
+            }
+            queryArgs.reset(UtpContext.this, Utp.UTP_GET_RANDOM, socketOf(c));
+            try {
+                return (int) cb.call(queryArgs);
+            } catch (Throwable t) {
+                failed(t);
+                return (int) Defaults.RANDOM.call(null);
+            }
         }
 
         @Override
         public long readBufferSize(Connection c) {
-            return callbacks[Utp.UTP_GET_READ_BUFFER_SIZE] == null ? 0 : query(Utp.UTP_GET_READ_BUFFER_SIZE, socketOf(c));
+            UtpCallback cb = callbacks[Utp.UTP_GET_READ_BUFFER_SIZE];
+            if (cb == null) {
+                return 0;
+            }
+            queryArgs.reset(UtpContext.this, Utp.UTP_GET_READ_BUFFER_SIZE, socketOf(c));
+            return ask(cb, queryArgs, 0);
         }
 
         @Override
@@ -271,7 +328,7 @@ public final class UtpContext {
             }
             queryArgs.reset(UtpContext.this, Utp.UTP_ON_FIREWALL, null);
             queryArgs.address = from;
-            return cb.call(queryArgs) != 0;
+            return ask(cb, queryArgs, 1) != 0;     // a firewall that throws rejects
         }
 
         private long peerQuery(int slot, Connection c, InetSocketAddress peer) {
@@ -281,7 +338,7 @@ public final class UtpContext {
             }
             queryArgs.reset(UtpContext.this, slot, socketOf(c));
             queryArgs.address = peer;
-            return cb.call(queryArgs);
+            return ask(cb, queryArgs, 0);           // 0: the MTU default, no overhead
         }
     }
 

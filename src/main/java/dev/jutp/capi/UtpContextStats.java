@@ -13,12 +13,21 @@ public final class UtpContextStats {
         this.s = stats;
     }
 
+    /** Datagrams received in size bucket 0…4; {@link IllegalArgumentException} for another bucket. */
     public int nraw_recv(int bucket) {
-        return s.rawReceived[bucket];
+        return s.rawReceived[checkBucket(bucket)];
     }
 
+    /** Datagrams sent in size bucket 0…4; {@link IllegalArgumentException} for another bucket. */
     public int nraw_send(int bucket) {
-        return s.rawSent[bucket];
+        return s.rawSent[checkBucket(bucket)];
+    }
+
+    private int checkBucket(int bucket) {
+        if (bucket < 0 || bucket >= s.rawSent.length) {
+            throw new IllegalArgumentException("no size bucket " + bucket + " (0…" + (s.rawSent.length - 1) + ")");
+        }
+        return bucket;
     }
 
     public int[] _nraw_recv() {

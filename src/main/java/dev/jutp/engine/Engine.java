@@ -291,6 +291,13 @@ public final class Engine implements AutoCloseable {
             return c;
         }
         c = table.get(from, recvId);
+        if (c == null && from.getAddress() instanceof Inet6Address) {
+            // Peers are keyed in libutp's normal form (v4-mapped → IPv4); only a miss pays for it.
+            InetSocketAddress normal = normalise(from);
+            if (normal != from) {
+                c = table.get(normal, recvId);
+            }
+        }
         if (c != null) {
             lastHit = c;
         }
@@ -305,6 +312,7 @@ public final class Engine implements AutoCloseable {
      * an RST meant for one can equal the other id of another. Counts what it drops.
      */
     private Connection findForReset(InetSocketAddress from, int id, int ack) {
+        from = normalise(from);
         Connection best = null;
         boolean idMatched = false;
         for (int candidate = 0; candidate < ID_CANDIDATES; candidate++) {
@@ -352,6 +360,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void answerUnknown(InetSocketAddress from, int id, int seq) {
+        from = normalise(from);
         int verdict = resets.consider(id, from, seq, nowMillis);
         if (verdict != ResetMemory.SEND) {
             stats.resetsSuppressed++;

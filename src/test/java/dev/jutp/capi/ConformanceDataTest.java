@@ -296,6 +296,24 @@ class ConformanceDataTest {
                 f.injectIntoA(f.stateFromB(f.first - 1, null));
             }
             assertTrue(f.resent().isEmpty(), () -> f.resent().toString());
+            h.advance(3500, 100);
+            assertFalse(f.resent().isEmpty(), "the RTO resends it");
+            assertEquals(f.first, f.resent().get(0).seq());
+        }
+    }
+
+    /** BEP 29's duplicate-ack rule counts STATE packets only: DATA from the peer repeating an ack is no loss signal. */
+    @Test
+    void check34r_dataPacketsRepeatingTheAckAreNotDuplicateAcks() {
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 1);
+            int seqB = h.lastSentBy(h.sideB).seq();
+            for (int i = 0; i < 6; i++) {
+                byte[] data = Harness.packet(0, f.p.connFromB, (seqB + i) & 0xFFFF, (f.first - 1) & 0xFFFF, 1 << 20, 0, 0, null, payload(i));
+                f.injectIntoA(data);
+            }
+            assertEquals(6, h.sideA.count(UTP_ON_READ), "the DATA was taken");
+            assertTrue(f.resent().isEmpty(), () -> f.resent().toString());
         }
     }
 
@@ -347,6 +365,40 @@ class ConformanceDataTest {
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 2, 4, 5)));
             assertTrue(f.resent().size() <= 4);
         }
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 0);
+            // F+5…F+7 received: each of F…F+4 has three marks above it, five candidates, four resends
+            f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(4, 5, 6)));
+            assertEquals(4, f.resent().size(), f.resent().toString());
+        }
+    }
+
+    /** A SACK mask of any length is read (libutp sends 4 bytes, but accepts 1…255 and reads every bit). */
+    @Test
+    void sackOfAnyLengthIsHonoured() {
+        for (int len : new int[] {1, 3, 5, 8, 32}) {
+            try (Harness h = new Harness()) {
+                Flight f = new Flight(h, 0);
+                byte[] ext = new byte[2 + len];
+                ext[1] = (byte) len;
+                ext[2] = 0b111;                          // F+1…F+3 received
+                if (len > 4) {
+                    ext[2 + len - 1] = (byte) 0xFF;      // marks beyond what was sent are ignored
+                }
+                f.injectIntoA(f.stateFromB(f.first - 1, ext));
+                assertEquals(1, f.resent().size(), "mask of " + len + " bytes");
+                assertEquals(f.first, f.resent().get(0).seq());
+            }
+        }
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 0, 40);
+            byte[] ext = new byte[2 + 8];
+            ext[1] = 8;
+            ext[2 + 4] = 0b111;                         // bits 32…34 only: F+33…F+35 received
+            f.injectIntoA(f.stateFromB(f.first - 1, ext));
+            assertEquals(4, f.resent().size(), "marks past the first 32 bits count: " + f.resent());
+            assertEquals(f.first, f.resent().get(0).seq());
+        }
     }
 
     @Test
@@ -389,6 +441,26 @@ class ConformanceDataTest {
                 long d = times.get(i) - t0 - expected[i];
                 assertTrue(d >= 0 && d <= 600, "retransmission " + i + " at " + (times.get(i) - t0));
             }
+            // same seq, fresh timestamp each time
+            List<Datagram> data = h.sentBy(h.sideA).stream().filter(d -> d.type() == 0).toList();
+            assertEquals(5, data.stream().mapToInt(Datagram::timestamp).distinct().count(), data::toString);
+            assertEquals(1, data.stream().mapToInt(Datagram::seq).distinct().count());
+        }
+    }
+
+    /** With several packets lost, each expiry resends only the oldest; a retransmission carries the current ack_nr. */
+    @Test
+    void check37_onlyTheOldestIsResentAndItsAckIsRefreshed() {
+        try (Harness h = new Harness()) {
+            Flight f = new Flight(h, 0);                    // 8 DATA packets outstanding, all lost
+            utp_write(f.p.b(), Harness.bytes(new byte[5]), 5);  // B speaks: A's ack_nr moves on
+            h.deliver();
+            int ackNow = h.lastSentBy(h.sideB).seq();
+            h.advance(4000, 100);                           // the 1 s and 3 s expiries
+            List<Datagram> resent = f.resent();
+            assertEquals(2, resent.size(), resent::toString);
+            assertTrue(resent.stream().allMatch(d -> d.seq() == f.first), resent::toString);
+            assertTrue(resent.stream().allMatch(d -> d.ack() == ackNow), "ack_nr refreshed to " + ackNow + ": " + resent);
         }
     }
 
@@ -412,9 +484,19 @@ class ConformanceDataTest {
             h.deliver();
             int before = h.sentBy(h.sideA).size();
             long t0 = h.nowMicros / 1000;
-            h.advance(60_000, 500);
+            List<Long> at = new java.util.ArrayList<>();
+            for (int step = 0; step < 120; step++) {        // 60 s in 500 ms ticks, noting when A sends
+                int n = h.sentBy(h.sideA).size();
+                h.advance(500, 500);
+                if (h.sentBy(h.sideA).size() > n) {
+                    at.add(h.nowMicros / 1000 - t0);
+                }
+            }
             List<Datagram> ka = h.sentBy(h.sideA).subList(before, h.sentBy(h.sideA).size());
             assertEquals(2, ka.size(), ka::toString);
+            assertEquals(2, at.size(), at::toString);
+            assertTrue(Math.abs(at.get(0) - 29_000) <= 500, "first keep-alive at " + at);
+            assertTrue(Math.abs(at.get(1) - at.get(0) - 29_000) <= 500, "second keep-alive at " + at);
             for (Datagram d : ka) {
                 assertEquals(2, d.type());
                 assertEquals(20, d.bytes().length);
@@ -426,7 +508,18 @@ class ConformanceDataTest {
             int afterFin = h.sentBy(h.sideA).size();
             h.advance(60_000, 500);
             assertEquals(afterFin, h.sentBy(h.sideA).size());
-            assertTrue(t0 > 0);
+        }
+        try (Harness h = new Harness()) {
+            Pair p = new Pair(h);
+            // B stays in SYN_RECV: nothing from A reaches it (jutp, unlike libutp, would take A's
+            // own keep-alive as proof of the handshake and move B to CONNECTED)
+            h.sideA.dropOutgoing = d -> true;
+            int before = h.sentBy(h.sideB).size();
+            h.advance(60_000, 500);
+            assertEquals(before, h.sentBy(h.sideB).size(), "no keep-alive from SYN_RECV: " + h.sent);
+            assertTrue(h.sentBy(h.sideA).stream().filter(d -> d.type() == 2).count() >= 2, "while A, connected, sends them");
+            assertEquals(1, h.sideB.accepted.size());
+            assertEquals(0, h.sideB.count(UTP_ON_ERROR), "still half-open, not yet timed out (63 s)");
         }
     }
 
@@ -482,6 +575,58 @@ class ConformanceDataTest {
         }
     }
 
+    /**
+     * RTT 50 ms (25 ms each way, every datagram of a round arrives together, so the one-way delay
+     * never exceeds its base: zero queuing delay). A refills its window every round. What A puts
+     * on the wire per round trip must grow by about 3000 bytes (two 1382-byte packets) per RTT,
+     * linearly from the first round: no doubling.
+     */
+    @Test
+    void check43_windowGrowsAbout3000BytesPerRttAtZeroQueuingDelay() {
+        try (Harness h = new Harness()) {
+            Pair p = new Pair(h);
+            MemorySegment source = Harness.bytes(new byte[1 << 20]);
+            int rounds = 12;
+            long[] inFlight = new long[rounds];
+            long[] cwnd = new long[rounds];
+            for (int r = 0; r < rounds; r++) {
+                int sentBefore = h.sentBy(h.sideA).size();
+                for (int i = 0; i < 1000 && utp_write(p.a, source, source.byteSize()) > 0; i++) {
+                    // fill the window: the sender is window-limited in every round
+                }
+                assertEquals(0, utp_write(p.a, source, source.byteSize()), "window not full in round " + r);
+                inFlight[r] = h.sentBy(h.sideA).subList(sentBefore, h.sentBy(h.sideA).size()).stream()
+                        .filter(d -> d.type() == 0).mapToLong(Datagram::payloadLength).sum();
+                cwnd[r] = utp_get_stats(p.a).congestionWindow();
+                oneWayTrip(h);                       // A's DATA reaches B, B issues its acks
+                oneWayTrip(h);                       // the acks reach A
+            }
+            String trace = "in flight per RTT " + java.util.Arrays.toString(inFlight) + ", cwnd " + java.util.Arrays.toString(cwnd);
+            assertEquals(0, utp_get_delays(p.a).ours(), "queuing delay must be zero: " + trace);
+            assertEquals(1382, inFlight[0], trace);
+            for (int r = 1; r < rounds; r++) {
+                long step = inFlight[r] - inFlight[r - 1];
+                // one or two more full packets per RTT (libutp's trace: two); doubling would be far more
+                assertTrue(step >= 1382 && step <= 2 * 1382, "round " + r + " grew by " + step + ": " + trace);
+            }
+            double perRtt = (double) (cwnd[rounds - 1] - cwnd[0]) / (rounds - 1);
+            assertTrue(perRtt >= 2500 && perRtt <= 3000, "cwnd grew " + perRtt + " B/RTT: " + trace);
+        }
+    }
+
+    /** 25 ms pass, then exactly the datagrams queued now are delivered; the receivers then issue acks. */
+    private static void oneWayTrip(Harness h) {
+        h.nowMicros += 25_000;
+        h.tick();
+        int n = h.network.size();
+        for (int i = 0; i < n; i++) {
+            Datagram d = h.network.poll();
+            h.inject(d.to(), d.bytes(), d.from().addr);
+        }
+        utp_issue_deferred_acks(h.sideA.ctx);
+        utp_issue_deferred_acks(h.sideB.ctx);
+    }
+
     @Test
     void check44_zeroWindowProbe() {
         try (Harness h = new Harness()) {
@@ -495,6 +640,13 @@ class ConformanceDataTest {
             assertEquals(1, writable.size());
             long at = writable.get(0).time() - t0;
             assertTrue(at >= 15_000 && at <= 15_600, "writable at " + at);
+            // the window is still 0: one probe packet may go, no more
+            h.globalDrop = d -> d.from() == h.sideA;
+            int before = h.sentBy(h.sideA).size();
+            utp_write(p.a, Harness.bytes(new byte[100_000]), 100_000);
+            h.advance(400, 100);
+            long data = h.sentBy(h.sideA).subList(before, h.sentBy(h.sideA).size()).stream().filter(d -> d.type() == 0).count();
+            assertTrue(data <= 1, data + " DATA packets into a zero window");
         }
     }
 
@@ -568,6 +720,10 @@ class ConformanceDataTest {
             h.deliver();
             h.advance(1000, 100);
             assertEquals(1, h.sentBy(h.sideA).stream().filter(d -> d.type() == 1).count());
+            Datagram fin = h.sentBy(h.sideA).stream().filter(d -> d.type() == 1).findFirst().orElseThrow();
+            int lastDataSeq = h.sentBy(h.sideA).stream().filter(d -> d.type() == 0).mapToInt(Datagram::seq).max().orElseThrow();
+            assertEquals(20, fin.bytes().length);
+            assertEquals((lastDataSeq + 1) & 0xFFFF, fin.seq(), "the FIN takes the next seq");
             assertEquals(accepted, h.sideB.received.size());
             assertEquals(1, h.sideB.count(UTP_ON_STATE_CHANGE, UTP_STATE_EOF));
             // B is still open for writing: half-close
@@ -575,6 +731,16 @@ class ConformanceDataTest {
             assertEquals(late.length, utp_write(p.b(), Harness.bytes(late), late.length));
             h.deliver();
             assertArrayEquals(late, h.sideA.received.toByteArray());
+        }
+        try (Harness h = new Harness()) {
+            Pair p = new Pair(h);
+            int before = h.sentBy(h.sideB).size();
+            p.injectIntoB(Harness.packet(1, p.connFromA, (p.isnA + 1) & 0xFFFF, (p.isnB - 1) & 0xFFFF, 1 << 20, 0, 0, null, null));
+            List<Datagram> answer = p.sentByBSince(before);
+            assertEquals(1, answer.size(), "a FIN is acked at once, without utp_issue_deferred_acks");
+            assertEquals(2, answer.get(0).type());
+            assertEquals((p.isnA + 1) & 0xFFFF, answer.get(0).ack());
+            assertEquals(1, h.sideB.count(UTP_ON_STATE_CHANGE, UTP_STATE_EOF));
         }
     }
 

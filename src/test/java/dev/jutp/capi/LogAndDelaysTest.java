@@ -58,4 +58,49 @@ class LogAndDelaysTest {
             assertTrue(samples.stream().allMatch(v -> v >= 0 && v < 1000), samples::toString);
         }
     }
+
+    /**
+     * A's packets first take 25 ms to reach B, then 75 ms (a queue of 50 ms builds up); acks always
+     * take 25 ms. The 50 ms must show in ON_DELAY_SAMPLE and in utp_get_delays' "ours", with
+     * "theirs" (the reverse direction) near 0.
+     */
+    @Test
+    void queuingDelayIsReportedBySamplesAndGetDelays() {
+        try (Harness h = new Harness()) {
+            List<Integer> samples = new ArrayList<>();
+            utp_set_callback(h.sideA.ctx, UTP_ON_DELAY_SAMPLE, a -> {
+                samples.add(a.sample_ms());
+                return 0;
+            });
+            UtpSocket s = utp_create_socket(h.sideA.ctx);
+            utp_connect(s, Harness.ADDR_B);
+            trip(h, 25);                                    // the handshake takes 25 ms each way too
+            trip(h, 25);
+            assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_CONNECT));
+            for (int round = 0; round < 16; round++) {
+                utp_write(s, Harness.bytes(new byte[1382]), 1382);
+                trip(h, round < 6 ? 25 : 75);               // DATA to B, B acks
+                trip(h, 25);                                // the ack back to A
+            }
+            UtpDelays d = utp_get_delays(s);
+            assertTrue(Math.abs(d.ours() - 50_000) <= 2_000, d::toString);
+            assertTrue(d.theirs() <= 2_000, d::toString);
+            assertTrue(d.age() <= 1, "the last ack just updated the estimate: " + d);
+            int last = samples.get(samples.size() - 1);
+            assertTrue(Math.abs(last - 50) <= 2, "last sample " + last + " of " + samples);
+            assertTrue(samples.subList(0, 5).stream().allMatch(v -> v <= 2), "no queue at first: " + samples);
+        }
+    }
+
+    /** {@code millis} pass, then the datagrams queued now are delivered and acks issued. */
+    private static void trip(Harness h, int millis) {
+        h.nowMicros += millis * 1000L;
+        int n = h.network.size();
+        for (int i = 0; i < n; i++) {
+            Harness.Datagram d = h.network.poll();
+            h.inject(d.to(), d.bytes(), d.from().addr);
+        }
+        utp_issue_deferred_acks(h.sideA.ctx);
+        utp_issue_deferred_acks(h.sideB.ctx);
+    }
 }

@@ -9,11 +9,11 @@ import java.lang.invoke.MethodType;
  * reflectively because the tests compile inside module {@code dev.jutp}, which does not (and should
  * not) read {@code java.management}; at run time the tests are on the class path.
  */
-final class AllocationMeter {
+public final class AllocationMeter {
     private final Object bean;
     private final MethodHandle allocatedBytes;
 
-    AllocationMeter() {
+    public AllocationMeter() {
         try {
             Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
             bean = factory.getMethod("getThreadMXBean").invoke(null);
@@ -26,7 +26,7 @@ final class AllocationMeter {
         }
     }
 
-    long currentThreadAllocatedBytes() {
+    public long currentThreadAllocatedBytes() {
         try {
             return (long) allocatedBytes.invokeExact(bean, Thread.currentThread().threadId());
         } catch (Throwable t) {
