@@ -62,6 +62,9 @@ class UtpCallbackArgumentsTest {
                 if (utp_process_udp(h.sideB.ctx, packet, packet.byteSize(), Harness.ADDR_A) != 1) {
                     throw new AssertionError("not taken as uTP");
                 }
+                if (k[0] % 32 == 0) {
+                    utp_issue_deferred_acks(h.sideB.ctx);   // an application's ack rhythm: keeps the window open
+                }
             };
             for (int i = 0; i < 20_000; i++) {
                 feed.run();                                      // warm-up: JIT and one-time growth
