@@ -17,7 +17,9 @@ import java.security.SecureRandom;
  * then turns the engine's queued events into callbacks — only at the outermost entry, so a
  * callback can call any API function (as ucat does) and its own events follow in order.
  *
- * <p>Not thread-safe, like libutp: one thread at a time per context.
+ * <p>Not thread-safe, like libutp: one thread at a time per context. A call made while another
+ * thread is inside a call on the same context fails with {@link IllegalStateException} instead
+ * of corrupting it (libutp #2, #135); detection is best-effort, the rule is the caller's.
  */
 public final class UtpContext {
     static final int DEFAULT_MTU_V4 = 1402;
@@ -34,6 +36,8 @@ public final class UtpContext {
     private Object userdata;
     private int depth;
     private boolean inEngine;
+    /** The thread inside the outermost call; plain field: a cheap check, not a lock. */
+    private Thread owner;
     private boolean destroyed;
     /** The first exception a callback threw during the current API call. */
     private Throwable pending;
@@ -78,6 +82,13 @@ public final class UtpContext {
         if (destroyed) {
             throw new IllegalStateException("utp_context used after utp_destroy");
         }
+        Thread current = Thread.currentThread();
+        Thread inside = owner;
+        if (depth > 0 && inside != current) {
+            throw new IllegalStateException("utp_context used by " + current + " while "
+                    + (inside != null ? inside : "another thread") + " is inside a call on it;"
+                    + " a context is single-threaded: confine it to one thread or lock around every call");
+        }
         if (inEngine) {
             throw new IllegalStateException(
                     "re-entrant call from UTP_SENDTO or a UTP_GET_* callback into the same context; queue the work instead");
@@ -85,7 +96,9 @@ public final class UtpContext {
         // The clocks are read before anything changes, so a clock callback that throws leaves the context as it was.
         long ms = query(Utp.UTP_GET_MILLISECONDS, null);
         long us = query(Utp.UTP_GET_MICROSECONDS, null);
-        depth++;
+        if (depth++ == 0) {
+            owner = current;
+        }
         engine.setTime(ms, us);
         inEngine = true;
     }
@@ -103,7 +116,9 @@ public final class UtpContext {
                 dispatch();
             }
         } finally {
-            depth--;
+            if (--depth == 0) {
+                owner = null;
+            }
         }
         Throwable t = pending;
         if (t != null) {
