@@ -44,8 +44,12 @@ class LibtorrentInteropTest {
     /** Not a multiple of the piece size: the last piece (67,840 bytes) ends in a short block. */
     static final int SIZE = 4_000_000;
     static final int PIECE_SIZE = 256 * 1024;
-    /** Requests in flight: 1 MiB, jutp's default receive window; libtorrent allows far more (2000). */
+    /** Requests in flight: 1 MiB; libtorrent allows far more (max_allowed_in_request_queue 2000). */
     static final int PIPELINE = 64;
+    /** jutp leech's receive window: a quarter of what is requested, so libtorrent must keep to it. */
+    static final int LEECH_WINDOW = 256 * 1024;
+    /** Halfway through, the leech stops reading this long: the window fills, libtorrent has to wait. */
+    static final Duration READ_PAUSE = Duration.ofMillis(500);
     static final Duration TRANSFER_LIMIT = Duration.ofSeconds(20);
 
     @BeforeAll
@@ -87,7 +91,8 @@ class LibtorrentInteropTest {
             assertEquals(SIZE, Integer.parseInt(header(seed, "SIZE")));
             assertEquals(PIECE_SIZE, Integer.parseInt(header(seed, "PIECE_SIZE")));
             int port = Integer.parseInt(value(seed.await(l -> l.startsWith("READY"), Duration.ofSeconds(60)), "listen_port"));
-            UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(10));
+            UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(10))
+                    .withReceiveBufferBytes(LEECH_WINDOW);
             try (UtpStream s = UtpStream.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), o)) {
                 s.setSoTimeout(10_000);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
@@ -99,11 +104,14 @@ class LibtorrentInteropTest {
                 BtWire.send(out, BtWire.INTERESTED, new byte[0]);
                 out.flush();
                 Download d = new Download(SIZE, PIECE_SIZE);
-                long t0 = d.run(in, out, System.nanoTime() + TRANSFER_LIMIT.toNanos());
+                long t0 = d.run(in, out, s, System.nanoTime() + TRANSFER_LIMIT.toNanos());
                 long nanos = System.nanoTime() - t0;
                 UtpStreamStats st = s.stats();
-                System.out.printf("libtorrent -> jutp: %d bytes in %.3f s = %.1f MB/s, %d chokes, %d unasked pieces; %s%n",
-                        SIZE, nanos / 1e9, mbPerSecond(SIZE, nanos), d.chokes, d.unasked, st);
+                System.out.printf("libtorrent -> jutp: %d bytes in %.3f s = %.1f MB/s (%.1f MB/s without the %d ms pause),"
+                                + " window full at the pause: %d bytes unread, %d chokes, %d unasked blocks; %s%n",
+                        SIZE, nanos / 1e9, mbPerSecond(SIZE, nanos), mbPerSecond(SIZE, nanos - READ_PAUSE.toNanos()),
+                        READ_PAUSE.toMillis(), d.unreadAfterPause, d.chokes, d.unasked, st);
+                assertTrue(d.unreadAfterPause >= LEECH_WINDOW / 2, "the pause filled the window: " + d.unreadAfterPause);
                 assertArrayEquals(Files.readAllBytes(data), d.bytes, "every byte as in the seed's file");
                 assertEquals(sha256, sha256(d.bytes), "sha256 the seed printed");
                 assertEquals(0, st.windowOverrunDrops(), "libtorrent sent beyond jutp's advertised window");
@@ -121,6 +129,7 @@ class LibtorrentInteropTest {
         final ArrayDeque<Integer> toRequest = new ArrayDeque<>();
         int chokes;
         int unasked;
+        int unreadAfterPause = -1;
 
         Download(int size, int pieceSize) {
             assertEquals(0, pieceSize % BtWire.BLOCK);
@@ -133,7 +142,7 @@ class LibtorrentInteropTest {
         }
 
         /** Runs until every block arrived; returns the time of the first request. */
-        long run(DataInputStream in, OutputStream out, long deadline) throws IOException {
+        long run(DataInputStream in, OutputStream out, UtpStream stream, long deadline) throws Exception {
             boolean unchoked = false;
             long firstRequest = 0;
             for (int i = 0; i < 100_000 && received.cardinality() < blocks; i++) {
@@ -148,7 +157,13 @@ class LibtorrentInteropTest {
                         outstanding.stream().forEach(toRequest::addFirst);
                         outstanding.clear();
                     }
-                    case BtWire.PIECE -> onPiece(m);
+                    case BtWire.PIECE -> {
+                        onPiece(m);
+                        if (unreadAfterPause < 0 && received.cardinality() == blocks / 2) {
+                            Thread.sleep(READ_PAUSE);
+                            unreadAfterPause = stream.getInputStream().available();
+                        }
+                    }
                     default -> { }                       // bitfield, have: a seed has everything anyway
                 }
                 if (unchoked && !toRequest.isEmpty() && outstanding.cardinality() < PIPELINE) {
@@ -188,7 +203,7 @@ class LibtorrentInteropTest {
             int b = (int) (offset / BtWire.BLOCK);
             assertEquals(blockLength(b), p.remaining(), "length of block " + b);
             if (!outstanding.get(b)) {
-                unasked++;                                // sent before a choke took our request back
+                unasked++;                               // sent before a choke took our request back
             }
             p.get(bytes, (int) offset, p.remaining());
             outstanding.clear(b);
