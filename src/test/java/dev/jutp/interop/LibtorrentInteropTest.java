@@ -239,8 +239,8 @@ class LibtorrentInteropTest {
                     seed.stop();
                     assertTrue(server.join(Duration.ofSeconds(10)), "seed thread ended");
                     UtpStreamStats st = s.stats();
-                    System.out.printf("jutp -> libtorrent: %d bytes in %.3f s = %.1f MB/s (leech: %s), %d requests; %s%n",
-                            SIZE, nanos / 1e9, mbPerSecond(SIZE, nanos), done, seed.requests, st);
+                    System.out.printf("jutp -> libtorrent: %d bytes in %.3f s = %.1f MB/s (leech: %s), %d requests, seed ended: %s; %s%n",
+                            SIZE, nanos / 1e9, mbPerSecond(SIZE, nanos), done, seed.requests, seed.ending, st);
                     if (seed.failure.get() != null) {
                         throw new AssertionError("seed failed before the leech finished", seed.failure.get());
                     }
@@ -262,6 +262,7 @@ class LibtorrentInteropTest {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         volatile boolean stopping;
         volatile int requests;
+        volatile String ending = "running";
 
         Seed(byte[] file, byte[] infoHash, int pieceSize, UtpStream stream) {
             this.file = file;
@@ -287,14 +288,17 @@ class LibtorrentInteropTest {
                         case BtWire.REQUEST -> answer(m.body(), out);
                         case BtWire.NOT_INTERESTED -> {
                             if (served.get() >= file.length) {
-                                return;                  // libtorrent has every piece
+                                ending = "not interested";   // libtorrent has every piece
+                                return;
                             }
                         }
                         default -> { }                   // have, cancel: a seed needs nothing
                     }
                 }
             } catch (Throwable t) {
-                if (!stopping && !(t instanceof java.io.EOFException && served.get() >= file.length)) {
+                // Once everything was served, libtorrent may leave in any way (its script exits at once).
+                ending = stopping ? "stopped" : t.toString();
+                if (!stopping && !(t instanceof IOException && served.get() >= file.length)) {
                     failure.set(t);
                 }
             }
