@@ -11,7 +11,8 @@ is the source address the peer sees: use a fresh 127.0.0.N per test against peer
 addresses). Prints, one per line:
   INFOHASH=<40 hex>  READY listen_port=<N>  ALERT <type> <message> ...
   DONE bytes=<N> secs=<s> sha256=<hex> transport=uTP     (exit 0)
-  FAIL <reason>                                          (exit 1; 3 on timeout; 2 usage)
+  FAIL <reason>                                          (exit 1, also on the first piece failing its
+                                                          SHA-1; 3 on timeout; 2 usage)
 secs counts from the first connect attempt to torrent_finished.
 """
 
@@ -81,8 +82,8 @@ def main():
                 out(1, "FAIL listen: " + msg)
             if isinstance(al, lt.peer_connect_alert):
                 transports.add("uTP" if "(uTP)" in msg else "TCP")
-            if isinstance(al, lt.torrent_error_alert) or isinstance(al, lt.file_error_alert):
-                out(1, "FAIL " + msg)
+            if isinstance(al, (lt.torrent_error_alert, lt.file_error_alert, lt.hash_failed_alert)):
+                out(1, "FAIL " + msg)  # a piece failing its SHA-1 means the peer sent wrong data: stop at once
             if isinstance(al, lt.torrent_finished_alert):
                 secs = time.monotonic() - (t_first or time.monotonic())
                 got = c.sha256_file(target)
