@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * {@code ok=<bool> bytes=<n> sendBufferStalls=<n> sendBufferFullDrops=<n> retransmits=<n> mtu=<n>}.
  */
 public final class NamespaceTransfer {
+    private NamespaceTransfer() {
+    }
+
     public static void main(String[] args) throws Exception {
         String transport = args[0];
         int size = Integer.parseInt(args[1]);
