@@ -2,6 +2,9 @@ package dev.jutp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jutp.net.Transports;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,22 @@ final class NamespaceRun {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /**
+     * {@link #transfer} on a machine that can run it (skipped otherwise, except under CI, which
+     * installs the tools and must run it), checked to have delivered every byte intact.
+     */
+    static Result checkedTransfer(String setup, String tools, String transport, int bytes, int senderSocketBuffer)
+            throws Exception {
+        assumeTrue(transport.equals("nio") || Transports.linuxSupported(), "linux transport unavailable");
+        assumeTrue(available(setup) || "true".equals(System.getenv("CI")),
+                "needs unshare -rn and " + tools + " in a network namespace; CI installs and requires them");
+        Result r = transfer(setup, transport, bytes, senderSocketBuffer);
+        System.out.println(transport + ": " + r.line());
+        assertTrue(r.ok(), r.line());
+        assertEquals(bytes, r.bytes(), r.line());
+        return r;
     }
 
     static Result transfer(String setup, String transport, int bytes, int senderSocketBuffer) throws Exception {

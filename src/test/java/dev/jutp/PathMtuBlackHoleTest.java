@@ -1,10 +1,7 @@
 package dev.jutp;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.jutp.net.Transports;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,13 +23,7 @@ class PathMtuBlackHoleTest {
     @ParameterizedTest
     @ValueSource(strings = {"nio", "linux"})
     void dataGetsThroughAndTheSearchSettlesBelowTheHole(String transport) throws Exception {
-        assumeTrue(transport.equals("nio") || Transports.linuxSupported(), "linux transport unavailable");
-        assumeTrue(NamespaceRun.available(BLACK_HOLE) || "true".equals(System.getenv("CI")),
-                "needs unshare -rn and nft (nftables) for the black hole; CI installs and requires them");
-        NamespaceRun.Result r = NamespaceRun.transfer(BLACK_HOLE, transport, SIZE, 0);
-        System.out.println(transport + ": " + r.line());
-        assertTrue(r.ok(), r.line());
-        assertEquals(SIZE, r.bytes(), r.line());
+        NamespaceRun.Result r = NamespaceRun.checkedTransfer(BLACK_HOLE, "nft (nftables)", transport, SIZE, 0);
         assertTrue(r.mtu() <= IP_LIMIT - 28, "MTU guess above the hole: " + r.line());
     }
 }

@@ -26,6 +26,19 @@ class ConcurrentMisuseTest {
         utp_process_udp(h.sideB.ctx, seg, datagram.length, Harness.ADDR_A);
     }
 
+    /** An ON_READ that signals it is running, waits to be released, then does {@code then}. */
+    static UtpCallback holdingOnRead(CountDownLatch running, CountDownLatch release, UtpCallback then) {
+        return a -> {
+            running.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return then.call(a);
+        };
+    }
+
     @Test
     void aSecondThreadInsideTheSameContextIsRefused() throws Exception {
         try (Harness h = new Harness()) {
@@ -33,16 +46,7 @@ class ConcurrentMisuseTest {
             UtpSocket b = p.b();
             CountDownLatch inCallback = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            UtpCallback reader = h.sideB.ctx.callbacks[UTP_ON_READ];
-            utp_set_callback(h.sideB.ctx, UTP_ON_READ, a -> {
-                inCallback.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return reader.call(a);
-            });
+            utp_set_callback(h.sideB.ctx, UTP_ON_READ, holdingOnRead(inCallback, release, h.sideB.ctx.callbacks[UTP_ON_READ]));
             AtomicReference<Throwable> owner = new AtomicReference<>();
             Thread t = Thread.ofPlatform().name("io-thread").start(() -> {
                 try {
@@ -78,15 +82,7 @@ class ConcurrentMisuseTest {
             Pair p = new Pair(h);
             CountDownLatch inCallback = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            utp_set_callback(h.sideB.ctx, UTP_ON_READ, a -> {
-                inCallback.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return 0;
-            });
+            utp_set_callback(h.sideB.ctx, UTP_ON_READ, holdingOnRead(inCallback, release, a -> 0));
             Thread t = Thread.ofPlatform().start(() -> injectIntoB(h, p.dataFromA(1, ConformanceDataTest.payload(1))));
             assertTrue(inCallback.await(10, TimeUnit.SECONDS));
             MemorySegment data = MemorySegment.ofArray(new byte[10]);
