@@ -1,5 +1,6 @@
 /* test-options.c: context and socket options, defaults and validation as libutp. */
 #include "utp.h"
+#include "jutp.h"
 #include "task.h"
 
 TEST_IMPL(options) {
@@ -20,6 +21,18 @@ TEST_IMPL(options) {
   ASSERT_EQ(utp_context_get_option(ctx, UTP_TARGET_DELAY), 50000);
   ASSERT_EQ(utp_context_set_option(ctx, UTP_SNDBUF, 5000), 0);
   ASSERT_EQ(utp_context_get_option(ctx, UTP_SNDBUF), 5000);
+
+  /* jutp's own options (jutp.h): defaults, round trip, validation. */
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_DUPLICATE_ACK_RESEND), 1);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_GIVE_UP_RETRANSMISSIONS), 4);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_MAX_HALF_OPEN), 1000);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW), 1);
+  ASSERT_EQ(utp_context_set_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW, 0), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW), 0);
+  ASSERT_EQ(utp_context_set_option(ctx, JUTP_MAX_HALF_OPEN, 16), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_MAX_HALF_OPEN), 16);
+  ASSERT_EQ(utp_context_set_option(ctx, JUTP_GIVE_UP_RETRANSMISSIONS, 0), -1);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_GIVE_UP_RETRANSMISSIONS), 4);
 
   /* Unknown options: -1 both ways. */
   ASSERT_EQ(utp_context_set_option(ctx, UTP_ON_READ, 1), -1);

@@ -1,0 +1,24 @@
+/*
+ * jutp.h: jutp's extensions to libutp's API, for C programs linked against jutp's libutp.so.
+ * Include it after utp.h. Each is a context option for utp_context_set_option /
+ * utp_context_get_option; libutp itself answers -1 to all of them, so a program can probe
+ * whether it runs on jutp. Values and meaning match dev.jutp.capi.Utp.
+ */
+#ifndef JUTP_H
+#define JUTP_H
+
+enum {
+	/* 1 (default): resend the oldest packet after three duplicate ACKs without SACK (BEP 29);
+	 * 0: recover such loss by RTO only, as libutp does. */
+	JUTP_DUPLICATE_ACK_RESEND = 0x4A01,
+	/* Unanswered RTO retransmissions before UTP_ETIMEDOUT (default 4, as libutp; >= 1). */
+	JUTP_GIVE_UP_RETRANSMISSIONS = 0x4A02,
+	/* The SYN backlog: accepted sockets not yet confirmed by their peer (default 1000, >= 1);
+	 * a SYN beyond it pushes the oldest out. */
+	JUTP_MAX_HALF_OPEN = 0x4A03,
+	/* 1 (default): drop DATA sent beyond the advertised receive window (+16 KiB);
+	 * 0: accept it, as libutp does. */
+	JUTP_ENFORCE_RECEIVE_WINDOW = 0x4A04
+};
+
+#endif /* JUTP_H */
