@@ -94,12 +94,17 @@ class LibtorrentInteropTest {
             UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(10))
                     .withReceiveBufferBytes(LEECH_WINDOW);
             try (UtpStream s = UtpStream.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), o)) {
-                s.setSoTimeout(10_000);
+                s.setSoTimeout(30_000);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
                 OutputStream out = new BufferedOutputStream(s.getOutputStream());
                 out.write(BtWire.handshake(infoHash, "-JU0001-jutpleech001"));
                 out.flush();
-                byte[] peerId = BtWire.readHandshake(in, infoHash);
+                byte[] peerId;
+                try {
+                    peerId = BtWire.readHandshake(in, infoHash);
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("no handshake from libtorrent; jutp " + s.stats() + "; seed " + seed.transcript(), e);
+                }
                 assertTrue(new String(peerId, StandardCharsets.US_ASCII).startsWith("-LT"), "libtorrent peer id");
                 BtWire.send(out, BtWire.INTERESTED, new byte[0]);
                 out.flush();
@@ -274,7 +279,7 @@ class LibtorrentInteropTest {
         /** Serves until the leech says it is no longer interested or goes away; failures end in {@link #failure}. */
         void serve() {
             try {
-                stream.setSoTimeout(10_000);
+                stream.setSoTimeout(30_000);
                 DataInputStream in = new DataInputStream(new BufferedInputStream(stream.getInputStream(), 1 << 16));
                 OutputStream out = stream.getOutputStream();
                 byte[] peerId = BtWire.readHandshake(in, infoHash);

@@ -77,6 +77,14 @@ public final class Peer implements AutoCloseable {
         }
     }
 
+    /** Everything the peer printed so far (stdout lines, then stderr), for a failure message. */
+    public String transcript() throws IOException {
+        for (String line; (line = lines.poll()) != null; ) {
+            seen.add(line);
+        }
+        return "stdout: " + seen + "; stderr: " + Files.readString(stderr);
+    }
+
     long pid() {
         return process.pid();
     }
