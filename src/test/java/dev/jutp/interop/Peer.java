@@ -72,7 +72,7 @@ public final class Peer implements AutoCloseable {
                 }
                 fail("peer " + process.info().command().orElse("?") + " did not print the expected line"
                         + (process.isAlive() ? " within " + timeout : " (exited " + process.exitValue() + ")")
-                        + "; stdout: " + seen + "; stderr: " + Files.readString(stderr));
+                        + "; " + transcript());
             }
         }
     }
