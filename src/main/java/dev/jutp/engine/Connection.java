@@ -745,7 +745,10 @@ public final class Connection {
         }
         boolean dupAckTrigger = false;
         if (queuedPackets > 0) {
-            if (pkAck == Seq.add(oldest, -1) && type == Header.ST_STATE) {
+            // As TCP (RFC 5681): an ack that moves the window is a window update, not a duplicate.
+            // libtorrent sends one each time its application reads; counted, they made spurious
+            // fast retransmissions and took MTU probes for lost.
+            if (pkAck == Seq.add(oldest, -1) && type == Header.ST_STATE && p.windowSize == peerWindow) {
                 duplicateAcks++;
                 if (duplicateAcks == DUPLICATE_ACKS_BEFORE_RESEND) {
                     if (mtu.probeOutstanding()) {
