@@ -18,7 +18,10 @@ enum {
 	JUTP_MAX_HALF_OPEN = 0x4A03,
 	/* 1 (default): drop DATA sent beyond the advertised receive window (+16 KiB);
 	 * 0: accept it, as libutp does. */
-	JUTP_ENFORCE_RECEIVE_WINDOW = 0x4A04
+	JUTP_ENFORCE_RECEIVE_WINDOW = 0x4A04,
+	/* Milliseconds without a packet from the peer before a connected socket fails with
+	 * UTP_ETIMEDOUT; 0 (default): never, as libutp. Peers keep-alive every 29 s: use >= 60000. */
+	JUTP_IDLE_TIMEOUT = 0x4A05
 };
 
 #endif /* JUTP_H */

@@ -27,6 +27,10 @@ TEST_IMPL(options) {
   ASSERT_EQ(utp_context_get_option(ctx, JUTP_GIVE_UP_RETRANSMISSIONS), 4);
   ASSERT_EQ(utp_context_get_option(ctx, JUTP_MAX_HALF_OPEN), 1000);
   ASSERT_EQ(utp_context_get_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW), 1);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_IDLE_TIMEOUT), 0);
+  ASSERT_EQ(utp_context_set_option(ctx, JUTP_IDLE_TIMEOUT, 90000), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_IDLE_TIMEOUT), 90000);
+  ASSERT_EQ(utp_context_set_option(ctx, JUTP_IDLE_TIMEOUT, -1), -1);
   ASSERT_EQ(utp_context_set_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW, 0), 0);
   ASSERT_EQ(utp_context_get_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW), 0);
   ASSERT_EQ(utp_context_set_option(ctx, JUTP_MAX_HALF_OPEN, 16), 0);

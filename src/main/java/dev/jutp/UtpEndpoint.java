@@ -129,6 +129,7 @@ public final class UtpEndpoint implements AutoCloseable {
             engine.setSendBuffer(options.sendBufferBytes());
             engine.setMaxConnections(options.maxConnections());
             engine.setMaxHalfOpen(options.maxHalfOpen());
+            engine.setIdleTimeoutMillis((int) options.idleTimeout().toMillis());
             this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);

@@ -39,7 +39,7 @@ public final class UtpOptions {
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -49,9 +49,10 @@ public final class UtpOptions {
     private final int mtu;
     private final int maxConnections;
     private final int maxHalfOpen;
+    private final Duration idleTimeout;
 
     private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
-                       Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen) {
+                       Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout) {
         this.transport = transport;
         this.socketBufferBytes = socketBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
@@ -60,6 +61,7 @@ public final class UtpOptions {
         this.mtu = mtu;
         this.maxConnections = maxConnections;
         this.maxHalfOpen = maxHalfOpen;
+        this.idleTimeout = idleTimeout;
     }
 
     public static UtpOptions defaults() {
@@ -73,7 +75,7 @@ public final class UtpOptions {
         if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
             throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
         }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
     }
 
     /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
@@ -81,23 +83,23 @@ public final class UtpOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
         }
-        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
     }
 
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
     }
 
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen);
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
     }
 
     /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
-                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen);
+                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout);
     }
 
     /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
@@ -106,21 +108,39 @@ public final class UtpOptions {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
-                udpPayloadBytes, maxConnections, maxHalfOpen);
+                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout);
     }
 
     /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
     public UtpOptions withMaxConnections(int count) {
         positive(count, "maxConnections");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                count, maxHalfOpen);
+                count, maxHalfOpen, idleTimeout);
     }
 
     /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
     public UtpOptions withMaxHalfOpen(int count) {
         positive(count, "maxHalfOpen");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, count);
+                maxConnections, count, idleTimeout);
+    }
+
+    /**
+     * A stream whose peer sends nothing for this long fails (reads and writes throw): the peer
+     * vanished without a FIN or RST. {@code Duration.ZERO} (the default) never gives up, as
+     * libutp. A live idle peer sends a keep-alive every 29 s, so use a minute or more.
+     */
+    public UtpOptions withIdleTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "idleTimeout");
+        if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("idleTimeout must be zero (off) or positive, at most ~24 days: " + timeout);
+        }
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                maxConnections, maxHalfOpen, timeout);
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
     }
 
     public int maxConnections() {
@@ -174,6 +194,6 @@ public final class UtpOptions {
         return "UtpOptions[transport=" + transport + ", socketBufferBytes=" + socketBufferBytes
                 + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
                 + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + ", maxConnections=" + maxConnections
-                + ", maxHalfOpen=" + maxHalfOpen + "]";
+                + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout + "]";
     }
 }

@@ -108,6 +108,14 @@ public final class Utp {
      */
     public static final int JUTP_ENFORCE_RECEIVE_WINDOW = 0x4A04;
 
+    /**
+     * jutp extension (context option): milliseconds without a packet from the peer after which a
+     * connected socket fails with {@code UTP_ETIMEDOUT} (0, the default: never, as libutp, where a
+     * receiver whose sender vanished waits forever). A live idle peer sends a keep-alive every
+     * 29 s, so use a minute or more. Negative values are refused (−1). Copied into sockets at creation.
+     */
+    public static final int JUTP_IDLE_TIMEOUT = 0x4A05;
+
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
 
@@ -250,6 +258,12 @@ public final class Utp {
             case UTP_TARGET_DELAY -> e.setTargetDelayMicros(val);
             case JUTP_DUPLICATE_ACK_RESEND -> e.setDuplicateAckFastRetransmit(val != 0);
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.setReceiveWindowEnforced(val != 0);
+            case JUTP_IDLE_TIMEOUT -> {
+                if (val < 0) {
+                    return -1;
+                }
+                e.setIdleTimeoutMillis(val);
+            }
             case JUTP_GIVE_UP_RETRANSMISSIONS -> {
                 if (val < 1) {
                     return -1;
@@ -282,6 +296,7 @@ public final class Utp {
             case UTP_TARGET_DELAY -> e.targetDelayMicros();
             case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.receiveWindowEnforced() ? 1 : 0;
+            case JUTP_IDLE_TIMEOUT -> e.idleTimeoutMillis();
             case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
             case JUTP_MAX_HALF_OPEN -> e.maxHalfOpen();
             default -> -1;

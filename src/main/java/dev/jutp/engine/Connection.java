@@ -80,6 +80,7 @@ public final class Connection {
     /** Tolerance beyond the advertised window: zero-window probes, window updates overtaken. */
     static final int RECEIVE_WINDOW_SLACK_BYTES = 16 * 1024;
     private final boolean receiveWindowEnforced;
+    private final int idleTimeoutMillis;
     /**
      * The furthest in-order payload byte the peer may send: the most, over every packet we built,
      * of the bytes accepted in order by then plus the window that packet advertised.
@@ -149,6 +150,7 @@ public final class Connection {
         this.targetDelayMicros = engine.targetDelayMicros;
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
         this.receiveWindowEnforced = engine.receiveWindowEnforced;
+        this.idleTimeoutMillis = engine.idleTimeoutMillis;
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -1169,6 +1171,12 @@ public final class Connection {
                 }
                 if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
+                    return;
+                }
+                if (idleTimeoutMillis > 0 && (state == CONNECTED || state == CONNECTED_FULL)
+                        && now - lastReceivedMillis > idleTimeoutMillis) {
+                    engine.log(this, Engine.LOG_NORMAL, "timed out: nothing heard for %d ms", now - lastReceivedMillis);
+                    fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
                 if (rtoDeadline != 0 && now >= rtoDeadline && engine.takeTimeout() && retransmissionTimeout(now)) {

@@ -73,6 +73,7 @@ public final class Engine implements AutoCloseable {
     boolean overheadEvents;
     boolean duplicateAckFastRetransmit = true;
     boolean receiveWindowEnforced = true;
+    int idleTimeoutMillis;
     int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxHalfOpen = DEFAULT_MAX_HALF_OPEN;
@@ -172,6 +173,22 @@ public final class Engine implements AutoCloseable {
 
     public boolean receiveWindowEnforced() {
         return receiveWindowEnforced;
+    }
+
+    /**
+     * A connection that hears nothing from its peer for this long fails with ETIMEDOUT (0, the
+     * default: never, as libutp). A live idle peer sends a keep-alive every 29 s, so a value of a
+     * minute or more only ends connections whose peer is gone; copied into connections at creation.
+     */
+    public void setIdleTimeoutMillis(int millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("idle timeout must be 0 (off) or positive: " + millis);
+        }
+        idleTimeoutMillis = millis;
+    }
+
+    public int idleTimeoutMillis() {
+        return idleTimeoutMillis;
     }
 
     /** Consecutive unanswered RTO retransmissions before ETIMEDOUT (libutp: 4; SYN stays 2). */
