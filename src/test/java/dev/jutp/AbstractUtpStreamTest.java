@@ -1,5 +1,8 @@
 package dev.jutp;
 
+import static dev.jutp.StreamDigest.drain;
+import static dev.jutp.StreamDigest.sha256;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,7 +18,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,14 +53,6 @@ abstract class AbstractUtpStreamTest {
         return b;
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     /** Writes {@code total} bytes of a seeded stream in 64 KiB chunks; returns their SHA-256. */
     static String send(OutputStream out, long seed, long total) throws IOException {
         MessageDigest md = sha256();
@@ -73,19 +67,6 @@ abstract class AbstractUtpStreamTest {
             left -= n;
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    /** Reads to EOF; returns byte count and SHA-256. */
-    static String[] drain(InputStream in) throws IOException {
-        MessageDigest md = sha256();
-        byte[] buf = new byte[64 << 10];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            md.update(buf, 0, n);
-            total += n;
-        }
-        return new String[] {Long.toString(total), HexFormat.of().formatHex(md.digest())};
     }
 
     @Test

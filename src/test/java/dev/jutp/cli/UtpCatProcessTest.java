@@ -214,6 +214,21 @@ class UtpCatProcessTest {
         }
     }
 
+    record Terminal(int exit, String transcript) {}
+
+    /** Runs a shell command line under {@code script}, whose stdout and stderr are a pseudo-terminal. */
+    private Terminal onTerminal(String commandLine) throws Exception {
+        Path transcript = dir.resolve("tty.txt");
+        Process script = new ProcessBuilder("script", "-qec", commandLine, "/dev/null")
+                .redirectInput(NO_INPUT).redirectErrorStream(true).redirectOutput(transcript.toFile()).start();
+        try {
+            assertTrue(script.waitFor(CatProcess.WAIT_SECONDS, TimeUnit.SECONDS), "script did not finish");
+        } finally {
+            script.destroy();
+        }
+        return new Terminal(script.exitValue(), Files.readString(transcript, StandardCharsets.UTF_8));
+    }
+
     @Test
     void progressOnATerminalByDefault() throws Exception {
         Path data = CatProcess.randomFile(dir, "t.bin", 3_000_000, 7);
@@ -222,17 +237,10 @@ class UtpCatProcessTest {
         try (CatProcess server = listener("server", NO_INPUT, port)) {
             String inner = CatProcess.command("127.0.0.1", "" + port).stream().map(UtpCatProcessTest::quote)
                     .collect(Collectors.joining(" ")) + " < " + quote(data.toString()) + " > " + quote(clientOut.toString());
-            Path transcript = dir.resolve("tty.txt");
-            Process script = new ProcessBuilder("script", "-qec", inner, "/dev/null")
-                    .redirectInput(NO_INPUT).redirectErrorStream(true).redirectOutput(transcript.toFile()).start();
-            try {
-                assertTrue(script.waitFor(CatProcess.WAIT_SECONDS, TimeUnit.SECONDS), "script did not finish");
-            } finally {
-                script.destroy();
-            }
+            Terminal t = onTerminal(inner);
             assertEquals(0, server.exitCode(), server::err);
-            String tty = Files.readString(transcript, StandardCharsets.UTF_8);
-            assertEquals(0, script.exitValue(), tty);
+            String tty = t.transcript();
+            assertEquals(0, t.exit(), tty);
             assertTrue(tty.contains("\rutpcat: sent 2.9 MiB / 2.9 MiB (100%)"), tty);
             assertEquals(CatProcess.sha256(data), CatProcess.sha256(server.stdout));
             assertEquals(0, Files.size(clientOut));
@@ -247,16 +255,8 @@ class UtpCatProcessTest {
             String inner = CatProcess.command("--no-progress", "127.0.0.1", "" + port).stream()
                     .map(UtpCatProcessTest::quote).collect(Collectors.joining(" "))
                     + " < " + quote(data.toString()) + " > /dev/null; echo \"exit=$?\"";
-            Path transcript = dir.resolve("tty.txt");
-            Process script = new ProcessBuilder("script", "-qec", inner, "/dev/null")
-                    .redirectInput(NO_INPUT).redirectErrorStream(true).redirectOutput(transcript.toFile()).start();
-            try {
-                assertTrue(script.waitFor(CatProcess.WAIT_SECONDS, TimeUnit.SECONDS), "script did not finish");
-            } finally {
-                script.destroy();
-            }
+            String tty = onTerminal(inner).transcript();
             assertEquals(0, server.exitCode(), server::err);
-            String tty = Files.readString(transcript, StandardCharsets.UTF_8);
             assertTrue(tty.contains("exit=0"), tty);
             assertFalse(tty.contains("utpcat:"), tty);
         }

@@ -2,6 +2,7 @@ package dev.jutp.interop;
 
 import dev.jutp.UtpListener;
 import dev.jutp.UtpOptions;
+import dev.jutp.StreamDigest;
 import dev.jutp.UtpStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,18 +74,6 @@ class LibutpInteropTest {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static String[] readAll(InputStream in) throws IOException, Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[65536];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            md.update(buf, 0, n);
-            total += n;
-        }
-        return new String[] {Long.toString(total), HexFormat.of().formatHex(md.digest())};
-    }
-
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void jutpClientToLibutpEchoServer() throws Exception {
@@ -99,7 +88,7 @@ class LibutpInteropTest {
                     s.shutdownOutput();                 // half-close: libutp sees EOF, keeps echoing
                     return h;
                 });
-                String[] got = readAll(s.getInputStream());     // the echo to libutp's FIN
+                String[] got = StreamDigest.drain(s.getInputStream());     // the echo to libutp's FIN
                 assertEquals(0, s.stats().windowOverrunDrops(), "libutp kept to jutp's receive window");
                 assertEquals(Long.toString(BYTES), got[0]);
                 assertEquals(patternSha(BYTES), sent.get(60, TimeUnit.SECONDS));
