@@ -22,6 +22,20 @@ class ResourceLimitsTest {
         return h;
     }
 
+    /** A fresh net: the client connected to the server and sent {@code firstBytes}, which accepted. */
+    private record Link(VirtualNet net, VirtualNet.Host server, VirtualNet.Host client, VirtualNet.Record c, VirtualNet.Record s) {
+    }
+
+    private static Link connected(int seed, int firstBytes) {
+        VirtualNet net = new VirtualNet(seed);
+        VirtualNet.Host server = server(net);
+        VirtualNet.Host client = net.host("10.0.0.1", 1000);
+        VirtualNet.Record c = client.connect(server);
+        client.write(c, new byte[firstBytes], false);
+        net.advance(100, 10);
+        return new Link(net, server, client, c, server.acceptedFrom(client.addr));
+    }
+
     /** Destroys the contexts and checks every socket of every host was destroyed exactly once. */
     private static void assertAllDestroyedOnce(VirtualNet net) {
         List<VirtualNet.Host> hosts = new ArrayList<>(net.hosts.values());
@@ -102,13 +116,10 @@ class ResourceLimitsTest {
 
     @Test
     void bothSidesFinishWritingAtTheSameInstant() {
-        VirtualNet net = new VirtualNet(3);
-        VirtualNet.Host server = server(net);
-        VirtualNet.Host client = net.host("10.0.0.1", 1000);
-        VirtualNet.Record c = client.connect(server);
-        client.write(c, new byte[5000], false);
-        net.advance(100, 10);
-        VirtualNet.Record s = server.acceptedFrom(client.addr);
+        Link l = connected(3, 5000);
+        VirtualNet net = l.net();
+        VirtualNet.Host server = l.server(), client = l.client();
+        VirtualNet.Record c = l.c(), s = l.s();
         client.write(c, new byte[50_000], true);
         server.write(s, new byte[70_000], true); // both FINs cross on the wire, data still in flight
         net.advance(30_000, 10);
@@ -122,13 +133,10 @@ class ResourceLimitsTest {
 
     @Test
     void bothSidesCloseAtTheSameInstant() {
-        VirtualNet net = new VirtualNet(3);
-        VirtualNet.Host server = server(net);
-        VirtualNet.Host client = net.host("10.0.0.1", 1000);
-        VirtualNet.Record c = client.connect(server);
-        client.write(c, new byte[5000], false);
-        net.advance(100, 10);
-        VirtualNet.Record s = server.acceptedFrom(client.addr);
+        Link l = connected(3, 5000);
+        VirtualNet net = l.net();
+        VirtualNet.Host server = l.server(), client = l.client();
+        VirtualNet.Record c = l.c(), s = l.s();
         server.write(s, new byte[7000], false);
         utp_close(c.socket);
         utp_close(s.socket);                     // both FINs cross; neither reads any more
@@ -142,13 +150,10 @@ class ResourceLimitsTest {
 
     @Test
     void resetCrossingAFin() {
-        VirtualNet net = new VirtualNet(4);
-        VirtualNet.Host server = server(net);
-        VirtualNet.Host client = net.host("10.0.0.1", 1000);
-        VirtualNet.Record c = client.connect(server);
-        client.write(c, new byte[3000], false);
-        net.advance(100, 10);
-        VirtualNet.Record s = server.acceptedFrom(client.addr);
+        Link l = connected(4, 3000);
+        VirtualNet net = l.net();
+        VirtualNet.Host server = l.server(), client = l.client();
+        VirtualNet.Record c = l.c(), s = l.s();
         utp_shutdown(c.socket, SHUT_WR);         // the client's FIN is on the wire ...
         // ... while the server's RST for the same connection travels the other way.
         int clientRecvId = c.socket.connection().recvId();
