@@ -35,7 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The simulator's named path profiles, on loopback through {@link ImpairingRelay}, with real
  * libutp (npm utp-native, src/test/interop/utp_peer.js) and jutp at either end: libutp→libutp,
  * jutp→libutp, libutp→jutp and jutp→jutp, 1 MiB each. Every byte is checked against the shared
- * pattern on the receiving side; each transfer must finish within {@link #BOUND}. The completion
+ * pattern on the receiving side; each transfer must finish within {@link #BOUND}. One exception:
+ * in the libutp→libutp reference pair (no jutp code), the bytes and EOF must arrive, but libutp's
+ * own close may hang (twice in 30-odd full runs the sender never saw the receiver's FIN through 2 %
+ * loss and waited out the bound); that is printed as a note after {@link #REFERENCE_CLOSE_WAIT}
+ * instead of failing the build. The completion
  * time (receiver's accept to its EOF, wall clock) is printed per profile and pair, beside the
  * simulator's figure for the same profile and seed; they go to docs/congestion.md.
  *
@@ -48,6 +52,7 @@ class LibutpRelayInteropTest {
     static final long SEED = 2024;
     static final long BOUND_SECONDS = 120;
     static final Duration BOUND = Duration.ofSeconds(BOUND_SECONDS);
+    static final Duration REFERENCE_CLOSE_WAIT = Duration.ofSeconds(30);
     static final List<PathProfile> PROFILES = List.of(PathProfile.CLEAN_50MS, PathProfile.LOSS2_50MS,
             PathProfile.BURST_100MS, PathProfile.REORDER_DUP, PathProfile.LOSS1_100MS);
 
@@ -92,8 +97,12 @@ class LibutpRelayInteropTest {
              ImpairingRelay relay = ImpairingRelay.start(receiver.address(), path.forward, path.backward, SEED);
              Sender sender = from == Impl.LIBUTP ? new LibutpSender(relay.address()) : new JutpSender(relay.address())) {
             seconds = receiver.awaitComplete();
-            sender.awaitDone();
-            relayReport = relay.toString();
+            if (from == Impl.LIBUTP && to == Impl.LIBUTP) {
+                relayReport = ((LibutpSender) sender).awaitCloseOrNote() + relay;
+            } else {
+                sender.awaitDone();
+                relayReport = relay.toString();
+            }
         }
         double wall = (System.nanoTime() - start) / 1e9;
         String pair = from.name().toLowerCase() + "→" + to.name().toLowerCase();
@@ -194,9 +203,25 @@ class LibutpRelayInteropTest {
 
         @Override
         public void awaitDone() throws Exception {
-            String done = peer.await(l -> l.contains("\"done\"") || l.contains("\"error\""), BOUND);
+            awaitDone(BOUND);
+        }
+
+        private void awaitDone(Duration bound) throws Exception {
+            String done = peer.await(l -> l.contains("\"done\"") || l.contains("\"error\""), bound);
             assertTrue(done.contains("\"ok\":true"), done);
             assertEquals(Integer.toString(BYTES), json(done, "sent"), done);
+        }
+
+        /** The reference pair: "" once libutp's close completed, else a note saying it hung. */
+        String awaitCloseOrNote() throws Exception {
+            try {
+                awaitDone(REFERENCE_CLOSE_WAIT);
+                return "";
+            } catch (AssertionError e) {
+                return "[NOTE libutp sender's close did not complete within " + REFERENCE_CLOSE_WAIT.toSeconds()
+                        + " s after the receiver got every byte and EOF; libutp's own behaviour, not gating: "
+                        + e.getMessage().lines().findFirst().orElse("") + "] ";
+            }
         }
 
         @Override
