@@ -3,9 +3,9 @@ package dev.jutp.engine;
 import dev.jutp.engine.buf.PacketSlab;
 import dev.jutp.engine.buf.ReorderBuffer;
 import dev.jutp.engine.buf.SendQueue;
-import dev.jutp.engine.cc.ClockDrift;
-import dev.jutp.engine.cc.DelayHistory;
-import dev.jutp.engine.cc.Ledbat;
+import dev.jutp.engine.cc.AckSample;
+import dev.jutp.engine.cc.CongestionController;
+import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
 import dev.jutp.wire.Header;
@@ -105,10 +105,9 @@ public final class Connection {
     private final SendQueue sendQueue = new SendQueue();
     private final ReorderBuffer reorder = new ReorderBuffer();
     final RttEstimator rtt = new RttEstimator();
-    final Ledbat ledbat = new Ledbat(PACKET_SIZE_CONSTANT, 1 << 20);
-    private final DelayHistory ourDelay = new DelayHistory();
-    private final DelayHistory theirDelay = new DelayHistory();
-    private final ClockDrift drift = new ClockDrift();
+    final CongestionController cc;
+    private final AckSample ackSample = new AckSample();
+    private final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
 
     // Timers (engine milliseconds; 0 = not armed).
@@ -120,7 +119,6 @@ public final class Connection {
     long lastSentMillis;
     private long lastWindowFullMillis;
     private long lastDelayMeasuredMillis;
-    private int replyMicro;
 
     // Close and EOF.
     boolean readShutdown;
@@ -148,6 +146,7 @@ public final class Connection {
         this.sndbuf = engine.sndbuf;
         this.rcvbuf = engine.rcvbuf;
         this.targetDelayMicros = engine.targetDelayMicros;
+        this.cc = CongestionController.create(engine.congestionControl, PACKET_SIZE_CONSTANT);
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
         this.receiveWindowEnforced = engine.receiveWindowEnforced;
         this.idleTimeoutMillis = engine.idleTimeoutMillis;
@@ -225,7 +224,7 @@ public final class Connection {
     }
 
     public long congestionWindow() {
-        return ledbat.window();
+        return cc.window();
     }
 
     public long bytesInFlight() {
@@ -246,11 +245,11 @@ public final class Connection {
 
     /** Our direction's filtered queuing delay, µs. */
     public int ourDelayMicros() {
-        return ourDelay.value();
+        return delays.ourDelayMicros();
     }
 
     public int theirDelayMicros() {
-        return theirDelay.value();
+        return delays.theirDelayMicros();
     }
 
     /** Milliseconds since the last delay measurement (large before the first one). */
@@ -259,7 +258,7 @@ public final class Connection {
     }
 
     public boolean hasDelaySamples() {
-        return ourDelay.hasSamples() || theirDelay.hasSamples();
+        return delays.hasSamples();
     }
 
     SendQueue sendQueue() {
@@ -305,8 +304,10 @@ public final class Connection {
         return rcvbuf;
     }
 
+    /** The configured target (µs), or the controller's default when none was set. */
     public int targetDelayMicros() {
-        return targetDelayMicros;
+        return targetDelayMicros == Engine.TARGET_DELAY_UNSET
+                ? CongestionController.defaultTargetMicros(cc.kind()) : targetDelayMicros;
     }
 
     // ------------------------------------------------------------------ setup
@@ -369,11 +370,9 @@ public final class Connection {
     }
 
     private void initialise() {
-        ourDelay.clear(engine.nowMillis);
-        theirDelay.clear(engine.nowMillis);
-        drift.reset(engine.nowMillis);
+        delays.reset(engine.nowMillis);
         mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, true);
-        ledbat.setWindow(packetSize());
+        cc.setWindow(packetSize());
         retransmitTimeout = rtt.rtoMillis();
         lastSentMillis = engine.nowMillis;
         lastReceivedMillis = engine.nowMillis;
@@ -524,7 +523,7 @@ public final class Connection {
         }
         // One packet may always be in flight: a window cut below a packet would otherwise stall
         // the sender until the next RTO (libutp's Q37).
-        long window = bytesInFlight == 0 ? Math.max(ledbat.window(), packetSize) : ledbat.window();
+        long window = bytesInFlight == 0 ? Math.max(cc.window(), packetSize) : cc.window();
         long limit = Math.min(Math.min(window, sndbuf), peerWindow);
         if (bytesInFlight + bytes > limit) {
             lastWindowFullMillis = engine.nowMillis;
@@ -608,7 +607,7 @@ public final class Connection {
 
     /** Stamps timestamps and hands a datagram to the host. */
     private void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
-        Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), replyMicro);
+        Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), delays.replyMicros());
         lastSentMillis = engine.nowMillis;
         ackQueued = false;                  // anything we send carries our ack
         stats.packetsSent++;
@@ -981,37 +980,27 @@ public final class Connection {
         reorder.clear(engine::releaseAfterDispatch);
     }
 
-    /** One-way delay bookkeeping and the LEDBAT update (libutp's step 7 and 8). */
+    /** One-way delay bookkeeping and the congestion-control update (libutp's step 7 and 8). */
     private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
         lastDelayMeasuredMillis = engine.nowMillis;
-        int nowWire = Timestamps.wire(engine.nowMicros);
-        // A real 0 µs delay would read as "no sample" on the wire (Q36): echo it as 1 µs.
-        int theirs = p.timestamp == 0 ? 0 : (nowWire == p.timestamp ? 1 : nowWire - p.timestamp);
-        replyMicro = theirs;
-        int previousBase = theirDelay.delayBase();
-        boolean hadBase = theirDelay.hasSamples();
-        if (theirs != 0) {
-            theirDelay.addSample(theirs, engine.nowMillis);
-        }
-        if (hadBase && Timestamps.lessThan(theirDelay.delayBase(), previousBase)) {
-            long shift = Timestamps.difference(previousBase, theirDelay.delayBase());
-            if (shift <= 10_000) {
-                ourDelay.shift((int) shift);    // their clock runs slower: compensate our base
-            }
-        }
-        int actual = p.timestampDifference == Integer.MAX_VALUE ? 0 : p.timestampDifference;
-        if (actual != 0) {
-            ourDelay.addSample(actual, engine.nowMillis);
-            drift.addSample(actual, engine.nowMillis);
-        }
-        if (ourDelay.hasSamples() && (long) ourDelay.value() > minRttMicros) {
-            ourDelay.shift((int) (ourDelay.value() - minRttMicros));
-        }
-        if (actual != 0 && ackedBytes > 0) {
-            long delay = Math.min(ourDelay.value(), minRttMicros);
+        delays.onPacket(p.timestamp, Timestamps.wire(engine.nowMicros), p.timestampDifference, engine.nowMillis);
+        delays.capByRoundTrip(minRttMicros);
+        boolean sampled = p.timestampDifference != 0 && p.timestampDifference != Integer.MAX_VALUE;
+        if (sampled && ackedBytes > 0) {
+            long delay = delays.queuingDelayMicros(minRttMicros);
             engine.events.add(EngineEvents.DELAY_SAMPLE, this, (int) (delay / 1000));
-            delay += drift.penaltyMicros();
-            ledbat.onAck(ackedBytes, delay, targetDelayMicros, packetSize(), sndbuf, engine.nowMillis, lastWindowFullMillis);
+            AckSample a = ackSample;
+            a.ackedBytes = ackedBytes;
+            a.queuingDelayMicros = delay + delays.driftPenaltyMicros();
+            a.baseRttMicros = delays.baseRttMicros();
+            a.rttMicros = delays.smoothedRttMicros();
+            a.targetMicros = targetDelayMicros;
+            a.packetSize = packetSize();
+            a.sndbuf = sndbuf;
+            a.nowMillis = engine.nowMillis;
+            a.nowMicros = engine.nowMicros;
+            a.lastWindowFullMillis = lastWindowFullMillis;
+            cc.onAck(a);
         }
     }
 
@@ -1021,8 +1010,9 @@ public final class Connection {
             return;
         }
         if (sendQueue.transmissions(seq) == 1) {
-            long ertt = (engine.nowMicros - sendQueue.sentMicros(seq)) / 1000;
-            rtt.addSample((int) Math.min(ertt, Integer.MAX_VALUE));
+            long erttMicros = engine.nowMicros - sendQueue.sentMicros(seq);
+            rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));
+            delays.addRoundTrip(erttMicros, engine.nowMillis);
         }
         retransmitTimeout = rtt.rtoMillis();
         rtoDeadline = engine.nowMillis + retransmitTimeout;
@@ -1097,7 +1087,7 @@ public final class Connection {
         if (resent > 0) {
             engine.log(this, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
             if (congestion) {
-                ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+                cc.onLoss(engine.nowMillis, rtt.rttMillis());
             }
         }
         duplicateAcks = count;
@@ -1115,7 +1105,7 @@ public final class Connection {
         boolean probe = resendLost(oldest);
         fastResendSeqNr = Seq.add(oldest, 1);
         if (!probe) {
-            ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+            cc.onLoss(engine.nowMillis, rtt.rttMillis());
         }
     }
 
@@ -1217,7 +1207,7 @@ public final class Connection {
         rtoDeadline = now + newTimeout;
         if (!ignoreLoss) {
             duplicateAcks = 0;
-            ledbat.onTimeout(queuedPackets > 0, packetSize());
+            cc.onTimeout(queuedPackets > 0, packetSize());
         }
         // Every transmitted packet is now presumed lost.
         for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
