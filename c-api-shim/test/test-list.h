@@ -16,7 +16,10 @@
   X(loopback_transfer)      \
   X(reentrant_callbacks)    \
   X(deferred_destroy)       \
-  X(threads)
+  X(threads)                \
+  X(signal_segv_after_first_call) \
+  X(signal_usr2_host)       \
+  X(signal_usr2_default)
 
 TEST_LIST(TEST_DECLARE)
 
