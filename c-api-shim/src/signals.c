@@ -221,6 +221,15 @@ void utp_shim_signals_after_jvm(void *libjvm) {
   __atomic_store_n(&watching, jvm_handle != NULL, __ATOMIC_RELEASE);
 }
 
+static const char *name_of(int sig) {
+  switch (sig) {
+  case SIGSEGV: return "SIGSEGV";
+  case SIGBUS:  return "SIGBUS";
+  case SIGFPE:  return "SIGFPE";
+  default:      return "SIGILL";
+  }
+}
+
 static void report_once(int sig, const void *by) {
   if (warned) return;
   warned = 1;
@@ -233,7 +242,7 @@ static void report_once(int sig, const void *by) {
           "link the program with -lutp (libutp.so then interposes sigaction) or preload the "
           "JDK's lib/libjsig.so (see c-api-shim/README.md, Signals). This warning is printed "
           "once.\n",
-          strsignal(sig), by, obj, strsignal(sig));
+          name_of(sig), by, obj, name_of(sig));
 }
 
 void utp_shim_signals_check(void) {
