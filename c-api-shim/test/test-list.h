@@ -9,6 +9,7 @@
 
 #define TEST_LIST(X)        \
   X(abi)                    \
+  X(header_macros)          \
   X(init)                   \
   X(options)                \
   X(process_udp_non_utp)    \
