@@ -403,6 +403,9 @@ public final class Utp {
         if (ctx == null) {
             return;
         }
+        if (!ctx.isDestroyed() && !ctx.engine.hasDeferredAcks()) {
+            return;     // as libutp: nothing pending, no clock callback (hosts call this after every read)
+        }
         ctx.enter();
         try {
             ctx.engine.issueDeferredAcks();

@@ -525,6 +525,11 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ timers and acks
 
+    /** Whether {@link #issueDeferredAcks()} has anything to send. */
+    public boolean hasDeferredAcks() {
+        return ackCount > 0;
+    }
+
     /** Sends the deferred acks of every connection that has one pending. */
     public void issueDeferredAcks() {
         for (int i = 0; i < ackCount; i++) {
