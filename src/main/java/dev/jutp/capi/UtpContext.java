@@ -47,7 +47,7 @@ public final class UtpContext {
 
     UtpContext() {
         engine = new Engine(new Host());
-        stats = new UtpContextStats(engine.stats());
+        stats = new UtpContextStats(engine.stats(), engine.slab());
         callbacks[Utp.UTP_GET_UDP_MTU] = Defaults.MTU;
         callbacks[Utp.UTP_GET_UDP_OVERHEAD] = Defaults.OVERHEAD;
         callbacks[Utp.UTP_GET_MILLISECONDS] = Defaults.MILLISECONDS;

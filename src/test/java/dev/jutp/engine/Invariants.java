@@ -105,7 +105,7 @@ public final class Invariants {
     }
 
     private static long slotsHeld(Connection c) {
-        long held = c.reorderBuffer().count();
+        long held = c.reorderBuffer().slabSlots();
         SendQueue q = c.sendQueue();
         for (int i = 0, seq = Seq.add(c.seqNr, -c.queuedPackets); i < c.queuedPackets; i++, seq = Seq.add(seq, 1)) {
             if (q.contains(seq)) {
