@@ -115,6 +115,16 @@ public final class Invariants {
         return held;
     }
 
+    /** Off-heap bytes the connection's reorder buffer pins (whole slab slots). */
+    public static long reorderMemory(Connection c) {
+        return (long) c.reorderBuffer().slabSlots() * c.engine.slab.slotSize();
+    }
+
+    /** The most reorder memory a peer can make a connection pin: RCVBUF plus the window slack. */
+    public static long reorderMemoryBound(Connection c) {
+        return (long) c.rcvbuf + ReceiveWindow.SLACK_BYTES;
+    }
+
     /** Our next sequence number (for building packets relative to a live connection). */
     public static int seqNr(Connection c) {
         return c.seqNr;
