@@ -329,7 +329,9 @@ public final class Utp {
     /**
      * Feeds one received datagram ({@code from} is its source). Returns 1 if it was uTP, 0 if not
      * (so another protocol can have it). The buffer is read in place; nothing is copied unless the
-     * packet must wait in the reorder buffer. A null context, buffer or source, an unresolved
+     * packet must wait in the reorder buffer. Called from inside a callback, it fires its own
+     * callbacks (after those the enclosing call still had queued) before it returns, so the buffer
+     * may be reused as soon as it returns. A null context, buffer or source, an unresolved
      * source (no address to answer) or a negative length return 0, as libutp's NULL arguments;
      * {@code len} beyond the buffer throws {@link IllegalArgumentException}.
      */
@@ -345,7 +347,7 @@ public final class Utp {
         try {
             return ctx.engine.receive(buf, 0, (int) len, from);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -363,7 +365,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpError(buf, 0, (int) len, to);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -381,7 +383,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpFragmentation(buf, 0, (int) len, to, next_hop_mtu & 0xFFFF);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
