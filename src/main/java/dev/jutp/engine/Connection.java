@@ -8,6 +8,7 @@ import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Sack;
@@ -103,11 +104,11 @@ public final class Connection {
     private final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
 
-    // Timers (engine milliseconds; 0 = not armed).
-    private long rtoDeadline;
+    // Timers (engine milliseconds).
+    private final Deadline rtoDeadline = new Deadline();
     private int retransmitTimeout;
     private int retransmitCount;
-    private long zeroWindowDeadline;
+    private final Deadline zeroWindowDeadline = new Deadline();
     long lastReceivedMillis;
     long lastSentMillis;
     private long lastWindowFullMillis;
@@ -326,7 +327,7 @@ public final class Connection {
         engine.table.put(this);
         state = SYN_SENT;
         retransmitTimeout = RttEstimator.INITIAL_RTO_MS;
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         seqNr = engine.host.random(this) & Seq.MASK;
         fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
         queuePacket(Header.ST_SYN, null, 0, 0);
@@ -484,7 +485,7 @@ public final class Connection {
         if (queuedPackets == 0) {
             flushFrom = seqNr;              // anchor the scan hint at the new oldest
             retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline = engine.nowMillis + retransmitTimeout;
+            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         }
         PacketSlab slab = engine.slab;
         int slot = slab.take();
@@ -778,7 +779,7 @@ public final class Connection {
 
         peerWindow = p.windowSize;
         if (peerWindow == 0) {
-            zeroWindowDeadline = engine.nowMillis + ZERO_WINDOW_PROBE_MILLIS;
+            zeroWindowDeadline.armAfter(engine.nowMillis, ZERO_WINDOW_PROBE_MILLIS);
         }
 
         // State transitions.
@@ -1030,7 +1031,7 @@ public final class Connection {
             delays.addRoundTrip(erttMicros, engine.nowMillis);
         }
         retransmitTimeout = rtt.rtoMillis();
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         if (!sendQueue.needResend(seq)) {
             bytesInFlight -= sendQueue.payload(seq);
         }
@@ -1170,9 +1171,9 @@ public final class Connection {
         long now = engine.nowMillis;
         switch (state) {
             case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
-                if (zeroWindowDeadline != 0 && now >= zeroWindowDeadline && peerWindow == 0) {
+                if (zeroWindowDeadline.due(now) && peerWindow == 0) {
                     peerWindow = PACKET_SIZE_CONSTANT;     // let one probe packet out
-                    zeroWindowDeadline = 0;
+                    zeroWindowDeadline.disarm();
                 }
                 if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
@@ -1184,7 +1185,7 @@ public final class Connection {
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
-                if (rtoDeadline != 0 && now >= rtoDeadline && engine.takeTimeout() && retransmissionTimeout(now)) {
+                if (rtoDeadline.due(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
                 if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -1219,7 +1220,7 @@ public final class Connection {
             return true;
         }
         retransmitTimeout = newTimeout;
-        rtoDeadline = now + newTimeout;
+        rtoDeadline.armAfter(now, newTimeout);
         if (!ignoreLoss) {
             duplicateAcks = 0;
             cc.onTimeout(queuedPackets > 0, packetSize());
