@@ -16,6 +16,7 @@
   X(bad_handles)            \
   X(loopback_transfer)      \
   X(reentrant_callbacks)    \
+  X(nested_process_udp)     \
   X(deferred_destroy)       \
   X(threads)                \
   X(signal_segv_after_first_call) \
