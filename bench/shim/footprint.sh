@@ -14,18 +14,20 @@ make -s -C c-api-shim all JUTP_JAR="$PWD/$jar" >/dev/null
 export JUTP_JAR="$PWD/$jar"
 build=c-api-shim/build
 
-before="-XX:-UseSerialGC -XX:+UseG1GC -XX:-DisableAttachMechanism -XX:+UsePerfData -XX:AOTMode=off -XX:-UnlockDiagnosticVMOptions"
+before="-Xms384m -XX:-UseSerialGC -XX:+UseG1GC -XX:-DisableAttachMechanism -XX:+UsePerfData -XX:AOTMode=off"
 names=("before: JVM defaults (G1, attach listener, perf data, no cache)*"
        "SerialGC"
        "SerialGC, no attach, no perf data"
-       "+ AOT cache = the shim's defaults*"
-       "+ AOT cache without training replay"
+       "SerialGC, no attach, no perf data, -Xms8m"
+       "+ AOT cache, no profile replay = the shim's defaults*"
+       "+ AOT cache with its profile replay (one more thread)"
        "+ C1 only (TieredStopAtLevel=1)*")
 sets=("$before"
-      "-XX:-DisableAttachMechanism -XX:+UsePerfData -XX:AOTMode=off -XX:-UnlockDiagnosticVMOptions"
+      "-Xms384m -XX:-DisableAttachMechanism -XX:+UsePerfData -XX:AOTMode=off"
+      "-Xms384m -XX:AOTMode=off"
       "-XX:AOTMode=off"
       ""
-      "-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
+      "-XX:+UnlockDiagnosticVMOptions -XX:+AOTReplayTraining"
       "-XX:TieredStopAtLevel=1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

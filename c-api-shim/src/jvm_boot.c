@@ -98,6 +98,7 @@ int utp_shim_boot_jvm(void) {
   options[n++].optionString = "-XX:+DisableAttachMechanism";
   options[n++].optionString = "-XX:-UsePerfData";
   options[n++].optionString = "-XX:CICompilerCount=2";   /* one C1 and one C2 thread, whatever the CPUs */
+  options[n++].optionString = "-Xms8m";                  /* grow from small: start-up garbage is not kept resident */
   /* The jar on the class path from the start, as when the AOT cache was trained. */
   snprintf(class_path, sizeof(class_path), "-Djava.class.path=%s", jar);
   options[n++].optionString = class_path;
