@@ -98,7 +98,7 @@ for size in $SIZES; do
   done
   printf '%-62s %s %s MB/s\n' "loopback $size MiB: ucat_like shim->shim | utpcat->utpcat (2 JVMs)" \
     "$(stats <"$tmp/u.txt")" "$(stats <"$tmp/p.txt")"
-  paste "$tmp/u.txt" "$tmp/p.txt" | awk '{printf "%s%.2f", NR > 1 ? " " : "", $1 / $2} END {print ""}' |
+  paste "$tmp/u.txt" "$tmp/p.txt" | awk '{printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2} END {print ""}' |
     sed 's/^/  shim \/ Java per round (interleaved): /'
   printf '%-62s %s %s MB/s\n' "loopback $size MiB: ucat_like shim->shim | utpcat demo Java" \
     "$(stats <"$tmp/u.txt")" "$(stats <"$tmp/d.txt")"
