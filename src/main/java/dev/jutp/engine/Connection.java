@@ -68,6 +68,8 @@ public final class Connection {
     InetSocketAddress peer;
     int recvId;
     int sendId;
+    /** Position in the connection table's iteration order; -1 when not in the table. */
+    int tableIndex = -1;
     int state = UNINITIALIZED;
     private Object attachment;
     private Object userdata;
