@@ -69,6 +69,8 @@ public final class Connection {
     InetSocketAddress peer;
     int recvId;
     int sendId;
+    /** Position in the connection table's iteration order; -1 when not in the table. */
+    int tableIndex = -1;
     int state = UNINITIALIZED;
     private Object attachment;
     private Object userdata;
@@ -482,20 +484,25 @@ public final class Connection {
 
     /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
     private void queuePacket(int type, MemorySegment src, long offset, int payload) {
-        if (queuedPackets == 0) {
-            flushFrom = seqNr;              // anchor the scan hint at the new oldest
-            retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
-        }
         PacketSlab slab = engine.slab;
         int slot = slab.take();
         MemorySegment seg = slab.segment(slot);
         long base = slab.offset(slot);
+        if (payload > 0) {
+            try {
+                MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+            } catch (RuntimeException e) {
+                slab.release(slot);         // the caller's memory went away: nothing was queued
+                throw e;
+            }
+        }
         int connId = type == Header.ST_SYN ? recvId : sendId;
         int ack = type == Header.ST_SYN ? 0 : ackNr;
         Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
-        if (payload > 0) {
-            MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+        if (queuedPackets == 0) {
+            flushFrom = seqNr;              // anchor the scan hint at the new oldest
+            retransmitTimeout = rtt.rtoMillis();
+            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         }
         sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
         seqNr = Seq.add(seqNr, 1);
