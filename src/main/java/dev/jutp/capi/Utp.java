@@ -507,6 +507,7 @@ public final class Utp {
             return -1;
         }
         checkLength(buf, count);
+        checkReadable(buf, "buf");
         UtpContext ctx = s.context();
         Connection c = s.live();
         ctx.enter();
@@ -521,7 +522,9 @@ public final class Utp {
      * Vectored write: each segment's whole length is one {@code utp_iovec}. At most
      * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or a count below 1;
      * {@link IllegalArgumentException} for a null vector or a count (up to {@code UTP_IOV_MAX})
-     * beyond the array, where libutp would read past it.
+     * beyond the array, where libutp would read past it; {@link IllegalStateException} for a
+     * vector whose arena is closed or confined to another thread. Every vector is checked before
+     * any byte is taken, so a call that throws has written nothing.
      */
     public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
         if (s == null || iov == null || num_iovecs <= 0) {
@@ -541,6 +544,9 @@ public final class Utp {
             if (iov[i] == null) {
                 throw new IllegalArgumentException("iov[" + i + "] is null");
             }
+            checkReadable(iov[i], "iov[" + i + "]");     // every vector before any byte is taken
+        }
+        for (int i = 0; i < n; i++) {
             s.iovScratch[i] = iov[i];
             s.offsetScratch[i] = 0;
             s.lengthScratch[i] = iov[i].byteSize();
@@ -644,6 +650,19 @@ public final class Utp {
             c.close();
         } finally {
             ctx.exit();
+        }
+    }
+
+    /**
+     * A write reads the caller's memory only after it has been validated whole, so a bad segment
+     * fails the call before any byte is queued: nothing sent, nothing held.
+     */
+    private static void checkReadable(MemorySegment seg, String name) {
+        if (!seg.scope().isAlive()) {
+            throw new IllegalStateException(name + "'s arena is closed; nothing was written");
+        }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + " is confined to another thread; nothing was written");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Sack;
@@ -68,6 +69,8 @@ public final class Connection {
     InetSocketAddress peer;
     int recvId;
     int sendId;
+    /** Position in the connection table's iteration order; -1 when not in the table. */
+    int tableIndex = -1;
     int state = UNINITIALIZED;
     private Object attachment;
     private Object userdata;
@@ -103,11 +106,11 @@ public final class Connection {
     private final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
 
-    // Timers (engine milliseconds; 0 = not armed).
-    private long rtoDeadline;
+    // Timers (engine milliseconds).
+    private final Deadline rtoDeadline = new Deadline();
     private int retransmitTimeout;
     private int retransmitCount;
-    private long zeroWindowDeadline;
+    private final Deadline zeroWindowDeadline = new Deadline();
     long lastReceivedMillis;
     long lastSentMillis;
     private long lastWindowFullMillis;
@@ -326,7 +329,7 @@ public final class Connection {
         engine.table.put(this);
         state = SYN_SENT;
         retransmitTimeout = RttEstimator.INITIAL_RTO_MS;
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         seqNr = engine.host.random(this) & Seq.MASK;
         fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
         queuePacket(Header.ST_SYN, null, 0, 0);
@@ -481,20 +484,25 @@ public final class Connection {
 
     /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
     private void queuePacket(int type, MemorySegment src, long offset, int payload) {
-        if (queuedPackets == 0) {
-            flushFrom = seqNr;              // anchor the scan hint at the new oldest
-            retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline = engine.nowMillis + retransmitTimeout;
-        }
         PacketSlab slab = engine.slab;
         int slot = slab.take();
         MemorySegment seg = slab.segment(slot);
         long base = slab.offset(slot);
+        if (payload > 0) {
+            try {
+                MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+            } catch (RuntimeException e) {
+                slab.release(slot);         // the caller's memory went away: nothing was queued
+                throw e;
+            }
+        }
         int connId = type == Header.ST_SYN ? recvId : sendId;
         int ack = type == Header.ST_SYN ? 0 : ackNr;
         Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
-        if (payload > 0) {
-            MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+        if (queuedPackets == 0) {
+            flushFrom = seqNr;              // anchor the scan hint at the new oldest
+            retransmitTimeout = rtt.rtoMillis();
+            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         }
         sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
         seqNr = Seq.add(seqNr, 1);
@@ -778,7 +786,7 @@ public final class Connection {
 
         peerWindow = p.windowSize;
         if (peerWindow == 0) {
-            zeroWindowDeadline = engine.nowMillis + ZERO_WINDOW_PROBE_MILLIS;
+            zeroWindowDeadline.armAfter(engine.nowMillis, ZERO_WINDOW_PROBE_MILLIS);
         }
 
         // State transitions.
@@ -1030,7 +1038,7 @@ public final class Connection {
             delays.addRoundTrip(erttMicros, engine.nowMillis);
         }
         retransmitTimeout = rtt.rtoMillis();
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         if (!sendQueue.needResend(seq)) {
             bytesInFlight -= sendQueue.payload(seq);
         }
@@ -1170,9 +1178,9 @@ public final class Connection {
         long now = engine.nowMillis;
         switch (state) {
             case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
-                if (zeroWindowDeadline != 0 && now >= zeroWindowDeadline && peerWindow == 0) {
+                if (zeroWindowDeadline.due(now) && peerWindow == 0) {
                     peerWindow = PACKET_SIZE_CONSTANT;     // let one probe packet out
-                    zeroWindowDeadline = 0;
+                    zeroWindowDeadline.disarm();
                 }
                 if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
@@ -1184,7 +1192,7 @@ public final class Connection {
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
-                if (rtoDeadline != 0 && now >= rtoDeadline && engine.takeTimeout() && retransmissionTimeout(now)) {
+                if (rtoDeadline.due(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
                 if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -1219,7 +1227,7 @@ public final class Connection {
             return true;
         }
         retransmitTimeout = newTimeout;
-        rtoDeadline = now + newTimeout;
+        rtoDeadline.armAfter(now, newTimeout);
         if (!ignoreLoss) {
             duplicateAcks = 0;
             cc.onTimeout(queuedPackets > 0, packetSize());

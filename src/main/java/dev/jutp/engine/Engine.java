@@ -260,6 +260,11 @@ public final class Engine implements AutoCloseable {
         return table.size();
     }
 
+    /** Slots the connection table has examined so far (its work; a hash flood would show here). */
+    public long connectionTableProbes() {
+        return table.probes();
+    }
+
     public PacketSlab slab() {
         return slab;
     }
