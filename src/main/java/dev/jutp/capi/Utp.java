@@ -329,7 +329,9 @@ public final class Utp {
     /**
      * Feeds one received datagram ({@code from} is its source). Returns 1 if it was uTP, 0 if not
      * (so another protocol can have it). The buffer is read in place; nothing is copied unless the
-     * packet must wait in the reorder buffer. A null context, buffer or source, an unresolved
+     * packet must wait in the reorder buffer. Called from inside a callback, it fires its own
+     * callbacks (after those the enclosing call still had queued) before it returns, so the buffer
+     * may be reused as soon as it returns. A null context, buffer or source, an unresolved
      * source (no address to answer) or a negative length return 0, as libutp's NULL arguments;
      * {@code len} beyond the buffer throws {@link IllegalArgumentException}.
      */
@@ -345,7 +347,7 @@ public final class Utp {
         try {
             return ctx.engine.receive(buf, 0, (int) len, from);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -363,7 +365,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpError(buf, 0, (int) len, to);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -381,7 +383,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpFragmentation(buf, 0, (int) len, to, next_hop_mtu & 0xFFFF);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -402,6 +404,9 @@ public final class Utp {
     public static void utp_issue_deferred_acks(UtpContext ctx) {
         if (ctx == null) {
             return;
+        }
+        if (!ctx.isDestroyed() && !ctx.engine.hasDeferredAcks()) {
+            return;     // as libutp: nothing pending, no clock callback (hosts call this after every read)
         }
         ctx.enter();
         try {
@@ -502,6 +507,7 @@ public final class Utp {
             return -1;
         }
         checkLength(buf, count);
+        checkReadable(buf, "buf");
         UtpContext ctx = s.context();
         Connection c = s.live();
         ctx.enter();
@@ -516,7 +522,9 @@ public final class Utp {
      * Vectored write: each segment's whole length is one {@code utp_iovec}. At most
      * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or a count below 1;
      * {@link IllegalArgumentException} for a null vector or a count (up to {@code UTP_IOV_MAX})
-     * beyond the array, where libutp would read past it.
+     * beyond the array, where libutp would read past it; {@link IllegalStateException} for a
+     * vector whose arena is closed or confined to another thread. Every vector is checked before
+     * any byte is taken, so a call that throws has written nothing.
      */
     public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
         if (s == null || iov == null || num_iovecs <= 0) {
@@ -536,6 +544,9 @@ public final class Utp {
             if (iov[i] == null) {
                 throw new IllegalArgumentException("iov[" + i + "] is null");
             }
+            checkReadable(iov[i], "iov[" + i + "]");     // every vector before any byte is taken
+        }
+        for (int i = 0; i < n; i++) {
             s.iovScratch[i] = iov[i];
             s.offsetScratch[i] = 0;
             s.lengthScratch[i] = iov[i].byteSize();
@@ -639,6 +650,19 @@ public final class Utp {
             c.close();
         } finally {
             ctx.exit();
+        }
+    }
+
+    /**
+     * A write reads the caller's memory only after it has been validated whole, so a bad segment
+     * fails the call before any byte is queued: nothing sent, nothing held.
+     */
+    private static void checkReadable(MemorySegment seg, String name) {
+        if (!seg.scope().isAlive()) {
+            throw new IllegalStateException(name + "'s arena is closed; nothing was written");
+        }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + " is confined to another thread; nothing was written");
         }
     }
 

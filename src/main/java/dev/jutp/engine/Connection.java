@@ -69,6 +69,8 @@ public final class Connection {
     InetSocketAddress peer;
     int recvId;
     int sendId;
+    /** Position in the connection table's iteration order; -1 when not in the table. */
+    int tableIndex = -1;
     int state = UNINITIALIZED;
     private Object attachment;
     private Object userdata;
@@ -78,15 +80,8 @@ public final class Connection {
     int rcvbuf;
     int targetDelayMicros;
     private final int giveUpRetransmissions;
-    /** Tolerance beyond the advertised window: zero-window probes, window updates overtaken. */
-    static final int RECEIVE_WINDOW_SLACK_BYTES = 16 * 1024;
-    private final boolean receiveWindowEnforced;
+    private final ReceiveWindow receiveWindow;
     private final int idleTimeoutMillis;
-    /**
-     * The furthest in-order payload byte the peer may send: the most, over every packet we built,
-     * of the bytes accepted in order by then plus the window that packet advertised.
-     */
-    private long receiveWindowEdge;
 
     // Sequence space.
     int seqNr = 1;
@@ -149,7 +144,7 @@ public final class Connection {
         this.targetDelayMicros = engine.targetDelayMicros;
         this.cc = CongestionController.create(engine.congestionControl, PACKET_SIZE_CONSTANT);
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
-        this.receiveWindowEnforced = engine.receiveWindowEnforced;
+        this.receiveWindow = new ReceiveWindow(engine.receiveWindowEnforced, engine.slab.slotSize());
         this.idleTimeoutMillis = engine.idleTimeoutMillis;
     }
 
@@ -489,20 +484,25 @@ public final class Connection {
 
     /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
     private void queuePacket(int type, MemorySegment src, long offset, int payload) {
-        if (queuedPackets == 0) {
-            flushFrom = seqNr;              // anchor the scan hint at the new oldest
-            retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
-        }
         PacketSlab slab = engine.slab;
         int slot = slab.take();
         MemorySegment seg = slab.segment(slot);
         long base = slab.offset(slot);
+        if (payload > 0) {
+            try {
+                MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+            } catch (RuntimeException e) {
+                slab.release(slot);         // the caller's memory went away: nothing was queued
+                throw e;
+            }
+        }
         int connId = type == Header.ST_SYN ? recvId : sendId;
         int ack = type == Header.ST_SYN ? 0 : ackNr;
         Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
-        if (payload > 0) {
-            MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+        if (queuedPackets == 0) {
+            flushFrom = seqNr;              // anchor the scan hint at the new oldest
+            retransmitTimeout = rtt.rtoMillis();
+            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         }
         sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
         seqNr = Seq.add(seqNr, 1);
@@ -621,21 +621,10 @@ public final class Connection {
         long buffered = Math.max(0, engine.host.readBufferSize(this));
         long window = rcvbuf > buffered ? rcvbuf - buffered : 0;
         lastAdvertisedWindow = window;
-        // Not accepted + window: when the application holds more than RCVBUF the window reads 0
-        // but the edge lies behind what was accepted.
-        receiveWindowEdge = Math.max(receiveWindowEdge, stats.payloadBytesAccepted + rcvbuf - buffered);
+        // Not the advertised window: when the application holds more than RCVBUF the window
+        // reads 0 but the edge lies behind what was accepted.
+        receiveWindow.advertise(stats.payloadBytesAccepted, (long) rcvbuf - buffered);
         return window;
-    }
-
-    /**
-     * Whether {@code len} more payload bytes would pass the right edge of every window we
-     * advertised. A peer keeping to the window never does. Out-of-order bytes count on top of
-     * the accepted ones; the packet filling the gap does not count them (they lie after it), so
-     * a full reorder buffer can always be drained.
-     */
-    private boolean beyondReceiveWindow(int len, boolean inOrder) {
-        long taken = stats.payloadBytesAccepted + (inOrder ? 0 : reorder.bytes());
-        return receiveWindowEnforced && len > 0 && taken + len > receiveWindowEdge + RECEIVE_WINDOW_SLACK_BYTES;
     }
 
     private long freeReceiveBuffer() {
@@ -875,60 +864,93 @@ public final class Connection {
         if (eofReached) {
             return;                         // nothing after the FIN is delivered (Q21)
         }
-        if (beyondReceiveWindow(p.payloadLength, seqDistance == 0) && !reorder.contains(pkSeq)) {
+        acceptPayload(p, seqDistance);
+    }
+
+    /**
+     * The receive-window half of {@link #receive}: a DATA or FIN packet of a connected socket,
+     * {@code seqDistance} after the next expected one, is delivered, stored until the gap before
+     * it fills, or dropped (beyond the window, beyond the FIN, a duplicate).
+     */
+    private void acceptPayload(PacketView p, int seqDistance) {
+        boolean inOrder = seqDistance == 0;
+        if (!reorder.holds(Seq.add(ackNr, 1), p.seq) && !(inOrder
+                ? receiveWindow.admitsInOrder(stats.payloadBytesAccepted, p.payloadLength)
+                : receiveWindow.admitsOutOfOrder(stats.payloadBytesAccepted, reorderCharge(), p.payloadLength))) {
+            // Out-of-order charges do not count for the packet filling the gap (they lie after it),
+            // so a full reorder buffer can always be drained.
             stats.windowOverrunDrops++;     // as if lost: the peer resends it when there is room
             return;
         }
-        if (type == Header.ST_FIN && !gotFin) {
+        if (p.type == Header.ST_FIN && !gotFin) {
             gotFin = true;
-            finSeq = pkSeq;
+            finSeq = p.seq;
         }
-        if (seqDistance == 0) {
-            stats.payloadBytesAccepted += p.payloadLength;
-            deliver(p.segment, p.payloadOffset, p.payloadLength);
-            ackNr = Seq.add(ackNr, 1);
-            while (true) {
-                if (gotFin && !eofReached && finSeq == ackNr) {
-                    reachEof();
-                    break;
-                }
-                if (reorder.count() == 0) {
-                    break;
-                }
-                int next = Seq.add(ackNr, 1);
-                int slot = reorder.remove(next);
-                if (slot < 0) {
-                    break;
-                }
-                int length = reorder.length(next);
+        if (inOrder) {
+            deliverInOrder(p);
+        } else {
+            storeOutOfOrder(p);
+        }
+    }
+
+    /** What the packets waiting in the reorder buffer are charged against the window. */
+    private long reorderCharge() {
+        return (long) reorder.slabSlots() * engine.slab.slotSize();
+    }
+
+    /** The next expected packet: delivered, then whatever waited for it in the reorder buffer. */
+    private void deliverInOrder(PacketView p) {
+        stats.payloadBytesAccepted += p.payloadLength;
+        deliver(p.segment, p.payloadOffset, p.payloadLength);
+        ackNr = Seq.add(ackNr, 1);
+        while (true) {
+            if (gotFin && !eofReached && finSeq == ackNr) {
+                reachEof();
+                break;
+            }
+            if (reorder.count() == 0) {
+                break;
+            }
+            int next = Seq.add(ackNr, 1);
+            int length = reorder.length(next);
+            int slot = reorder.remove(next);
+            if (slot < 0) {
+                break;
+            }
+            if (slot != ReorderBuffer.NO_PAYLOAD) {
                 stats.payloadBytesAccepted += length;
                 deliver(engine.slab.segment(slot), engine.slab.offset(slot), length);
                 engine.releaseAfterDispatch(slot);
-                ackNr = next;
             }
-            scheduleAck();
-        } else {
-            if (gotFin && Seq.lessThan(finSeq, pkSeq)) {
-                return;                     // beyond the FIN (wrap-aware, Q20)
-            }
-            if (reorder.contains(pkSeq)) {
-                stats.duplicatesReceived++;
-                return;
-            }
-            int len = p.payloadLength;
-            if (len > engine.slab.slotSize()) {
-                // No peer packetises beyond a UDP MTU; copying this into a slab slot would run
-                // into the neighbouring slots (or off the chunk's end).
-                stats.invalidReceived++;
-                return;
-            }
-            int slot = engine.slab.take();
-            if (len > 0) {
-                MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
-            }
-            reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
-            scheduleAck();
+            ackNr = next;
         }
+        scheduleAck();
+    }
+
+    /** A packet after a gap: copied into a slab slot (none for an empty one) until the gap fills. */
+    private void storeOutOfOrder(PacketView p) {
+        int pkSeq = p.seq;
+        if (gotFin && Seq.lessThan(finSeq, pkSeq)) {
+            return;                         // beyond the FIN (wrap-aware, Q20)
+        }
+        if (reorder.holds(Seq.add(ackNr, 1), pkSeq)) {
+            stats.duplicatesReceived++;
+            return;
+        }
+        int len = p.payloadLength;
+        if (len > engine.slab.slotSize()) {
+            // No peer packetises beyond a UDP MTU; copying this into a slab slot would run
+            // into the neighbouring slots (or off the chunk's end).
+            stats.invalidReceived++;
+            return;
+        }
+        int slot = ReorderBuffer.NO_PAYLOAD;
+        if (len > 0) {
+            slot = engine.slab.take();
+            MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
+        }
+        reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
+        scheduleAck();
     }
 
     /**

@@ -88,6 +88,8 @@ public final class Engine implements AutoCloseable {
     private Connection[] iteration = new Connection[16];
     private int[] deferredSlots = new int[16];
     private int deferredCount;
+    /** Dispatch loops running (they nest when a callback feeds a datagram): deferred slots stay taken. */
+    private int deferredHolds;
     private final ArrayList<Connection> untracked = new ArrayList<>();
     private Connection lastHit;
     private boolean closed;
@@ -256,6 +258,11 @@ public final class Engine implements AutoCloseable {
 
     public int connectionCount() {
         return table.size();
+    }
+
+    /** Slots the connection table has examined so far (its work; a hash flood would show here). */
+    public long connectionTableProbes() {
+        return table.probes();
     }
 
     public PacketSlab slab() {
@@ -525,6 +532,11 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ timers and acks
 
+    /** Whether {@link #issueDeferredAcks()} has anything to send. */
+    public boolean hasDeferredAcks() {
+        return ackCount > 0;
+    }
+
     /** Sends the deferred acks of every connection that has one pending. */
     public void issueDeferredAcks() {
         for (int i = 0; i < ackCount; i++) {
@@ -691,13 +703,26 @@ public final class Engine implements AutoCloseable {
         deferredSlots[deferredCount++] = slot;
     }
 
+    /**
+     * The owner is dispatching events: a READ callback may be reading a deferred slot even after
+     * the queue has run empty (it calls back into the engine from inside the callback), so no
+     * deferred slot is freed until the matching {@link #releaseDeferredHold()}.
+     */
+    public void holdDeferredSlots() {
+        deferredHolds++;
+    }
+
+    public void releaseDeferredHold() {
+        deferredHolds--;
+    }
+
     /** Frees deferred slots once no READ event can still point at them. */
     int deferredSlotCount() {
         return deferredCount;
     }
 
     private void releaseDeferred() {
-        if (deferredCount > 0 && events.isEmpty()) {
+        if (deferredCount > 0 && events.isEmpty() && deferredHolds == 0) {
             for (int i = 0; i < deferredCount; i++) {
                 slab.release(deferredSlots[i]);
             }
