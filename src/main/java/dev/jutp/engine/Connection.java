@@ -805,7 +805,10 @@ public final class Connection {
             // Any acceptable packet proves the initiator has our SYN-ACK.
             state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
             engine.halfOpen.remove(this);
-        } else if (state == SYN_SENT && type == Header.ST_STATE) {
+        } else if (state == SYN_SENT && (type == Header.ST_STATE || acks > 0)) {
+            // DATA or FIN acking our SYN carries the acceptor's ISN as the SYN-ACK does: when the
+            // SYN-ACK was lost ahead of a server's first bytes, this is the handshake's answer
+            // (taking it only as an ack of the SYN would leave nothing to retransmit, forever).
             state = CONNECTED;
             engine.events.add(EngineEvents.CONNECT, this, 0);
             engine.log(this, Engine.LOG_NORMAL, "connected");

@@ -391,14 +391,13 @@ public final class Engine implements AutoCloseable {
     }
 
     private void acceptSyn(PacketView p, InetSocketAddress from, int length) {
-        if (!acceptsConnections) {
-            stats.synsIgnored++;
-            return;
-        }
         from = normalise(from);
         int recvId = Seq.add(p.connectionId, 1);
         Connection existing = table.get(from, recvId);
         if (existing != null) {
+            // Checked before the listening switch and the firewall: a connection already accepted
+            // stays answerable when the application stops accepting new ones (utpcat -l takes one
+            // connection and closes its listener; ucat's firewall refuses a second peer).
             if (existing.isDuplicateSyn(p.seq)) {
                 // Our SYN-ACK was lost: answer the retransmitted SYN with the same SYN-ACK (Q3).
                 stats.synAckResent++;
@@ -406,6 +405,10 @@ public final class Engine implements AutoCloseable {
             } else {
                 stats.synsIgnored++;
             }
+            return;
+        }
+        if (!acceptsConnections) {
+            stats.synsIgnored++;
             return;
         }
         boolean full = halfOpen.size() >= maxHalfOpen || table.size() >= maxConnections;
