@@ -21,7 +21,16 @@ enum {
 	JUTP_ENFORCE_RECEIVE_WINDOW = 0x4A04,
 	/* Milliseconds without a packet from the peer before a connected socket fails with
 	 * UTP_ETIMEDOUT; 0 (default): never, as libutp. Peers keep-alive every 29 s: use >= 60000. */
-	JUTP_IDLE_TIMEOUT = 0x4A05
+	JUTP_IDLE_TIMEOUT = 0x4A05,
+	/* How lost packets are found: JUTP_LOSS_RECOVERY_RACK_TLP (default): time-based detection from
+	 * SACK (RFC 8985 RACK) and a tail-loss probe after about two smoothed RTTs, ahead of the RTO;
+	 * JUTP_LOSS_RECOVERY_LIBUTP: libutp's exact rules (three SACK marks, else the RTO). */
+	JUTP_LOSS_RECOVERY = 0x4A07
+};
+
+enum {
+	JUTP_LOSS_RECOVERY_LIBUTP = 0,
+	JUTP_LOSS_RECOVERY_RACK_TLP = 1
 };
 
 #endif /* JUTP_H */

@@ -130,6 +130,8 @@ public final class UtpEndpoint implements AutoCloseable {
             engine.setMaxConnections(options.maxConnections());
             engine.setMaxHalfOpen(options.maxHalfOpen());
             engine.setIdleTimeoutMillis((int) options.idleTimeout().toMillis());
+            engine.setLossRecovery(options.lossRecovery() == UtpOptions.LossRecovery.LIBUTP
+                    ? Engine.LOSS_RECOVERY_LIBUTP : Engine.LOSS_RECOVERY_RACK_TLP);
             this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);

@@ -8,6 +8,7 @@ import dev.jutp.engine.cc.DelayHistory;
 import dev.jutp.engine.cc.Ledbat;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.loss.RackTlp;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Sack;
@@ -81,6 +82,8 @@ public final class Connection {
     static final int RECEIVE_WINDOW_SLACK_BYTES = 16 * 1024;
     private final boolean receiveWindowEnforced;
     private final int idleTimeoutMillis;
+    /** {@link Engine#LOSS_RECOVERY_RACK_TLP} or {@link Engine#LOSS_RECOVERY_LIBUTP}. */
+    private final int lossRecovery;
     /**
      * The furthest in-order payload byte the peer may send: the most, over every packet we built,
      * of the bytes accepted in order by then plus the window that packet advertised.
@@ -110,6 +113,9 @@ public final class Connection {
     private final DelayHistory theirDelay = new DelayHistory();
     private final ClockDrift drift = new ClockDrift();
     final MtuSearch mtu = new MtuSearch();
+    private final RackTlp rack = new RackTlp();
+    /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
+    private boolean peerWindowClosed;
 
     // Timers (engine milliseconds; 0 = not armed).
     private long rtoDeadline;
@@ -151,6 +157,8 @@ public final class Connection {
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
         this.receiveWindowEnforced = engine.receiveWindowEnforced;
         this.idleTimeoutMillis = engine.idleTimeoutMillis;
+        this.lossRecovery = engine.lossRecovery;
+        engine.hasRackConnections |= lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP;
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -597,6 +605,9 @@ public final class Connection {
             engine.log(this, Engine.LOG_MTU, "MTU [PROBE] seq:%d size:%d floor:%d ceiling:%d", seq, length, mtu.floor(), mtu.ceiling());
         }
         sendQueue.markSent(seq, engine.nowMicros);
+        if (tx == 0 && lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            rack.armProbe(engine.nowMicros);
+        }
         if (Header.type(seg, base) != Header.ST_SYN) {
             Header.setAck(seg, base, ackNr);
             // Fresh window on every transmission, not the one from packetisation time (Q39).
@@ -774,6 +785,7 @@ public final class Connection {
                 continue;
             }
             ackedBytes += sendQueue.payload(seq);
+            delivered(seq);
             if (mtu.isProbe(seq)) {
                 mtu.probeAcked(engine.nowMillis);
                 engine.log(this, Engine.LOG_MTU, "MTU [ACK] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
@@ -788,6 +800,7 @@ public final class Connection {
                 }
                 if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0) {
                     ackedBytes += sendQueue.payload(seq);
+                    delivered(seq);
                     minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
                 }
             }
@@ -796,6 +809,7 @@ public final class Connection {
         measureDelay(p, ackedBytes, minRttMicros);
 
         peerWindow = p.windowSize;
+        peerWindowClosed = peerWindow == 0;
         if (peerWindow == 0) {
             zeroWindowDeadline = engine.nowMillis + ZERO_WINDOW_PROBE_MILLIS;
         }
@@ -860,6 +874,14 @@ public final class Connection {
             selectiveAck(pkAck, p);
         } else if (dupAckTrigger) {
             duplicateAckResend();
+        }
+        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            if (queuedPackets == 0) {
+                rack.disarmProbe();
+            } else if (acks > 0 || ackedBytes > 0) {
+                rack.armProbe(engine.nowMicros);
+            }
+            detectLosses();
         }
 
         if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -965,6 +987,13 @@ public final class Connection {
         return queuedPackets > 1 && back < queuedPackets - 1;
     }
 
+    /** An outstanding packet was acked or SACKed: RACK learns its send time. */
+    private void delivered(int seq) {
+        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            rack.onDelivered(seq, sendQueue.sentMicros(seq), sendQueue.transmissions(seq), engine.nowMicros);
+        }
+    }
+
     private long rttSampleMicros(int seq) {
         long sent = sendQueue.sentMicros(seq);
         return sent < engine.nowMicros ? engine.nowMicros - sent : 50_000;
@@ -1049,7 +1078,8 @@ public final class Connection {
         int count = 0;
         // With fewer than 4 packets in flight three marks can never arrive: lower the threshold
         // to what the window can produce (early retransmit, RFC 5827), never below one.
-        int threshold = Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
+        int threshold = lossRecovery == Engine.LOSS_RECOVERY_LIBUTP ? DUPLICATE_ACKS_BEFORE_RESEND
+                : Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
         for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
             int seq = Sack.seqOfBit(pkAck, k);
             if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
@@ -1132,7 +1162,7 @@ public final class Connection {
         if (!Seq.lessThan(seq, fastResendSeqNr)) {
             return true;
         }
-        if (sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
+        if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP || sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
             return false;
         }
         long waitMicros = Math.max(10_000L, (rtt.rttMillis() + 4L * rtt.rttVarMillis()) * 1000L);
@@ -1160,7 +1190,98 @@ public final class Connection {
         return probe;
     }
 
+    /** RACK scans at most this many queued packets per call (the loss-free case stops at the first). */
+    private static final int RACK_SCAN_LIMIT = 512;
+
+    /**
+     * RACK (RFC 8985): resends the outstanding packets sent before the most recently delivered
+     * one whose round trip plus the reordering window has passed, a lost retransmission among
+     * them. Like SACK's fast retransmission, a resent packet leaves and re-enters the in-flight
+     * count, so the window is never exceeded; at most {@link #MAX_RESENDS_PER_SACK} per call, and
+     * one LEDBAT loss response (which acts at most once per RTT).
+     */
+    private void detectLosses() {
+        if (queuedPackets == 0 || !rack.hasDelivery()) {
+            return;
+        }
+        long srtt = rtt.hasSample() ? rtt.rttMillis() * 1000L : 0;
+        int resent = 0;
+        boolean congestion = false;
+        int seq = Seq.add(seqNr, -queuedPackets);
+        for (int i = 0; i < Math.min(queuedPackets, RACK_SCAN_LIMIT) && resent < MAX_RESENDS_PER_SACK; i++, seq = Seq.add(seq, 1)) {
+            if (!sendQueue.contains(seq) || sendQueue.needResend(seq)) {
+                continue;
+            }
+            int tx = sendQueue.transmissions(seq);
+            if (tx == 0) {
+                break;                      // never sent, nor anything after it
+            }
+            long delay = rack.lossDelayMicros(seq, sendQueue.sentMicros(seq), tx, engine.nowMicros, srtt);
+            if (delay == Long.MAX_VALUE && tx == 1) {
+                break;                      // sent after the newest delivery, as every later first transmission
+            }
+            if (delay > 0) {
+                continue;                   // not yet: the next ack or tick looks again
+            }
+            stats.fastRetransmits++;
+            stats.rackRetransmits++;
+            congestion |= !resendLost(seq);
+            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
+                fastResendSeqNr = Seq.add(seq, 1);
+            }
+            resent++;
+        }
+        if (resent > 0) {
+            engine.log(this, Engine.LOG_NORMAL, "packet loss: RACK resend of %d packet(s)", resent);
+            if (congestion) {
+                ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+            }
+        }
+    }
+
+    /**
+     * TLP (RFC 8985 §7): after a probe timeout with packets outstanding and neither acks nor new
+     * data, resend the newest sent packet once, so its ack (with SACK) shows RACK what the tail
+     * lost. It stays counted in flight once (not a new packet), and LEDBAT takes the silence as a
+     * loss: a scavenger does not speed up under loss.
+     */
+    private void tailLossProbe() {
+        if (!rtt.hasSample() || peerWindowClosed) {
+            return;                         // no RTT yet, or the peer cannot take it: the RTO's job
+        }
+        long pto = RackTlp.probeTimeoutMicros(rtt.rttMillis() * 1000L, rtt.rttVarMillis() * 1000L, queuedPackets == 1);
+        if (!rack.probeDue(engine.nowMicros, pto) || !engine.takeTimeout()) {
+            return;                         // probes share the RTO's per-tick budget (a burst of them refills the buffer they emptied)
+        }
+        int seq = Seq.add(seqNr, -1);
+        for (int i = 0; i < queuedPackets; i++, seq = Seq.add(seq, -1)) {
+            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
+                rack.probeSent();
+                stats.tailLossProbes++;
+                engine.log(this, Engine.LOG_NORMAL, "tail-loss probe: resending seq %d after %d us", seq, pto);
+                ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+                sendPacket(seq);
+                return;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ timers
+
+    /**
+     * RACK's reordering timer and the tail-loss probe, ahead of the RTO. The engine runs this on
+     * every timer call, also between its 500 ms ticks: a probe due after two RTTs of 20 ms must
+     * not wait for the tick.
+     */
+    void checkLossTimers() {
+        if (lossRecovery != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
+                || state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
+                || rtoDeadline != 0 && engine.nowMillis >= rtoDeadline) {
+            return;
+        }
+        detectLosses();                     // the reordering window may have passed since the last ack
+        tailLossProbe();
+    }
 
     /** Per-connection timer work at a tick (libutp's UTPSocket::check_timeouts). */
     void checkTimeouts() {
@@ -1182,6 +1303,7 @@ public final class Connection {
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
+                checkLossTimers();
                 if (rtoDeadline != 0 && now >= rtoDeadline && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
@@ -1218,6 +1340,7 @@ public final class Connection {
         }
         retransmitTimeout = newTimeout;
         rtoDeadline = now + newTimeout;
+        rack.disarmProbe();                 // the timeout's recovery now; acks re-arm the probe
         if (!ignoreLoss) {
             duplicateAcks = 0;
             ledbat.onTimeout(queuedPackets > 0, packetSize());

@@ -290,7 +290,7 @@ class ConformanceDataTest {
 
     @Test
     void check34_pureDuplicateAcksInLibutpCompatMode() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Flight f = new Flight(h, 0);
             for (int i = 0; i < 6; i++) {
                 f.injectIntoA(f.stateFromB(f.first - 1, null));
@@ -424,7 +424,7 @@ class ConformanceDataTest {
 
     @Test
     void check37_rtoBackoffAndGiveUp() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Pair p = new Pair(h);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
             long t0 = h.nowMicros / 1000;
@@ -443,7 +443,7 @@ class ConformanceDataTest {
 
     @Test
     void check37_retransmissionTimes() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Pair p = new Pair(h);
             List<Long> times = new java.util.ArrayList<>();
             h.globalDrop = d -> {
@@ -472,7 +472,7 @@ class ConformanceDataTest {
     /** With several packets lost, each expiry resends only the oldest; a retransmission carries the current ack_nr. */
     @Test
     void check37_onlyTheOldestIsResentAndItsAckIsRefreshed() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Flight f = new Flight(h, 0);                    // 8 DATA packets outstanding, all lost
             utp_write(f.p.b(), Harness.bytes(new byte[5]), 5);  // B speaks: A's ack_nr moves on
             h.deliver();
@@ -487,7 +487,7 @@ class ConformanceDataTest {
 
     @Test
     void check38_rtoFloorIsOneSecond() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Pair p = new Pair(h);
             assertTrue(p.a.connection().rtoMillis() >= 1000);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
@@ -546,7 +546,7 @@ class ConformanceDataTest {
 
     @Test
     void check40_ticksCloserThan500msDoNothing() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Pair p = new Pair(h);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
@@ -604,7 +604,7 @@ class ConformanceDataTest {
      */
     @Test
     void check43_windowGrowsAbout3000BytesPerRttAtZeroQueuingDelay() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Pair p = new Pair(h);
             MemorySegment source = Harness.bytes(new byte[1 << 20]);
             int rounds = 12;
