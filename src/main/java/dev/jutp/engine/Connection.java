@@ -114,6 +114,9 @@ public final class Connection {
     private final ClockDrift drift = new ClockDrift();
     final MtuSearch mtu = new MtuSearch();
     private final RackTlp rack = new RackTlp();
+    private static final long NOTHING_DELIVERED = Long.MIN_VALUE;
+    /** While an ack is processed: send time of the newest packet it newly acknowledges, sent once. */
+    private long newestDeliveredSentMicros = NOTHING_DELIVERED;
     /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
     private boolean peerWindowClosed;
 
@@ -806,6 +809,10 @@ public final class Connection {
             }
         }
 
+        if (newestDeliveredSentMicros != NOTHING_DELIVERED) {
+            rtt.addSample((int) Math.min((engine.nowMicros - newestDeliveredSentMicros) / 1000, Integer.MAX_VALUE));
+            newestDeliveredSentMicros = NOTHING_DELIVERED;
+        }
         measureDelay(p, ackedBytes, minRttMicros);
 
         peerWindow = p.windowSize;
@@ -938,6 +945,9 @@ public final class Connection {
             }
             if (reorder.contains(pkSeq)) {
                 stats.duplicatesReceived++;
+                if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+                    scheduleAck();          // a tail-loss probe, or our SACK was lost: answer (libutp stays silent)
+                }
                 return;
             }
             int len = p.payloadLength;
@@ -987,10 +997,19 @@ public final class Connection {
         return queuedPackets > 1 && back < queuedPackets - 1;
     }
 
-    /** An outstanding packet was acked or SACKed: RACK learns its send time. */
+    /**
+     * An outstanding packet was acked or SACKed: RACK learns its send time. The ack's one RTT
+     * sample is the newest packet it newly acknowledges, sent once (as QUIC's largest acknowledged):
+     * libutp samples every acked packet, and one SACKed long after it left (its earlier acks were
+     * lost) inflates the RTO to seconds.
+     */
     private void delivered(int seq) {
         if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
-            rack.onDelivered(seq, sendQueue.sentMicros(seq), sendQueue.transmissions(seq), engine.nowMicros);
+            long sent = sendQueue.sentMicros(seq);
+            rack.onDelivered(seq, sent, sendQueue.transmissions(seq), engine.nowMicros);
+            if (sendQueue.transmissions(seq) == 1 && sent > newestDeliveredSentMicros && sent <= engine.nowMicros) {
+                newestDeliveredSentMicros = sent;
+            }
         }
     }
 
@@ -1052,7 +1071,7 @@ public final class Connection {
         if (!sendQueue.contains(seq)) {
             return;
         }
-        if (sendQueue.transmissions(seq) == 1) {
+        if (sendQueue.transmissions(seq) == 1 && lossRecovery == Engine.LOSS_RECOVERY_LIBUTP) {
             long ertt = (engine.nowMicros - sendQueue.sentMicros(seq)) / 1000;
             rtt.addSample((int) Math.min(ertt, Integer.MAX_VALUE));
         }
@@ -1190,6 +1209,12 @@ public final class Connection {
         return probe;
     }
 
+    /**
+     * The SYN's probe: QUIC's first PTO (RFC 9002 §6.2.2: 333 ms initial RTT, about 1 s). The SYN's
+     * 3 s RTO and its give-up count stay as they were; a lost SYN or SYN-ACK then costs 1 s, not 3.
+     */
+    static final long SYN_PROBE_TIMEOUT_MICROS = 1_000_000;
+
     /** RACK scans at most this many queued packets per call (the loss-free case stops at the first). */
     private static final int RACK_SCAN_LIMIT = 512;
 
@@ -1241,25 +1266,32 @@ public final class Connection {
 
     /**
      * TLP (RFC 8985 §7): after a probe timeout with packets outstanding and neither acks nor new
-     * data, resend the newest sent packet once, so its ack (with SACK) shows RACK what the tail
-     * lost. It stays counted in flight once (not a new packet), and LEDBAT takes the silence as a
-     * loss: a scavenger does not speed up under loss.
+     * data, resend the newest sent packet, so its ack (with SACK) shows RACK what the tail lost;
+     * unanswered, again after twice the wait (RFC 9002's PTO backoff) until the RTO. A probe stays
+     * counted in flight once (not a new packet), and LEDBAT takes the silence as a loss (at most
+     * one cut per RTT): a scavenger does not speed up under loss.
      */
     private void tailLossProbe() {
-        if (!rtt.hasSample() || peerWindowClosed) {
+        long pto;
+        if (state == SYN_SENT) {
+            pto = SYN_PROBE_TIMEOUT_MICROS;
+        } else if (!rtt.hasSample() || peerWindowClosed) {
             return;                         // no RTT yet, or the peer cannot take it: the RTO's job
+        } else {
+            pto = RackTlp.probeTimeoutMicros(rtt.rttMillis() * 1000L, rtt.rttVarMillis() * 1000L, queuedPackets == 1);
         }
-        long pto = RackTlp.probeTimeoutMicros(rtt.rttMillis() * 1000L, rtt.rttVarMillis() * 1000L, queuedPackets == 1);
         if (!rack.probeDue(engine.nowMicros, pto) || !engine.takeTimeout()) {
             return;                         // probes share the RTO's per-tick budget (a burst of them refills the buffer they emptied)
         }
         int seq = Seq.add(seqNr, -1);
         for (int i = 0; i < queuedPackets; i++, seq = Seq.add(seq, -1)) {
             if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
-                rack.probeSent();
+                rack.probeSent(engine.nowMicros);
                 stats.tailLossProbes++;
                 engine.log(this, Engine.LOG_NORMAL, "tail-loss probe: resending seq %d after %d us", seq, pto);
-                ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+                if (state != SYN_SENT) {
+                    ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+                }
                 sendPacket(seq);
                 return;
             }
@@ -1275,11 +1307,13 @@ public final class Connection {
      */
     void checkLossTimers() {
         if (lossRecovery != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
-                || state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
+                || state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
                 || rtoDeadline != 0 && engine.nowMillis >= rtoDeadline) {
             return;
         }
-        detectLosses();                     // the reordering window may have passed since the last ack
+        if (state != SYN_SENT) {
+            detectLosses();                 // the reordering window may have passed since the last ack
+        }
         tailLossProbe();
     }
 

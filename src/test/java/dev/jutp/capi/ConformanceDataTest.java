@@ -171,7 +171,7 @@ class ConformanceDataTest {
 
     @Test
     void check29_duplicateOfBufferedDataIsDroppedSilently() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             p.injectIntoB(p.dataFromA(3, payload(3)));

@@ -54,15 +54,25 @@ class RackTlpTest {
             assertTrue(!resent.isEmpty(), "something is resent within 5 s");
             if (!libutpMode) {
                 assertEquals(f.first + 2, resent.get(0).seq(), "the probe is the newest packet");
-                assertEquals(1, utp_get_stats(f.p.a).tailLossProbes());
-                // One probe per silence: nothing more leaves until the RTO (and the probe's bytes
-                // were in flight already, so the window is not exceeded).
-                long probeAt = h.nowMicros;
-                while (h.nowMicros - probeAt < 500_000) {
+                // Unanswered, the probes go on with the wait doubled each time (and each one's bytes
+                // were in flight already, so the window is not exceeded); no RTO yet.
+                List<Long> probeTimes = new java.util.ArrayList<>(List.of(h.nowMicros));
+                while (h.nowMicros - start < 900_000) {
                     h.nowMicros += 5_000;
                     h.tick();
+                    if (f.resent().size() > probeTimes.size()) {
+                        probeTimes.add(h.nowMicros);
+                    }
                 }
-                assertEquals(1, f.resent().size(), f.resent().toString());
+                assertTrue(probeTimes.size() >= 3 && probeTimes.size() <= 7, "probes at " + probeTimes);
+                for (int i = 2; i < probeTimes.size(); i++) {
+                    long previous = probeTimes.get(i - 1) - probeTimes.get(i - 2);
+                    long gap = probeTimes.get(i) - probeTimes.get(i - 1);
+                    assertTrue(gap >= 2 * previous - 10_000, "backoff: probes at " + probeTimes);
+                }
+                assertTrue(f.resent().stream().allMatch(d -> d.seq() == f.first + 2), f.resent().toString());
+                assertEquals(probeTimes.size(), utp_get_stats(f.p.a).tailLossProbes());
+                assertEquals(0, utp_get_stats(f.p.a).timeoutRetransmits());
             } else {
                 assertEquals(0, utp_get_stats(f.p.a).tailLossProbes());
             }

@@ -13,9 +13,11 @@ import dev.jutp.wire.Seq;
  * works with too few packets in flight for three marks.
  *
  * <p>TLP: when packets are outstanding and nothing was acked or sent for a probe timeout (about
- * two smoothed RTTs), one probe (the newest packet again) draws an ack whose SACK lets RACK find
- * the tail's losses, instead of waiting for the 1 s retransmission timeout. One probe per
- * episode: a second silence is the retransmission timeout's.
+ * two smoothed RTTs), a probe (the newest packet again) draws an ack whose SACK lets RACK find
+ * the tail's losses, instead of waiting for the 1 s retransmission timeout. If the probe or its
+ * ack is lost too, probes continue with the timeout doubled each time, as QUIC's PTO (RFC 9002
+ * §6.2.1), until an ack brings progress or the retransmission timeout, which stays the last resort,
+ * takes over.
  */
 public final class RackTlp {
     /** No delivery seen yet. */
@@ -32,8 +34,12 @@ public final class RackTlp {
     private long deliveredRttMicros;
     private long minRttMicros = Long.MAX_VALUE;
 
+    /** Probe backoff stops doubling here (64 probe timeouts): the RTO comes first anyway. */
+    static final int MAX_BACKOFF_SHIFT = 6;
+
     private long probeArmedMicros = NONE;
-    private boolean probeSent;
+    /** Probes sent since the last progress. */
+    private int probes;
 
     /**
      * The packet {@code seq}, last transmitted at {@code sentMicros} ({@code transmissions} times in
@@ -105,28 +111,32 @@ public final class RackTlp {
         return Math.max(pto, MIN_PROBE_TIMEOUT_MICROS);
     }
 
-    /** New data left or an ack brought progress: the probe timer restarts from now, a new episode. */
+    /** New data left or an ack brought progress: the probe timer restarts from now, without backoff. */
     public void armProbe(long nowMicros) {
         probeArmedMicros = nowMicros;
-        probeSent = false;
+        probes = 0;
     }
 
-    /** Nothing outstanding: no probe timer. */
+    /** Nothing outstanding, or the RTO took over: no probe timer until the next progress. */
     public void disarmProbe() {
         probeArmedMicros = NONE;
-        probeSent = false;
+        probes = 0;
     }
 
-    /** Whether a probe is due now, given the current probe timeout. */
+    /** Whether a probe is due now: the probe timeout, doubled for each probe already sent unanswered. */
     public boolean probeDue(long nowMicros, long probeTimeoutMicros) {
-        return probeArmedMicros != NONE && !probeSent && nowMicros - probeArmedMicros >= probeTimeoutMicros;
+        return probeArmedMicros != NONE
+                && nowMicros - probeArmedMicros >= probeTimeoutMicros << Math.min(probes, MAX_BACKOFF_SHIFT);
     }
 
-    public void probeSent() {
-        probeSent = true;
+    /** A probe left now: the next one waits twice as long. */
+    public void probeSent(long nowMicros) {
+        probes++;
+        probeArmedMicros = nowMicros;
     }
 
-    public boolean probeOutstanding() {
-        return probeSent;
+    /** Probes sent since the last progress. */
+    public int probesOutstanding() {
+        return probes;
     }
 }

@@ -76,19 +76,31 @@ class RackTlpTest {
     }
 
     @Test
-    void oneProbePerEpisodeAndProgressStartsANewOne() {
+    void unansweredProbesBackOffExponentiallyAndProgressResetsThem() {
         RackTlp r = new RackTlp();
         assertFalse(r.probeDue(1_000_000, 1), "not armed");
         r.armProbe(0);
         assertFalse(r.probeDue(99_999, 100_000));
         assertTrue(r.probeDue(100_000, 100_000));
-        r.probeSent();
-        assertTrue(r.probeOutstanding());
-        assertFalse(r.probeDue(500_000, 100_000), "a second silence is the RTO's");
-        r.armProbe(500_000);
-        assertFalse(r.probeOutstanding());
-        assertTrue(r.probeDue(600_000, 100_000));
+        r.probeSent(100_000);
+        assertEquals(1, r.probesOutstanding());
+        assertFalse(r.probeDue(299_999, 100_000), "the second waits twice as long");
+        assertTrue(r.probeDue(300_000, 100_000));
+        r.probeSent(300_000);
+        assertFalse(r.probeDue(699_999, 100_000));
+        assertTrue(r.probeDue(700_000, 100_000));
+        r.armProbe(700_000);
+        assertEquals(0, r.probesOutstanding(), "an ack with progress starts over");
+        assertTrue(r.probeDue(800_000, 100_000));
         r.disarmProbe();
         assertFalse(r.probeDue(10_000_000, 100_000));
+        for (int i = 0; i < 20; i++) {
+            r.probeSent(0);
+        }
+        r.armProbe(0);
+        for (int i = 0; i < 20; i++) {
+            r.probeSent(0);
+        }
+        assertTrue(r.probeDue(100_000L << RackTlp.MAX_BACKOFF_SHIFT, 100_000), "the backoff is capped");
     }
 }
