@@ -1,6 +1,7 @@
 package dev.jutp.capi;
 
 import dev.jutp.engine.Connection;
+import dev.jutp.engine.cc.CongestionController;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -115,6 +116,19 @@ public final class Utp {
      * 29 s, so use a minute or more. Negative values are refused (−1). Copied into sockets at creation.
      */
     public static final int JUTP_IDLE_TIMEOUT = 0x4A05;
+
+    /**
+     * jutp extension (context option): the congestion controller of sockets created afterwards,
+     * {@link #JUTP_CC_LEDBAT_PLUS_PLUS} (the default) or {@link #JUTP_CC_LEDBAT} (libutp's
+     * controller, bit for bit). Other values are refused (−1). {@code UTP_TARGET_DELAY} sets the
+     * target of either; unset, it reads as the controller's default (60 ms for LEDBAT++, 100 ms for
+     * LEDBAT).
+     */
+    public static final int JUTP_CONGESTION_CONTROL = 0x4A06;
+    /** {@link #JUTP_CONGESTION_CONTROL} value: libutp's LEDBAT (BEP 29, 100 ms target). */
+    public static final int JUTP_CC_LEDBAT = 0;
+    /** {@link #JUTP_CONGESTION_CONTROL} value: LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus, 60 ms target); the default. */
+    public static final int JUTP_CC_LEDBAT_PLUS_PLUS = 1;
 
     /**
      * jutp extension (context option): how lost packets are found. {@link #JUTP_LOSS_RECOVERY_RACK_TLP}
@@ -269,6 +283,12 @@ public final class Utp {
             case UTP_TARGET_DELAY -> e.setTargetDelayMicros(val);
             case JUTP_DUPLICATE_ACK_RESEND -> e.setDuplicateAckFastRetransmit(val != 0);
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.setReceiveWindowEnforced(val != 0);
+            case JUTP_CONGESTION_CONTROL -> {
+                if (val != JUTP_CC_LEDBAT && val != JUTP_CC_LEDBAT_PLUS_PLUS) {
+                    return -1;
+                }
+                e.setCongestionControl(val == JUTP_CC_LEDBAT ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
+            }
             case JUTP_IDLE_TIMEOUT -> {
                 if (val < 0) {
                     return -1;
@@ -314,6 +334,7 @@ public final class Utp {
             case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.receiveWindowEnforced() ? 1 : 0;
             case JUTP_IDLE_TIMEOUT -> e.idleTimeoutMillis();
+            case JUTP_CONGESTION_CONTROL -> e.congestionControl() == CongestionController.LEDBAT ? JUTP_CC_LEDBAT : JUTP_CC_LEDBAT_PLUS_PLUS;
             case JUTP_LOSS_RECOVERY -> e.lossRecovery();
             case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
             case JUTP_MAX_HALF_OPEN -> e.maxHalfOpen();
@@ -326,7 +347,9 @@ public final class Utp {
     /**
      * Feeds one received datagram ({@code from} is its source). Returns 1 if it was uTP, 0 if not
      * (so another protocol can have it). The buffer is read in place; nothing is copied unless the
-     * packet must wait in the reorder buffer. A null context, buffer or source, an unresolved
+     * packet must wait in the reorder buffer. Called from inside a callback, it fires its own
+     * callbacks (after those the enclosing call still had queued) before it returns, so the buffer
+     * may be reused as soon as it returns. A null context, buffer or source, an unresolved
      * source (no address to answer) or a negative length return 0, as libutp's NULL arguments;
      * {@code len} beyond the buffer throws {@link IllegalArgumentException}.
      */
@@ -342,7 +365,7 @@ public final class Utp {
         try {
             return ctx.engine.receive(buf, 0, (int) len, from);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -360,7 +383,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpError(buf, 0, (int) len, to);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -378,7 +401,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpFragmentation(buf, 0, (int) len, to, next_hop_mtu & 0xFFFF);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -399,6 +422,9 @@ public final class Utp {
     public static void utp_issue_deferred_acks(UtpContext ctx) {
         if (ctx == null) {
             return;
+        }
+        if (!ctx.isDestroyed() && !ctx.engine.hasDeferredAcks()) {
+            return;     // as libutp: nothing pending, no clock callback (hosts call this after every read)
         }
         ctx.enter();
         try {
@@ -499,6 +525,7 @@ public final class Utp {
             return -1;
         }
         checkLength(buf, count);
+        checkReadable(buf, "buf");
         UtpContext ctx = s.context();
         Connection c = s.live();
         ctx.enter();
@@ -513,7 +540,9 @@ public final class Utp {
      * Vectored write: each segment's whole length is one {@code utp_iovec}. At most
      * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or a count below 1;
      * {@link IllegalArgumentException} for a null vector or a count (up to {@code UTP_IOV_MAX})
-     * beyond the array, where libutp would read past it.
+     * beyond the array, where libutp would read past it; {@link IllegalStateException} for a
+     * vector whose arena is closed or confined to another thread. Every vector is checked before
+     * any byte is taken, so a call that throws has written nothing.
      */
     public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
         if (s == null || iov == null || num_iovecs <= 0) {
@@ -533,6 +562,9 @@ public final class Utp {
             if (iov[i] == null) {
                 throw new IllegalArgumentException("iov[" + i + "] is null");
             }
+            checkReadable(iov[i], "iov[" + i + "]");     // every vector before any byte is taken
+        }
+        for (int i = 0; i < n; i++) {
             s.iovScratch[i] = iov[i];
             s.offsetScratch[i] = 0;
             s.lengthScratch[i] = iov[i].byteSize();
@@ -636,6 +668,19 @@ public final class Utp {
             c.close();
         } finally {
             ctx.exit();
+        }
+    }
+
+    /**
+     * A write reads the caller's memory only after it has been validated whole, so a bad segment
+     * fails the call before any byte is queued: nothing sent, nothing held.
+     */
+    private static void checkReadable(MemorySegment seg, String name) {
+        if (!seg.scope().isAlive()) {
+            throw new IllegalStateException(name + "'s arena is closed; nothing was written");
+        }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + " is confined to another thread; nothing was written");
         }
     }
 

@@ -155,6 +155,17 @@ final class Harness implements AutoCloseable {
     }
 
     /**
+     * Both sides on libutp's classic LEDBAT: for checks that assert libutp's exact window numbers
+     * (jutp's default controller is LEDBAT++).
+     */
+    static Harness classicLedbat() {
+        Harness h = new Harness();
+        utp_context_set_option(h.sideA.ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT);
+        utp_context_set_option(h.sideB.ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT);
+        return h;
+    }
+
+    /**
      * Both sides find lost packets as libutp does (JUTP_LOSS_RECOVERY_LIBUTP): for the checks
      * that pin libutp's exact retransmissions and their timing. Sockets made afterwards only.
      */

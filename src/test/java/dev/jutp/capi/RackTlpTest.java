@@ -4,6 +4,7 @@ import static dev.jutp.capi.Utp.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jutp.LossRecovery;
 import dev.jutp.UtpOptions;
 import dev.jutp.capi.ConformanceDataTest.Flight;
 import dev.jutp.capi.Harness.Datagram;
@@ -27,9 +28,9 @@ class RackTlpTest {
             assertEquals(-1, utp_context_set_option(h.sideA.ctx, JUTP_LOSS_RECOVERY, 2));
             assertEquals(JUTP_LOSS_RECOVERY_LIBUTP, utp_context_get_option(h.sideA.ctx, JUTP_LOSS_RECOVERY));
         }
-        assertEquals(UtpOptions.LossRecovery.RACK_TLP, UtpOptions.defaults().lossRecovery());
-        assertEquals(UtpOptions.LossRecovery.LIBUTP,
-                UtpOptions.defaults().withLossRecovery(UtpOptions.LossRecovery.LIBUTP).lossRecovery());
+        assertEquals(LossRecovery.RACK_TLP, UtpOptions.defaults().lossRecovery());
+        assertEquals(LossRecovery.LIBUTP,
+                UtpOptions.defaults().withLossRecovery(LossRecovery.LIBUTP).lossRecovery());
     }
 
     @Test

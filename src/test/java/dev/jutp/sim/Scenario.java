@@ -56,6 +56,14 @@ public final class Scenario {
         return this;
     }
 
+    /** Both contexts on libutp's classic LEDBAT, for figures pinned to libutp's controller. */
+    public Scenario classicLedbat() {
+        for (UtpNode n : new UtpNode[] {sender, receiver}) {
+            n.useClassicLedbat();
+        }
+        return this;
+    }
+
     /** Sets JUTP_LOSS_RECOVERY (libutp's rules or RACK-TLP) on both contexts. */
     public Scenario lossRecovery(int mode) {
         for (UtpNode n : new UtpNode[] {sender, receiver}) {
