@@ -777,10 +777,17 @@ public final class Connection {
                 continue;
             }
             ackedBytes += sendQueue.payload(seq);
+            // Only the first transmission carries DF: a probe acked after a resend (a tail-loss
+            // probe's, without DF) proves the original was lost, not that the path carries its size.
+            boolean probeArrived = sendQueue.transmissions(seq) == 1;
+            boolean probe = mtu.isProbe(seq);
             delivered(seq);
-            if (mtu.isProbe(seq)) {
+            if (probe && probeArrived) {
                 mtu.probeAcked(engine.nowMillis);
                 engine.log(this, Engine.LOG_MTU, "MTU [ACK] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
+            } else if (probe) {
+                mtu.probeLost(engine.nowMillis);
+                engine.log(this, Engine.LOG_MTU, "MTU [PROBE-LOST] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
             }
             minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
         }
