@@ -130,6 +130,17 @@ public final class Utp {
     /** {@link #JUTP_CONGESTION_CONTROL} value: LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus, 60 ms target); the default. */
     public static final int JUTP_CC_LEDBAT_PLUS_PLUS = 1;
 
+    /**
+     * jutp extension (context option): how lost packets are found. {@link #JUTP_LOSS_RECOVERY_RACK_TLP}
+     * (the default): RACK's time-based detection from SACK (a lost retransmission is found without a
+     * timeout) and a tail-loss probe after about two smoothed RTTs, ahead of the 1 s RTO.
+     * {@link #JUTP_LOSS_RECOVERY_LIBUTP}: libutp's exact rules (three SACK marks, else the RTO).
+     * Other values are refused (−1). Copied into sockets at creation.
+     */
+    public static final int JUTP_LOSS_RECOVERY = 0x4A07;
+    public static final int JUTP_LOSS_RECOVERY_LIBUTP = 0;
+    public static final int JUTP_LOSS_RECOVERY_RACK_TLP = 1;
+
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
 
@@ -284,6 +295,12 @@ public final class Utp {
                 }
                 e.setIdleTimeoutMillis(val);
             }
+            case JUTP_LOSS_RECOVERY -> {
+                if (val != JUTP_LOSS_RECOVERY_LIBUTP && val != JUTP_LOSS_RECOVERY_RACK_TLP) {
+                    return -1;
+                }
+                e.setLossRecovery(val);
+            }
             case JUTP_GIVE_UP_RETRANSMISSIONS -> {
                 if (val < 1) {
                     return -1;
@@ -318,6 +335,7 @@ public final class Utp {
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.receiveWindowEnforced() ? 1 : 0;
             case JUTP_IDLE_TIMEOUT -> e.idleTimeoutMillis();
             case JUTP_CONGESTION_CONTROL -> e.congestionControl() == CongestionController.LEDBAT ? JUTP_CC_LEDBAT : JUTP_CC_LEDBAT_PLUS_PLUS;
+            case JUTP_LOSS_RECOVERY -> e.lossRecovery();
             case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
             case JUTP_MAX_HALF_OPEN -> e.maxHalfOpen();
             default -> -1;
