@@ -73,6 +73,7 @@ class UtpMisuseTest {
         r.add(new Row("utp_context_set_option(RCVBUF -1)", returns(-1), f -> utp_context_set_option(f.ctx(), UTP_RCVBUF, -1)));
         r.add(new Row("utp_context_set_option(give-up 0)", returns(-1), f -> utp_context_set_option(f.ctx(), JUTP_GIVE_UP_RETRANSMISSIONS, 0)));
         r.add(new Row("utp_context_set_option(half-open 0)", returns(-1), f -> utp_context_set_option(f.ctx(), JUTP_MAX_HALF_OPEN, 0)));
+        r.add(new Row("utp_context_set_option(congestion control 2)", returns(-1), f -> utp_context_set_option(f.ctx(), JUTP_CONGESTION_CONTROL, 2)));
         r.add(new Row("utp_context_get_option(null)", returns(-1), f -> utp_context_get_option(null, UTP_SNDBUF)));
         r.add(new Row("utp_context_get_option(-7)", returns(-1), f -> utp_context_get_option(f.ctx(), -7)));
         r.add(new Row("utp_set_callback(destroyed ctx)", NOTHING, f -> { utp_set_callback(f.deadCtx(), UTP_ON_READ, a -> 0); return null; }));
