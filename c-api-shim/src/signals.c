@@ -153,10 +153,6 @@ UTP_EXTERN struct sigaction *JVM_get_signal_action(int sig) {
   return owned(sig) ? &host_action[sig] : NULL;
 }
 
-int utp_shim_signals_interposed(void) {
-  return dlsym(RTLD_DEFAULT, "sigaction") == (void *) &sigaction;
-}
-
 /* ---- 1. the suspend/resume signal ------------------------------------- */
 
 static int sr_env_set;
