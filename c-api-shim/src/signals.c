@@ -60,12 +60,6 @@ static void *next_symbol(const char *name) {
   return dlsym(RTLD_NEXT, name);
 }
 
-static int handler_is(const struct sigaction *a, const void *fn) {
-  const void *h = (a->sa_flags & SA_SIGINFO) ? (const void *) a->sa_sigaction
-                                             : (const void *) a->sa_handler;
-  return h == fn;
-}
-
 static const void *handler_of(const struct sigaction *a) {
   return (a->sa_flags & SA_SIGINFO) ? (const void *) a->sa_sigaction
                                     : (const void *) a->sa_handler;
@@ -256,7 +250,7 @@ void utp_shim_signals_check(void) {
   for (size_t i = 0; i < N_FAULT; i++) {
     int sig = fault_signals[i];
     struct sigaction cur;
-    if (real_sigaction(sig, NULL, &cur) != 0 || handler_is(&cur, (const void *) trampoline) ||
+    if (real_sigaction(sig, NULL, &cur) != 0 || handler_of(&cur) == (const void *) trampoline ||
         handler_of(&cur) == handler_of(&jvm_action[i]))
       continue;
     pthread_mutex_lock(&repair_lock);
