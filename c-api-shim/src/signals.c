@@ -21,8 +21,9 @@
  *    linked with -lutp. A library dlopen()ed without RTLD_GLOBAL, or after libc,
  *    cannot interpose, and then:
  *
- * 3. Detection and repair. utp_check_timeouts() compares the fault handlers
- *    with the ones the JVM installed (at most every few milliseconds). A
+ * 3. Detection and repair. Every utp_* call compares the fault handlers with
+ *    the ones the JVM installed (at most every 5 ms; JVM faults happen while
+ *    Java code runs, i.e. inside utp_* calls). A
  *    replaced one is reported once on stderr and taken back by a trampoline
  *    that offers each signal to the JVM (JVM_handle_linux_signal, HotSpot's
  *    exported entry for exactly this) and passes what the JVM does not claim
@@ -34,6 +35,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,12 +60,6 @@ static int real_sigaction(int sig, const struct sigaction *act, struct sigaction
 
 static void *next_symbol(const char *name) {
   return dlsym(RTLD_NEXT, name);
-}
-
-static int handler_is(const struct sigaction *a, const void *fn) {
-  const void *h = (a->sa_flags & SA_SIGINFO) ? (const void *) a->sa_sigaction
-                                             : (const void *) a->sa_handler;
-  return h == fn;
 }
 
 static const void *handler_of(const struct sigaction *a) {
@@ -153,10 +149,6 @@ UTP_EXTERN struct sigaction *JVM_get_signal_action(int sig) {
   return owned(sig) ? &host_action[sig] : NULL;
 }
 
-int utp_shim_signals_interposed(void) {
-  return dlsym(RTLD_DEFAULT, "sigaction") == (void *) &sigaction;
-}
-
 /* ---- 1. the suspend/resume signal ------------------------------------- */
 
 static int sr_env_set;
@@ -191,7 +183,7 @@ static struct sigaction displaced[NSIG];       /* host handlers the trampoline c
 static jvm_handle_fn jvm_handle;
 static int watching, warned;
 static pthread_mutex_t repair_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct timespec next_check;
+static uint64_t next_check_ns;
 
 static void trampoline(int sig, siginfo_t *info, void *uc) {
   if (jvm_handle(sig, info, uc, 0))
@@ -248,19 +240,17 @@ static void report_once(int sig, const void *by) {
 void utp_shim_signals_check(void) {
   if (!__atomic_load_n(&watching, __ATOMIC_ACQUIRE))
     return;
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-  if (now.tv_sec < next_check.tv_sec ||
-      (now.tv_sec == next_check.tv_sec && now.tv_nsec < next_check.tv_nsec))
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  uint64_t now = (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+  if (now < __atomic_load_n(&next_check_ns, __ATOMIC_RELAXED))
     return;
-  next_check = now;
-  next_check.tv_nsec += 5 * 1000 * 1000;
-  if (next_check.tv_nsec >= 1000000000L) { next_check.tv_sec++; next_check.tv_nsec -= 1000000000L; }
+  __atomic_store_n(&next_check_ns, now + 5000000u, __ATOMIC_RELAXED);   /* racing callers both check: harmless */
 
   for (size_t i = 0; i < N_FAULT; i++) {
     int sig = fault_signals[i];
     struct sigaction cur;
-    if (real_sigaction(sig, NULL, &cur) != 0 || handler_is(&cur, (const void *) trampoline) ||
+    if (real_sigaction(sig, NULL, &cur) != 0 || handler_of(&cur) == (const void *) trampoline ||
         handler_of(&cur) == handler_of(&jvm_action[i]))
       continue;
     pthread_mutex_lock(&repair_lock);

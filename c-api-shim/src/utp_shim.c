@@ -85,8 +85,10 @@ static void boot(void) {
 
 /* 1 when calls can be forwarded; starts the JVM on first use. */
 static inline int ready(void) {
-  if (__builtin_expect(utp_shim_installed(), 1))
+  if (__builtin_expect(utp_shim_installed(), 1)) {
+    utp_shim_signals_check();               /* a few ns; a sigaction query every 5 ms at most */
     return 1;
+  }
   pthread_once(&boot_once, boot);
   return utp_shim_installed();
 }
@@ -164,7 +166,6 @@ int utp_process_icmp_fragmentation(utp_context *ctx, const byte *buffer, size_t 
 }
 
 void utp_check_timeouts(utp_context *ctx) {
-  utp_shim_signals_check();
   FORWARD_VOID(ctx, vt.check_timeouts(P(ctx)));
 }
 

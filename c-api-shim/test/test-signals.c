@@ -3,8 +3,10 @@
  *
  *   signal_segv_after_first_call  a crash handler installed after the JVM
  *       started (sigaction and signal()) does not replace HotSpot's handler in
- *       the kernel, never sees a JVM fault during an 8 MB transfer, and still
- *       gets the SIGSEGV/SIGBUS the program raises itself.
+ *       the kernel, never sees a JVM fault during an 8 MB transfer run with
+ *       safepoints every millisecond (without chaining it does, within the
+ *       first megabytes), and still gets the SIGSEGV/SIGBUS the program raises
+ *       itself.
  *   signal_usr2_host  a SIGUSR2 handler installed before the first utp_* call
  *       stays installed and fires for every SIGUSR2 sent during an 8 MB transfer.
  *   signal_usr2_default  SIGUSR2 keeps its default action, HotSpot's suspend
@@ -54,7 +56,12 @@ static void host_crash_handler(int sig, siginfo_t *info, void *uc) {
 
 static void host_bus_handler(int sig) { raised_bus++; }
 
+/* Safepoints every millisecond: compiled Java code then keeps faulting on HotSpot's polling
+ * page, so a JVM fault reaching the program's handler is certain, not a matter of luck. */
+#define SAFEPOINTS_A_LOT "-XX:+UnlockDiagnosticVMOptions -XX:+SafepointALot -XX:GuaranteedSafepointInterval=1"
+
 TEST_IMPL(signal_segv_after_first_call) {
+  setenv("JUTP_JAVA_OPTIONS", SAFEPOINTS_A_LOT, 1);
   struct udp_xfer *x = udp_xfer_new(TOTAL, NULL, NULL);   /* the JVM starts here */
   ASSERT_NOT_NULL(x);
   ASSERT(in_libjvm(kernel_handler(SIGSEGV)));
