@@ -3,11 +3,13 @@ package dev.jutp.engine;
 import dev.jutp.engine.buf.PacketSlab;
 import dev.jutp.engine.buf.ReorderBuffer;
 import dev.jutp.engine.buf.SendQueue;
-import dev.jutp.engine.cc.ClockDrift;
-import dev.jutp.engine.cc.DelayHistory;
-import dev.jutp.engine.cc.Ledbat;
+import dev.jutp.engine.cc.AckSample;
+import dev.jutp.engine.cc.CongestionController;
+import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.loss.RackTlp;
+import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Sack;
@@ -81,6 +83,8 @@ public final class Connection {
     private final int giveUpRetransmissions;
     private final ReceiveWindow receiveWindow;
     private final int idleTimeoutMillis;
+    /** {@link Engine#LOSS_RECOVERY_RACK_TLP} or {@link Engine#LOSS_RECOVERY_LIBUTP}. */
+    private final int lossRecovery;
 
     // Sequence space.
     int seqNr = 1;
@@ -100,22 +104,26 @@ public final class Connection {
     private final SendQueue sendQueue = new SendQueue();
     private final ReorderBuffer reorder = new ReorderBuffer();
     final RttEstimator rtt = new RttEstimator();
-    final Ledbat ledbat = new Ledbat(PACKET_SIZE_CONSTANT, 1 << 20);
-    private final DelayHistory ourDelay = new DelayHistory();
-    private final DelayHistory theirDelay = new DelayHistory();
-    private final ClockDrift drift = new ClockDrift();
+    final CongestionController cc;
+    private final AckSample ackSample = new AckSample();
+    private final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
+    private final RackTlp rack = new RackTlp();
+    private static final long NOTHING_DELIVERED = Long.MIN_VALUE;
+    /** While an ack is processed: send time of the newest packet it newly acknowledges, sent once. */
+    private long newestDeliveredSentMicros = NOTHING_DELIVERED;
+    /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
+    private boolean peerWindowClosed;
 
-    // Timers (engine milliseconds; 0 = not armed).
-    private long rtoDeadline;
+    // Timers (engine milliseconds).
+    private final Deadline rtoDeadline = new Deadline();
     private int retransmitTimeout;
     private int retransmitCount;
-    private long zeroWindowDeadline;
+    private final Deadline zeroWindowDeadline = new Deadline();
     long lastReceivedMillis;
     long lastSentMillis;
     private long lastWindowFullMillis;
     private long lastDelayMeasuredMillis;
-    private int replyMicro;
 
     // Close and EOF.
     boolean readShutdown;
@@ -143,9 +151,12 @@ public final class Connection {
         this.sndbuf = engine.sndbuf;
         this.rcvbuf = engine.rcvbuf;
         this.targetDelayMicros = engine.targetDelayMicros;
+        this.cc = CongestionController.create(engine.congestionControl, PACKET_SIZE_CONSTANT);
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
         this.receiveWindow = new ReceiveWindow(engine.receiveWindowEnforced, engine.slab.slotSize());
         this.idleTimeoutMillis = engine.idleTimeoutMillis;
+        this.lossRecovery = engine.lossRecovery;
+        engine.hasRackConnections |= lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP;
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -220,7 +231,7 @@ public final class Connection {
     }
 
     public long congestionWindow() {
-        return ledbat.window();
+        return cc.window();
     }
 
     public long bytesInFlight() {
@@ -241,11 +252,11 @@ public final class Connection {
 
     /** Our direction's filtered queuing delay, µs. */
     public int ourDelayMicros() {
-        return ourDelay.value();
+        return delays.ourDelayMicros();
     }
 
     public int theirDelayMicros() {
-        return theirDelay.value();
+        return delays.theirDelayMicros();
     }
 
     /** Milliseconds since the last delay measurement (large before the first one). */
@@ -254,7 +265,7 @@ public final class Connection {
     }
 
     public boolean hasDelaySamples() {
-        return ourDelay.hasSamples() || theirDelay.hasSamples();
+        return delays.hasSamples();
     }
 
     SendQueue sendQueue() {
@@ -300,8 +311,10 @@ public final class Connection {
         return rcvbuf;
     }
 
+    /** The configured target (µs), or the controller's default when none was set. */
     public int targetDelayMicros() {
-        return targetDelayMicros;
+        return targetDelayMicros == Engine.TARGET_DELAY_UNSET
+                ? CongestionController.defaultTargetMicros(cc.kind()) : targetDelayMicros;
     }
 
     // ------------------------------------------------------------------ setup
@@ -327,7 +340,7 @@ public final class Connection {
         engine.table.put(this);
         state = SYN_SENT;
         retransmitTimeout = RttEstimator.INITIAL_RTO_MS;
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         seqNr = engine.host.random(this) & Seq.MASK;
         fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
         queuePacket(Header.ST_SYN, null, 0, 0);
@@ -364,11 +377,9 @@ public final class Connection {
     }
 
     private void initialise() {
-        ourDelay.clear(engine.nowMillis);
-        theirDelay.clear(engine.nowMillis);
-        drift.reset(engine.nowMillis);
+        delays.reset(engine.nowMillis);
         mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, true);
-        ledbat.setWindow(packetSize());
+        cc.setWindow(packetSize());
         retransmitTimeout = rtt.rtoMillis();
         lastSentMillis = engine.nowMillis;
         lastReceivedMillis = engine.nowMillis;
@@ -502,7 +513,7 @@ public final class Connection {
         if (queuedPackets == 0) {
             flushFrom = seqNr;              // anchor the scan hint at the new oldest
             retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline = engine.nowMillis + retransmitTimeout;
+            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         }
         sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
         seqNr = Seq.add(seqNr, 1);
@@ -524,7 +535,7 @@ public final class Connection {
         }
         // One packet may always be in flight: a window cut below a packet would otherwise stall
         // the sender until the next RTO (libutp's Q37).
-        long window = bytesInFlight == 0 ? Math.max(ledbat.window(), packetSize) : ledbat.window();
+        long window = bytesInFlight == 0 ? Math.max(cc.window(), packetSize) : cc.window();
         long limit = Math.min(Math.min(window, sndbuf), peerWindow);
         if (bytesInFlight + bytes > limit) {
             lastWindowFullMillis = engine.nowMillis;
@@ -597,6 +608,9 @@ public final class Connection {
             engine.log(this, Engine.LOG_MTU, "MTU [PROBE] seq:%d size:%d floor:%d ceiling:%d", seq, length, mtu.floor(), mtu.ceiling());
         }
         sendQueue.markSent(seq, engine.nowMicros);
+        if (tx == 0 && lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            rack.armProbe(engine.nowMicros);
+        }
         if (Header.type(seg, base) != Header.ST_SYN) {
             Header.setAck(seg, base, ackNr);
             // Fresh window on every transmission, not the one from packetisation time (Q39).
@@ -608,7 +622,7 @@ public final class Connection {
 
     /** Stamps timestamps and hands a datagram to the host. */
     private void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
-        Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), replyMicro);
+        Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), delays.replyMicros());
         lastSentMillis = engine.nowMillis;
         ackQueued = false;                  // anything we send carries our ack
         stats.packetsSent++;
@@ -763,6 +777,7 @@ public final class Connection {
                 continue;
             }
             ackedBytes += sendQueue.payload(seq);
+            delivered(seq);
             if (mtu.isProbe(seq)) {
                 mtu.probeAcked(engine.nowMillis);
                 engine.log(this, Engine.LOG_MTU, "MTU [ACK] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
@@ -777,16 +792,22 @@ public final class Connection {
                 }
                 if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0) {
                     ackedBytes += sendQueue.payload(seq);
+                    delivered(seq);
                     minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
                 }
             }
         }
 
+        if (newestDeliveredSentMicros != NOTHING_DELIVERED) {
+            rtt.addSample((int) Math.min((engine.nowMicros - newestDeliveredSentMicros) / 1000, Integer.MAX_VALUE));
+            newestDeliveredSentMicros = NOTHING_DELIVERED;
+        }
         measureDelay(p, ackedBytes, minRttMicros);
 
         peerWindow = p.windowSize;
+        peerWindowClosed = peerWindow == 0;
         if (peerWindow == 0) {
-            zeroWindowDeadline = engine.nowMillis + ZERO_WINDOW_PROBE_MILLIS;
+            zeroWindowDeadline.armAfter(engine.nowMillis, ZERO_WINDOW_PROBE_MILLIS);
         }
 
         // State transitions.
@@ -794,7 +815,10 @@ public final class Connection {
             // Any acceptable packet proves the initiator has our SYN-ACK.
             state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
             engine.halfOpen.remove(this);
-        } else if (state == SYN_SENT && type == Header.ST_STATE) {
+        } else if (state == SYN_SENT && (type == Header.ST_STATE || acks > 0)) {
+            // DATA or FIN acking our SYN carries the acceptor's ISN as the SYN-ACK does: when the
+            // SYN-ACK was lost ahead of a server's first bytes, this is the handshake's answer
+            // (taking it only as an ack of the SYN would leave nothing to retransmit, forever).
             state = CONNECTED;
             engine.events.add(EngineEvents.CONNECT, this, 0);
             engine.log(this, Engine.LOG_NORMAL, "connected");
@@ -846,6 +870,14 @@ public final class Connection {
             selectiveAck(pkAck, p);
         } else if (dupAckTrigger) {
             duplicateAckResend();
+        }
+        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            if (queuedPackets == 0) {
+                rack.disarmProbe();
+            } else if (acks > 0 || ackedBytes > 0) {
+                rack.armProbe(engine.nowMicros);
+            }
+            detectLosses();
         }
 
         if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -957,6 +989,9 @@ public final class Connection {
         }
         if (reorder.holds(Seq.add(ackNr, 1), pkSeq)) {
             stats.duplicatesReceived++;
+            if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+                scheduleAck();              // a tail-loss probe, or our SACK was lost: answer (libutp stays silent)
+            }
             return;
         }
         int len = p.payloadLength;
@@ -1006,6 +1041,22 @@ public final class Connection {
         return queuedPackets > 1 && back < queuedPackets - 1;
     }
 
+    /**
+     * An outstanding packet was acked or SACKed: RACK learns its send time. The ack's one RTT
+     * sample is the newest packet it newly acknowledges, sent once (as QUIC's largest acknowledged):
+     * libutp samples every acked packet, and one SACKed long after it left (its earlier acks were
+     * lost) inflates the RTO to seconds.
+     */
+    private void delivered(int seq) {
+        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            long sent = sendQueue.sentMicros(seq);
+            rack.onDelivered(seq, sent, sendQueue.transmissions(seq), engine.nowMicros);
+            if (sendQueue.transmissions(seq) == 1 && sent > newestDeliveredSentMicros && sent <= engine.nowMicros) {
+                newestDeliveredSentMicros = sent;
+            }
+        }
+    }
+
     private long rttSampleMicros(int seq) {
         long sent = sendQueue.sentMicros(seq);
         return sent < engine.nowMicros ? engine.nowMicros - sent : 50_000;
@@ -1025,37 +1076,27 @@ public final class Connection {
         reorder.clear(engine::releaseAfterDispatch);
     }
 
-    /** One-way delay bookkeeping and the LEDBAT update (libutp's step 7 and 8). */
+    /** One-way delay bookkeeping and the congestion-control update (libutp's step 7 and 8). */
     private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
         lastDelayMeasuredMillis = engine.nowMillis;
-        int nowWire = Timestamps.wire(engine.nowMicros);
-        // A real 0 µs delay would read as "no sample" on the wire (Q36): echo it as 1 µs.
-        int theirs = p.timestamp == 0 ? 0 : (nowWire == p.timestamp ? 1 : nowWire - p.timestamp);
-        replyMicro = theirs;
-        int previousBase = theirDelay.delayBase();
-        boolean hadBase = theirDelay.hasSamples();
-        if (theirs != 0) {
-            theirDelay.addSample(theirs, engine.nowMillis);
-        }
-        if (hadBase && Timestamps.lessThan(theirDelay.delayBase(), previousBase)) {
-            long shift = Timestamps.difference(previousBase, theirDelay.delayBase());
-            if (shift <= 10_000) {
-                ourDelay.shift((int) shift);    // their clock runs slower: compensate our base
-            }
-        }
-        int actual = p.timestampDifference == Integer.MAX_VALUE ? 0 : p.timestampDifference;
-        if (actual != 0) {
-            ourDelay.addSample(actual, engine.nowMillis);
-            drift.addSample(actual, engine.nowMillis);
-        }
-        if (ourDelay.hasSamples() && (long) ourDelay.value() > minRttMicros) {
-            ourDelay.shift((int) (ourDelay.value() - minRttMicros));
-        }
-        if (actual != 0 && ackedBytes > 0) {
-            long delay = Math.min(ourDelay.value(), minRttMicros);
+        delays.onPacket(p.timestamp, Timestamps.wire(engine.nowMicros), p.timestampDifference, engine.nowMillis);
+        delays.capByRoundTrip(minRttMicros);
+        boolean sampled = p.timestampDifference != 0 && p.timestampDifference != Integer.MAX_VALUE;
+        if (sampled && ackedBytes > 0) {
+            long delay = delays.queuingDelayMicros(minRttMicros);
             engine.events.add(EngineEvents.DELAY_SAMPLE, this, (int) (delay / 1000));
-            delay += drift.penaltyMicros();
-            ledbat.onAck(ackedBytes, delay, targetDelayMicros, packetSize(), sndbuf, engine.nowMillis, lastWindowFullMillis);
+            AckSample a = ackSample;
+            a.ackedBytes = ackedBytes;
+            a.queuingDelayMicros = delay + delays.driftPenaltyMicros();
+            a.baseRttMicros = delays.baseRttMicros();
+            a.rttMicros = delays.smoothedRttMicros();
+            a.targetMicros = targetDelayMicros;
+            a.packetSize = packetSize();
+            a.sndbuf = sndbuf;
+            a.nowMillis = engine.nowMillis;
+            a.nowMicros = engine.nowMicros;
+            a.lastWindowFullMillis = lastWindowFullMillis;
+            cc.onAck(a);
         }
     }
 
@@ -1065,11 +1106,14 @@ public final class Connection {
             return;
         }
         if (sendQueue.transmissions(seq) == 1) {
-            long ertt = (engine.nowMicros - sendQueue.sentMicros(seq)) / 1000;
-            rtt.addSample((int) Math.min(ertt, Integer.MAX_VALUE));
+            long erttMicros = engine.nowMicros - sendQueue.sentMicros(seq);
+            if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP) {
+                rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));   // RACK-TLP: one per ack (delivered)
+            }
+            delays.addRoundTrip(erttMicros, engine.nowMillis);
         }
         retransmitTimeout = rtt.rtoMillis();
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         if (!sendQueue.needResend(seq)) {
             bytesInFlight -= sendQueue.payload(seq);
         }
@@ -1090,7 +1134,8 @@ public final class Connection {
         int count = 0;
         // With fewer than 4 packets in flight three marks can never arrive: lower the threshold
         // to what the window can produce (early retransmit, RFC 5827), never below one.
-        int threshold = Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
+        int threshold = lossRecovery == Engine.LOSS_RECOVERY_LIBUTP ? DUPLICATE_ACKS_BEFORE_RESEND
+                : Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
         for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
             int seq = Sack.seqOfBit(pkAck, k);
             if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
@@ -1141,7 +1186,7 @@ public final class Connection {
         if (resent > 0) {
             engine.log(this, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
             if (congestion) {
-                ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+                cc.onLoss(engine.nowMillis, rtt.rttMillis());
             }
         }
         duplicateAcks = count;
@@ -1159,7 +1204,7 @@ public final class Connection {
         boolean probe = resendLost(oldest);
         fastResendSeqNr = Seq.add(oldest, 1);
         if (!probe) {
-            ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+            cc.onLoss(engine.nowMillis, rtt.rttMillis());
         }
     }
 
@@ -1173,7 +1218,7 @@ public final class Connection {
         if (!Seq.lessThan(seq, fastResendSeqNr)) {
             return true;
         }
-        if (sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
+        if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP || sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
             return false;
         }
         long waitMicros = Math.max(10_000L, (rtt.rttMillis() + 4L * rtt.rttVarMillis()) * 1000L);
@@ -1201,7 +1246,114 @@ public final class Connection {
         return probe;
     }
 
+    /**
+     * The SYN's probe: QUIC's first PTO (RFC 9002 §6.2.2: 333 ms initial RTT, about 1 s). The SYN's
+     * 3 s RTO and its give-up count stay as they were; a lost SYN or SYN-ACK then costs 1 s, not 3.
+     */
+    static final long SYN_PROBE_TIMEOUT_MICROS = 1_000_000;
+
+    /** RACK scans at most this many queued packets per call (the loss-free case stops at the first). */
+    private static final int RACK_SCAN_LIMIT = 512;
+
+    /**
+     * RACK (RFC 8985): resends the outstanding packets sent before the most recently delivered
+     * one whose round trip plus the reordering window has passed, a lost retransmission among
+     * them. Like SACK's fast retransmission, a resent packet leaves and re-enters the in-flight
+     * count, so the window is never exceeded; at most {@link #MAX_RESENDS_PER_SACK} per call, and
+     * one LEDBAT loss response (which acts at most once per RTT).
+     */
+    private void detectLosses() {
+        if (queuedPackets == 0 || !rack.hasDelivery()) {
+            return;
+        }
+        long srtt = rtt.hasSample() ? rtt.rttMillis() * 1000L : 0;
+        int resent = 0;
+        boolean congestion = false;
+        int seq = Seq.add(seqNr, -queuedPackets);
+        for (int i = 0; i < Math.min(queuedPackets, RACK_SCAN_LIMIT) && resent < MAX_RESENDS_PER_SACK; i++, seq = Seq.add(seq, 1)) {
+            if (!sendQueue.contains(seq) || sendQueue.needResend(seq)) {
+                continue;
+            }
+            int tx = sendQueue.transmissions(seq);
+            if (tx == 0) {
+                break;                      // never sent, nor anything after it
+            }
+            long delay = rack.lossDelayMicros(seq, sendQueue.sentMicros(seq), tx, engine.nowMicros, srtt);
+            if (delay == Long.MAX_VALUE && tx == 1) {
+                break;                      // sent after the newest delivery, as every later first transmission
+            }
+            if (delay > 0) {
+                continue;                   // not yet: the next ack or tick looks again
+            }
+            stats.fastRetransmits++;
+            stats.rackRetransmits++;
+            congestion |= !resendLost(seq);
+            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
+                fastResendSeqNr = Seq.add(seq, 1);
+            }
+            resent++;
+        }
+        if (resent > 0) {
+            engine.log(this, Engine.LOG_NORMAL, "packet loss: RACK resend of %d packet(s)", resent);
+            if (congestion) {
+                cc.onLoss(engine.nowMillis, rtt.rttMillis());
+            }
+        }
+    }
+
+    /**
+     * TLP (RFC 8985 §7): after a probe timeout with packets outstanding and neither acks nor new
+     * data, resend the newest sent packet, so its ack (with SACK) shows RACK what the tail lost;
+     * unanswered, again after twice the wait (RFC 9002's PTO backoff) until the RTO. A probe stays
+     * counted in flight once (not a new packet), and LEDBAT takes the silence as a loss (at most
+     * one cut per RTT): a scavenger does not speed up under loss.
+     */
+    private void tailLossProbe() {
+        long pto;
+        if (state == SYN_SENT) {
+            pto = SYN_PROBE_TIMEOUT_MICROS;
+        } else if (!rtt.hasSample() || peerWindowClosed) {
+            return;                         // no RTT yet, or the peer cannot take it: the RTO's job
+        } else {
+            pto = RackTlp.probeTimeoutMicros(rtt.rttMillis() * 1000L, rtt.rttVarMillis() * 1000L, queuedPackets == 1);
+        }
+        if (!rack.probeDue(engine.nowMicros, pto) || !engine.takeTimeout()) {
+            return;                         // probes share the RTO's per-tick budget (a burst of them refills the buffer they emptied)
+        }
+        int seq = Seq.add(seqNr, -1);
+        for (int i = 0; i < queuedPackets; i++, seq = Seq.add(seq, -1)) {
+            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
+                rack.probeSent(engine.nowMicros);
+                stats.tailLossProbes++;
+                engine.log(this, Engine.LOG_NORMAL, "tail-loss probe: resending seq %d after %d us", seq, pto);
+                if (state != SYN_SENT) {
+                    cc.onLoss(engine.nowMillis, rtt.rttMillis());
+                }
+                sendPacket(seq);
+                return;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ timers
+
+    /**
+     * RACK's reordering timer and the tail-loss probe, ahead of the RTO. The engine runs this on
+     * every timer call, also between its 500 ms ticks: a probe due after two RTTs of 20 ms must
+     * not wait for the tick.
+     */
+    void checkLossTimers() {
+        if (lossRecovery != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
+                || state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
+                || rtoDeadline.due(engine.nowMillis)) {
+            return;
+        }
+        if (state != SYN_SENT) {
+            detectLosses();                 // the reordering window may have passed since the last ack
+        }
+        tailLossProbe();
+    }
+
 
     /** Per-connection timer work at a tick (libutp's UTPSocket::check_timeouts). */
     void checkTimeouts() {
@@ -1209,9 +1361,9 @@ public final class Connection {
         long now = engine.nowMillis;
         switch (state) {
             case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
-                if (zeroWindowDeadline != 0 && now >= zeroWindowDeadline && peerWindow == 0) {
+                if (zeroWindowDeadline.due(now) && peerWindow == 0) {
                     peerWindow = PACKET_SIZE_CONSTANT;     // let one probe packet out
-                    zeroWindowDeadline = 0;
+                    zeroWindowDeadline.disarm();
                 }
                 if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
@@ -1223,7 +1375,8 @@ public final class Connection {
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
-                if (rtoDeadline != 0 && now >= rtoDeadline && engine.takeTimeout() && retransmissionTimeout(now)) {
+                checkLossTimers();
+                if (rtoDeadline.due(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
                 if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -1258,10 +1411,11 @@ public final class Connection {
             return true;
         }
         retransmitTimeout = newTimeout;
-        rtoDeadline = now + newTimeout;
+        rtoDeadline.armAfter(now, newTimeout);
+        rack.disarmProbe();                 // the timeout's recovery now; acks re-arm the probe
         if (!ignoreLoss) {
             duplicateAcks = 0;
-            ledbat.onTimeout(queuedPackets > 0, packetSize());
+            cc.onTimeout(queuedPackets > 0, packetSize());
         }
         // Every transmitted packet is now presumed lost.
         for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {

@@ -1,6 +1,7 @@
 package dev.jutp.engine;
 
 import dev.jutp.engine.buf.PacketSlab;
+import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Seq;
@@ -35,7 +36,8 @@ public final class Engine implements AutoCloseable {
      */
     public static final int DEFAULT_MAX_HALF_OPEN = 1000;
     public static final int DEFAULT_BUFFER_BYTES = 1 << 20;
-    public static final int DEFAULT_TARGET_DELAY_MICROS = 100_000;
+    /** "No target configured": each connection uses its controller's default (60 ms LEDBAT++, 100 ms LEDBAT). */
+    public static final int TARGET_DELAY_UNSET = Integer.MIN_VALUE;
     public static final long DEFAULT_TICK_MILLIS = 500;
     /**
      * Retransmission timeouts handled per second of ticks, across all connections; expiries
@@ -44,6 +46,10 @@ public final class Engine implements AutoCloseable {
      * overflows the same buffer again, round after round, until they give up.
      */
     public static final int TIMEOUTS_PER_SECOND = 4000;
+    /** libutp's loss detection: three SACK marks or duplicate acks, else the RTO. */
+    public static final int LOSS_RECOVERY_LIBUTP = 0;
+    /** RACK time-based detection and the tail-loss probe ahead of the RTO (the default). */
+    public static final int LOSS_RECOVERY_RACK_TLP = 1;
 
     final EngineHost host;
     final PacketSlab slab;
@@ -71,12 +77,16 @@ public final class Engine implements AutoCloseable {
     // Options (copied into connections at creation).
     int sndbuf = DEFAULT_BUFFER_BYTES;
     int rcvbuf = DEFAULT_BUFFER_BYTES;
-    int targetDelayMicros = DEFAULT_TARGET_DELAY_MICROS;
+    int targetDelayMicros = TARGET_DELAY_UNSET;
+    int congestionControl = CongestionController.LEDBAT_PLUS_PLUS;
     boolean acceptsConnections;
     boolean overheadEvents;
     boolean duplicateAckFastRetransmit = true;
     boolean receiveWindowEnforced = true;
     int idleTimeoutMillis;
+    int lossRecovery = LOSS_RECOVERY_RACK_TLP;
+    /** Whether any connection was made in RACK-TLP mode (then the between-tick pass is needed). */
+    boolean hasRackConnections;
     int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxHalfOpen = DEFAULT_MAX_HALF_OPEN;
@@ -148,8 +158,25 @@ public final class Engine implements AutoCloseable {
         return rcvbuf;
     }
 
+    /** The configured target delay (µs), or the controller's default when none was set. */
     public int targetDelayMicros() {
-        return targetDelayMicros;
+        return targetDelayMicros == TARGET_DELAY_UNSET
+                ? CongestionController.defaultTargetMicros(congestionControl) : targetDelayMicros;
+    }
+
+    /**
+     * The congestion controller of connections created from now on:
+     * {@link CongestionController#LEDBAT_PLUS_PLUS} (default) or {@link CongestionController#LEDBAT}.
+     */
+    public void setCongestionControl(int kind) {
+        if (!CongestionController.isKind(kind)) {
+            throw new IllegalArgumentException("no such congestion controller: " + kind);
+        }
+        congestionControl = kind;
+    }
+
+    public int congestionControl() {
+        return congestionControl;
     }
 
     public void setSendBuffer(int bytes) {
@@ -207,6 +234,21 @@ public final class Engine implements AutoCloseable {
 
     public int idleTimeoutMillis() {
         return idleTimeoutMillis;
+    }
+
+    /**
+     * {@link #LOSS_RECOVERY_RACK_TLP} (default) or {@link #LOSS_RECOVERY_LIBUTP} (libutp's exact
+     * retransmission rules, for conformance); copied into connections at creation.
+     */
+    public void setLossRecovery(int mode) {
+        if (mode != LOSS_RECOVERY_LIBUTP && mode != LOSS_RECOVERY_RACK_TLP) {
+            throw new IllegalArgumentException("loss recovery must be 0 (libutp) or 1 (RACK-TLP): " + mode);
+        }
+        lossRecovery = mode;
+    }
+
+    public int lossRecovery() {
+        return lossRecovery;
     }
 
     /** Consecutive unanswered RTO retransmissions before ETIMEDOUT (libutp: 4; SYN stays 2). */
@@ -414,14 +456,13 @@ public final class Engine implements AutoCloseable {
     }
 
     private void acceptSyn(PacketView p, InetSocketAddress from, int length) {
-        if (!acceptsConnections) {
-            stats.synsIgnored++;
-            return;
-        }
         from = normalise(from);
         int recvId = Seq.add(p.connectionId, 1);
         Connection existing = table.get(from, recvId);
         if (existing != null) {
+            // Checked before the listening switch and the firewall: a connection already accepted
+            // stays answerable when the application stops accepting new ones (utpcat -l takes one
+            // connection and closes its listener; ucat's firewall refuses a second peer).
             if (existing.isDuplicateSyn(p.seq)) {
                 // Our SYN-ACK was lost: answer the retransmitted SYN with the same SYN-ACK (Q3).
                 stats.synAckResent++;
@@ -429,6 +470,10 @@ public final class Engine implements AutoCloseable {
             } else {
                 stats.synsIgnored++;
             }
+            return;
+        }
+        if (!acceptsConnections) {
+            stats.synsIgnored++;
             return;
         }
         boolean full = halfOpen.size() >= maxHalfOpen || table.size() >= maxConnections;
@@ -528,6 +573,11 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ timers and acks
 
+    /** Whether {@link #issueDeferredAcks()} has anything to send. */
+    public boolean hasDeferredAcks() {
+        return ackCount > 0;
+    }
+
     /** Sends the deferred acks of every connection that has one pending. */
     public void issueDeferredAcks() {
         for (int i = 0; i < ackCount; i++) {
@@ -559,6 +609,7 @@ public final class Engine implements AutoCloseable {
             return;
         }
         if (ticked && nowMillis - lastTickMillis < tickMillis) {
+            checkLossTimers();
             return;
         }
         ticked = true;
@@ -581,6 +632,18 @@ public final class Engine implements AutoCloseable {
                 events.add(EngineEvents.DESTROYING, c, 0);
             }
             untracked.clear();
+        }
+    }
+
+    /** Between ticks: only the RACK-TLP timers, which work on the RTT's scale, not the tick's. */
+    private void checkLossTimers() {
+        if (!hasRackConnections) {
+            return;                         // libutp's exact behaviour: nothing happens between ticks
+        }
+        iteration = table.snapshot(iteration);
+        for (int i = 0; iteration[i] != null; i++) {
+            iteration[i].checkLossTimers();
+            iteration[i] = null;
         }
     }
 

@@ -30,6 +30,8 @@ class ConformanceApiTest {
     @Test
     void check02_freshContextOptions() {
         UtpContext ctx = utp_init(2);
+        // libutp's numbers are those of its LEDBAT; jutp's default LEDBAT++ reads 60 ms (CongestionControlOptionTest)
+        assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT));
         assertEquals(1_048_576, utp_context_get_option(ctx, UTP_SNDBUF));
         assertEquals(1_048_576, utp_context_get_option(ctx, UTP_RCVBUF));
         assertEquals(100_000, utp_context_get_option(ctx, UTP_TARGET_DELAY));
@@ -53,6 +55,7 @@ class ConformanceApiTest {
     @Test
     void check04_optionsCopiedAtSocketCreation() {
         UtpContext ctx = utp_init(2);
+        assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT));   // libutp's controller
         UtpSocket before = utp_create_socket(ctx);
         assertEquals(0, utp_context_set_option(ctx, UTP_TARGET_DELAY, 5000));
         UtpSocket after = utp_create_socket(ctx);
@@ -310,7 +313,7 @@ class ConformanceApiTest {
 
     @Test
     void check18_connectTimeout() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             h.globalDrop = d -> true;
             long t0 = h.nowMicros / 1000;
             UtpSocket s = utp_create_socket(h.sideA.ctx);
@@ -337,7 +340,7 @@ class ConformanceApiTest {
 
     @Test
     void check18_synRetransmissionTimes() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             List<Long> times = new ArrayList<>();
             h.globalDrop = d -> {
                 times.add(h.nowMicros / 1000);
@@ -372,7 +375,7 @@ class ConformanceApiTest {
 
     @Test
     void check20_retransmittedSynGetsTheSameSynAck() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             h.sideB.dropOutgoing = d -> true;   // every SYN-ACK is lost
             UtpSocket s = utp_create_socket(h.sideA.ctx);
             utp_connect(s, Harness.ADDR_B);

@@ -74,7 +74,7 @@ public final class Invariants {
         if (c.peerWindow < 0 || c.peerWindow > 0xFFFF_FFFFL) {
             fail(c, "peer window " + c.peerWindow);
         }
-        long cwnd = c.ledbat.window();
+        long cwnd = c.cc.window();
         if (cwnd < dev.jutp.engine.cc.Ledbat.MIN_WINDOW_BYTES || cwnd > Math.max(c.sndbuf, c.packetSize()) + c.packetSize()) {
             fail(c, "congestion window " + cwnd + " outside [min, SNDBUF]");
         }
