@@ -8,7 +8,6 @@ import dev.jutp.wire.Seq;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -53,7 +52,7 @@ public final class Engine implements AutoCloseable {
 
     final EngineHost host;
     final PacketSlab slab;
-    private final Cleaner.Cleanable nativeMemory;
+    private final DroppedEngineMemory nativeMemory;
     final ConnectionTable table = new ConnectionTable();
     final EngineEvents events = new EngineEvents();
     final ContextStats stats = new ContextStats();
@@ -63,7 +62,6 @@ public final class Engine implements AutoCloseable {
     /** Pushed out of the SYN backlog and out of the table; freed when the application closes them. */
     private final ConnectionList evicted = new ConnectionList();
     private final PacketView view = new PacketView();
-    private static final Cleaner CLEANER = Cleaner.create();
     private final Arena scratchArena = Arena.ofShared();
     /** One outgoing ack or RST at a time is built here. */
     final MemorySegment scratch = scratchArena.allocate(64, 8);
@@ -115,19 +113,8 @@ public final class Engine implements AutoCloseable {
     public Engine(EngineHost host, int slotSize) {
         this.host = host;
         this.slab = new PacketSlab(slotSize);
-        this.nativeMemory = CLEANER.register(this, freeing(slab, scratchArena));
-    }
-
-    /**
-     * Frees the off-heap memory (the slab's chunks, the scratch buffer). Run by {@link #release()},
-     * or by the cleaner once an engine that was never released becomes unreachable (a context
-     * dropped without {@code utp_destroy}). Captures the memory, never the engine.
-     */
-    private static Runnable freeing(PacketSlab slab, Arena scratch) {
-        return () -> {
-            slab.close();
-            scratch.close();
-        };
+        DroppedEngineMemory.freeDropped();
+        this.nativeMemory = new DroppedEngineMemory(this, slab, scratchArena);
     }
 
     // ------------------------------------------------------------------ configuration
@@ -136,6 +123,7 @@ public final class Engine implements AutoCloseable {
         nowMillis = millis;
         nowMicros = micros;
         releaseDeferred();
+        DroppedEngineMemory.freeDropped();
     }
 
     public long nowMillis() {
@@ -710,7 +698,7 @@ public final class Engine implements AutoCloseable {
     /** Releases off-heap memory once the final events have been dispatched. */
     public void release() {
         events.clear();
-        nativeMemory.clean();
+        nativeMemory.free();
     }
 
     public boolean isClosed() {
