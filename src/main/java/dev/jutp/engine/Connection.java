@@ -940,7 +940,7 @@ public final class Connection {
     /** The next expected packet: delivered, then whatever waited for it in the reorder buffer. */
     private void deliverInOrder(PacketView p) {
         stats.payloadBytesAccepted += p.payloadLength;
-        deliver(p.segment, p.payloadOffset, p.payloadLength);
+        deliverFromDatagram(p);
         ackNr = Seq.add(ackNr, 1);
         while (true) {
             if (gotFin && !eofReached && finSeq == ackNr) {
@@ -964,6 +964,28 @@ public final class Connection {
             ackNr = next;
         }
         scheduleAck();
+    }
+
+    /**
+     * Hands out the payload as a view of the caller's datagram when its READ will be the next
+     * callback. Behind other queued events it is copied into slab slots first: a callback ahead
+     * of it may feed the next datagram through the same buffer (a host draining its socket from
+     * callbacks), which would otherwise overwrite this payload before it is read.
+     */
+    private void deliverFromDatagram(PacketView p) {
+        if (engine.events.isEmpty() || p.payloadLength == 0 || readShutdown) {
+            deliver(p.segment, p.payloadOffset, p.payloadLength);
+            return;
+        }
+        PacketSlab slab = engine.slab;
+        for (int done = 0; done < p.payloadLength; ) {
+            int n = Math.min(p.payloadLength - done, slab.slotSize());
+            int slot = slab.take();
+            MemorySegment.copy(p.segment, p.payloadOffset + done, slab.segment(slot), slab.offset(slot), n);
+            deliver(slab.segment(slot), slab.offset(slot), n);
+            engine.releaseAfterDispatch(slot);
+            done += n;
+        }
     }
 
     /** A packet after a gap: copied into a slab slot (none for an empty one) until the gap fills. */

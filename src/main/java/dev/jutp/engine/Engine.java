@@ -52,6 +52,7 @@ public final class Engine implements AutoCloseable {
 
     final EngineHost host;
     final PacketSlab slab;
+    private final DroppedEngineMemory nativeMemory;
     final ConnectionTable table = new ConnectionTable();
     final EngineEvents events = new EngineEvents();
     final ContextStats stats = new ContextStats();
@@ -112,6 +113,8 @@ public final class Engine implements AutoCloseable {
     public Engine(EngineHost host, int slotSize) {
         this.host = host;
         this.slab = new PacketSlab(slotSize);
+        DroppedEngineMemory.freeDropped();
+        this.nativeMemory = new DroppedEngineMemory(this, slab, scratchArena);
     }
 
     // ------------------------------------------------------------------ configuration
@@ -120,6 +123,7 @@ public final class Engine implements AutoCloseable {
         nowMillis = millis;
         nowMicros = micros;
         releaseDeferred();
+        DroppedEngineMemory.freeDropped();
     }
 
     public long nowMillis() {
@@ -694,8 +698,7 @@ public final class Engine implements AutoCloseable {
     /** Releases off-heap memory once the final events have been dispatched. */
     public void release() {
         events.clear();
-        slab.close();
-        scratchArena.close();
+        nativeMemory.free();
     }
 
     public boolean isClosed() {

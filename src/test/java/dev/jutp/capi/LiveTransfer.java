@@ -108,6 +108,17 @@ final class LiveTransfer {
         return true;
     }
 
+    /** Where B's bytes first differ from A's (for failure messages). */
+    String firstDifference() {
+        byte[] got = h.sideB.received.toByteArray();
+        for (int i = 0; i < Math.min(got.length, data.length); i++) {
+            if (got[i] != data[i]) {
+                return "B holds " + got.length + " bytes, the first wrong at " + i + " (" + got[i] + " for " + data[i] + ")";
+            }
+        }
+        return "B holds " + got.length + " bytes of " + data.length;
+    }
+
     void checkInvariants() {
         Invariants.check(h.sideA.ctx.engine);
         Invariants.check(h.sideB.ctx.engine);

@@ -89,6 +89,38 @@ class NestedProcessUdpTest {
     }
 
     @Test
+    void aNestedDatagramsDataQueuedBehindEarlierEventsSurvivesTheBufferBeingReused() {
+        try (Harness h = new Harness(); Arena arena = Arena.ofConfined()) {
+            Pair p = new Pair(h);
+            p.injectIntoB(p.dataFromA(2, payload(2)));     // packet 1 will release 2 and 3 behind it
+            p.injectIntoB(p.dataFromA(3, payload(3)));
+            ArrayDeque<byte[]> socket = new ArrayDeque<>();
+            for (int k = 4; k <= PACKETS; k++) {
+                socket.add(p.dataFromA(k, payload(k)));
+            }
+            MemorySegment rx = arena.allocate(2048);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            utp_set_callback(h.sideB.ctx, UTP_ON_READ, a -> {
+                got.writeBytes(a.buf().toArray(ValueLayout.JAVA_BYTE));
+                byte[] next = socket.poll();
+                if (next != null) {
+                    // Packet 4's READ waits behind READ(2), READ(3); their callbacks refill rx.
+                    MemorySegment.copy(MemorySegment.ofArray(next), 0, rx, 0, next.length);
+                    utp_process_udp(a.context(), rx, next.length, Harness.ADDR_A);
+                    rx.fill((byte) 0xEE);
+                }
+                return 0;
+            });
+            byte[] first = p.dataFromA(1, payload(1));
+            MemorySegment.copy(MemorySegment.ofArray(first), 0, rx, 0, first.length);
+            utp_process_udp(h.sideB.ctx, rx, first.length, Harness.ADDR_A);
+            assertArrayEquals(expected(1, 2, 3, 4, 5, 6, 7, 8), got.toByteArray());
+            utp_check_timeouts(h.sideB.ctx);
+            assertEquals(0, h.sideB.ctx.engine.slab().slotsInUse(), "the copies were freed");
+        }
+    }
+
+    @Test
     void aReorderSlotBeingReadIsNotHandedToANestedDatagram() {
         try (Harness h = new Harness()) {
             Pair p = new Pair(h);

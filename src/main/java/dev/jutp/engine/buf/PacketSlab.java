@@ -5,8 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * Off-heap packet memory: fixed-size slots carved from chunks of {@value #SLOTS_PER_CHUNK},
- * recycled through per-chunk free lists. Slots are addressed by an int id so queues can hold
+ * Off-heap packet memory: fixed-size slots carved from chunks of up to {@value #SLOTS_PER_CHUNK}
+ * (the first {@value #FIRST_CHUNK_SLOTS}, doubling with each live chunk, so a context that sends a
+ * few packets holds 32 KiB, not 512), recycled through per-chunk free lists. Slots are addressed by an int id so queues can hold
  * them in primitive arrays. Taking and releasing a slot allocates nothing once the slab has
  * grown to its working size; growth adds one chunk at a time.
  *
@@ -19,6 +20,9 @@ import java.util.Arrays;
 public final class PacketSlab implements AutoCloseable {
     public static final int DEFAULT_SLOT_SIZE = 2048;
     static final int SLOTS_PER_CHUNK = 256;
+    static final int FIRST_CHUNK_SLOTS = 16;
+    /** Off-heap bytes held by every slab in the process (for leak tests and diagnostics). */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
 
     private final int slotSize;
     private MemorySegment[] chunks = new MemorySegment[4];
@@ -26,6 +30,9 @@ public final class PacketSlab implements AutoCloseable {
     /** Per chunk, a stack of its free slot indexes (0..255); null for a chunk not allocated. */
     private int[][] freeSlots = new int[4][];
     private int[] freeCounts = new int[4];
+    /** Slots per chunk (ids c * 256 .. c * 256 + capacity - 1). */
+    private int[] capacities = new int[4];
+    private long reserved;
     /** Chunk ids in use so far (allocated or freed); freed ids are reused first. */
     private int chunkIds;
     private int liveChunks;
@@ -70,7 +77,7 @@ public final class PacketSlab implements AutoCloseable {
         if (c < lowestFree) {
             lowestFree = c;
         }
-        if (freeCounts[c] == SLOTS_PER_CHUNK && totalFree - SLOTS_PER_CHUNK >= SLOTS_PER_CHUNK) {
+        if (freeCounts[c] == capacities[c] && totalFree - capacities[c] >= capacities[c]) {
             freeChunk(c);
         }
     }
@@ -90,7 +97,12 @@ public final class PacketSlab implements AutoCloseable {
 
     /** Off-heap bytes the slab holds now (allocated chunks). */
     public long bytesReserved() {
-        return (long) liveChunks * SLOTS_PER_CHUNK * slotSize;
+        return reserved;
+    }
+
+    /** Off-heap bytes held by all slabs in this process that are not closed. */
+    public static long liveBytesAllSlabs() {
+        return LIVE_BYTES.get();
     }
 
     /** Chunks given back so far. */
@@ -110,21 +122,27 @@ public final class PacketSlab implements AutoCloseable {
                 arenas = Arrays.copyOf(arenas, n);
                 freeSlots = Arrays.copyOf(freeSlots, n);
                 freeCounts = Arrays.copyOf(freeCounts, n);
+                capacities = Arrays.copyOf(capacities, n);
             }
             chunkIds++;
         }
+        int capacity = Math.min(SLOTS_PER_CHUNK, FIRST_CHUNK_SLOTS << Math.min(liveChunks, 4));
+        long bytes = (long) capacity * slotSize;
         Arena arena = Arena.ofShared();
         arenas[c] = arena;
-        chunks[c] = arena.allocate((long) SLOTS_PER_CHUNK * slotSize, 64);
-        int[] free = new int[SLOTS_PER_CHUNK];
+        chunks[c] = arena.allocate(bytes, 64);
+        int[] free = new int[capacity];
         // Highest first so take() hands out a chunk's low slots first.
-        for (int i = 0; i < SLOTS_PER_CHUNK; i++) {
-            free[i] = SLOTS_PER_CHUNK - 1 - i;
+        for (int i = 0; i < capacity; i++) {
+            free[i] = capacity - 1 - i;
         }
         freeSlots[c] = free;
-        freeCounts[c] = SLOTS_PER_CHUNK;
-        totalFree += SLOTS_PER_CHUNK;
+        freeCounts[c] = capacity;
+        capacities[c] = capacity;
+        totalFree += capacity;
         liveChunks++;
+        reserved += bytes;
+        LIVE_BYTES.addAndGet(bytes);
         if (c < lowestFree) {
             lowestFree = c;
         }
@@ -136,7 +154,10 @@ public final class PacketSlab implements AutoCloseable {
         chunks[c] = null;
         freeSlots[c] = null;
         freeCounts[c] = 0;
-        totalFree -= SLOTS_PER_CHUNK;
+        totalFree -= capacities[c];
+        long bytes = (long) capacities[c] * slotSize;
+        reserved -= bytes;
+        LIVE_BYTES.addAndGet(-bytes);
         liveChunks--;
         chunksFreed++;
     }
@@ -154,6 +175,8 @@ public final class PacketSlab implements AutoCloseable {
                 chunks[c] = null;
             }
         }
+        LIVE_BYTES.addAndGet(-reserved);
+        reserved = 0;
         liveChunks = 0;
     }
 }
