@@ -64,10 +64,12 @@ public final class Connection {
     static final int RESET_ACK_SLACK = 64;
     /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
     static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
-    /** Half-closed: a silent peer is probed this often once it has been silent for a keep-alive interval. */
+    /** Half-closed: a peer silent this long missed its 29 s keep-alive and is probed... */
+    static final long HALF_CLOSED_PROBE_AFTER_MILLIS = KEEPALIVE_MILLIS + 1_000;
+    /** ...this often... */
     static final long HALF_CLOSED_PROBE_MILLIS = 10_000;
-    /** Half-closed: a peer silent this long (three unanswered probes) is gone. */
-    static final long HALF_CLOSED_GIVE_UP_MILLIS = KEEPALIVE_MILLIS + 3 * HALF_CLOSED_PROBE_MILLIS;
+    /** ...and, silent this long (three unanswered probes), is gone. */
+    static final long HALF_CLOSED_GIVE_UP_MILLIS = HALF_CLOSED_PROBE_AFTER_MILLIS + 3 * HALF_CLOSED_PROBE_MILLIS;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -689,10 +691,10 @@ public final class Connection {
 
     /**
      * Half-closed (our FIN acked, the peer's direction still open): a peer silent for
-     * {@link #KEEPALIVE_MILLIS} is probed every {@link #HALF_CLOSED_PROBE_MILLIS} with a duplicate of
+     * {@link #HALF_CLOSED_PROBE_AFTER_MILLIS} (a live one keeps-alive every 29 s) is probed every {@link #HALF_CLOSED_PROBE_MILLIS} with a duplicate of
      * our FIN, which jutp and libutp answer with an ack (an old non-STATE packet); silent for
      * {@link #HALF_CLOSED_GIVE_UP_MILLIS}, it is gone: ETIMEDOUT, even with the idle timeout off.
-     * A live peer also keeps-alive every 29 s. Returns true if the connection failed.
+     * Returns true if the connection failed.
      */
     private boolean halfClosedPeerGone(long now) {
         if (!finAcked || queuedPackets > 0) {
@@ -704,7 +706,7 @@ public final class Connection {
             fail(ETIMEDOUT);
             return true;
         }
-        if (silent >= KEEPALIVE_MILLIS && now - lastHalfClosedProbeMillis >= HALF_CLOSED_PROBE_MILLIS) {
+        if (silent >= HALF_CLOSED_PROBE_AFTER_MILLIS && now - lastHalfClosedProbeMillis >= HALF_CLOSED_PROBE_MILLIS) {
             lastHalfClosedProbeMillis = now;
             MemorySegment seg = engine.scratch;
             Header.write(seg, 0, Header.ST_FIN, Header.EXT_NONE, sendId, 0, 0, receiveWindow(), Seq.add(seqNr, -1), ackNr);

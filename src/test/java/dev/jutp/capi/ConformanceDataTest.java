@@ -532,7 +532,8 @@ class ConformanceDataTest {
             h.advance(60_000, 500);
             List<Datagram> afterFinSent = h.sentBy(h.sideA).subList(afterFin, h.sentBy(h.sideA).size());
             assertEquals(2, afterFinSent.size(), afterFinSent::toString);
-            assertTrue(afterFinSent.stream().allMatch(d -> d.type() == 2 && d.bytes().length == 20), afterFinSent::toString);
+            assertTrue(afterFinSent.stream().allMatch(d -> d.type() == 2 && d.bytes().length == 20
+                    && d.ack() == ((p.isnB - 1 - 1) & 0xFFFF)), afterFinSent::toString);
         }
         try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
