@@ -1,8 +1,6 @@
 package dev.jutp.interop;
 
 import static dev.jutp.interop.LibutpInteropTest.json;
-import static dev.jutp.interop.LibutpInteropTest.patternChunk;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +12,6 @@ import dev.jutp.UtpStream;
 import dev.jutp.sim.LinkConfig;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -140,14 +137,7 @@ class LossRecoveryRelayBench {
             Future<Double> received = pool.submit(() -> {
                 try (UtpStream s = listener.accept(BOUND)) {
                     long accepted = System.nanoTime();
-                    InputStream in = s.getInputStream();
-                    byte[] buf = new byte[65536];
-                    long total = 0;
-                    int n;
-                    while ((n = in.read(buf)) >= 0) {
-                        assertArrayEquals(patternChunk(total, n), Arrays.copyOf(buf, n), "bytes at offset " + total);
-                        total += n;
-                    }
+                    long total = LibutpInteropTest.drainPattern(s.getInputStream(), BYTES);
                     double seconds = (System.nanoTime() - accepted) / 1e9;
                     assertEquals(BYTES, total);
                     s.shutdownOutput();
