@@ -64,6 +64,12 @@ public final class Connection {
     static final int RESET_ACK_SLACK = 64;
     /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
     static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
+    /** Half-closed: a peer silent this long missed its 29 s keep-alive and is probed... */
+    static final long HALF_CLOSED_PROBE_AFTER_MILLIS = KEEPALIVE_MILLIS + 1_000;
+    /** ...this often... */
+    static final long HALF_CLOSED_PROBE_MILLIS = 10_000;
+    /** ...and, silent this long (three unanswered probes), is gone. */
+    static final long HALF_CLOSED_GIVE_UP_MILLIS = HALF_CLOSED_PROBE_AFTER_MILLIS + 3 * HALF_CLOSED_PROBE_MILLIS;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -114,6 +120,8 @@ public final class Connection {
     private long newestDeliveredSentMicros = NOTHING_DELIVERED;
     /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
     private boolean peerWindowClosed;
+    /** When the last half-closed probe left (see {@link #halfClosedPeerGone}). */
+    private long lastHalfClosedProbeMillis = Long.MIN_VALUE / 2;
 
     // Timers (engine milliseconds).
     private final Deadline rtoDeadline = new Deadline();
@@ -679,6 +687,32 @@ public final class Connection {
             ackQueued = true;
             engine.queueAck(this);
         }
+    }
+
+    /**
+     * Half-closed (our FIN acked, the peer's direction still open): a peer silent for
+     * {@link #HALF_CLOSED_PROBE_AFTER_MILLIS} (a live one keeps-alive every 29 s) is probed every {@link #HALF_CLOSED_PROBE_MILLIS} with a duplicate of
+     * our FIN, which jutp and libutp answer with an ack (an old non-STATE packet); silent for
+     * {@link #HALF_CLOSED_GIVE_UP_MILLIS}, it is gone: ETIMEDOUT, even with the idle timeout off.
+     * Returns true if the connection failed.
+     */
+    private boolean halfClosedPeerGone(long now) {
+        if (!finAcked || queuedPackets > 0) {
+            return false;                   // our FIN is still unacked: the RTO and its give-up rule
+        }
+        long silent = now - lastReceivedMillis;
+        if (silent >= HALF_CLOSED_GIVE_UP_MILLIS) {
+            engine.log(this, Engine.LOG_NORMAL, "half-closed peer silent for %d ms: gone", silent);
+            fail(ETIMEDOUT);
+            return true;
+        }
+        if (silent >= HALF_CLOSED_PROBE_AFTER_MILLIS && now - lastHalfClosedProbeMillis >= HALF_CLOSED_PROBE_MILLIS) {
+            lastHalfClosedProbeMillis = now;
+            MemorySegment seg = engine.scratch;
+            Header.write(seg, 0, Header.ST_FIN, Header.EXT_NONE, sendId, 0, 0, receiveWindow(), Seq.add(seqNr, -1), ackNr);
+            transmit(seg, 0, Header.SIZE, OVERHEAD_CLOSE, 0);
+        }
+        return false;
     }
 
     /** Keep-alive: a STATE acking one less than we have, so the peer answers nothing new. */
@@ -1390,7 +1424,11 @@ public final class Connection {
                     state = CONNECTED;
                     engine.events.add(EngineEvents.WRITABLE, this, 0);
                 }
-                if ((state == CONNECTED || state == CONNECTED_FULL) && !finSent
+                if ((state == CONNECTED || state == CONNECTED_FULL) && finSent && !eofReached && halfClosedPeerGone(now)) {
+                    return;
+                }
+                // Keep-alives go on after our FIN while the peer's direction is open (libutp's do too).
+                if ((state == CONNECTED || state == CONNECTED_FULL) && !(finSent && eofReached)
                         && now - lastSentMillis >= KEEPALIVE_MILLIS) {
                     sendKeepAlive();
                 }

@@ -50,6 +50,20 @@ class LibutpInteropTest {
         return b;
     }
 
+    /** Reads to EOF checking every byte against the pattern and the total against {@code max}; returns the total. */
+    static long drainPattern(java.io.InputStream in, long max) throws java.io.IOException {
+        byte[] buf = new byte[65536];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            assertTrue(total + n <= max, "more than " + max + " bytes");
+            byte[] got = n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(patternChunk(total, n), got, "bytes at offset " + total);
+            total += n;
+        }
+        return total;
+    }
+
     static String patternSha(long total) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         for (long off = 0; off < total; off += 65536) {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -26,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.jutp.interop.LibutpInteropTest.json;
-import static dev.jutp.interop.LibutpInteropTest.patternChunk;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -244,16 +241,7 @@ class LibutpRelayInteropTest {
         private double receive() throws Exception {
             try (UtpStream s = listener.accept(BOUND)) {
                 long accepted = System.nanoTime();
-                InputStream in = s.getInputStream();
-                byte[] buf = new byte[65536];
-                long total = 0;
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    assertTrue(total + n <= BYTES, "more than " + BYTES + " bytes");
-                    byte[] got = n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
-                    assertArrayEquals(patternChunk(total, n), got, "bytes at offset " + total);
-                    total += n;
-                }
+                long total = LibutpInteropTest.drainPattern(s.getInputStream(), BYTES);
                 double seconds = (System.nanoTime() - accepted) / 1e9;
                 assertEquals(BYTES, total);
                 s.shutdownOutput();                     // our FIN: the sender's signal that all arrived

@@ -5,7 +5,8 @@ import java.util.stream.LongStream;
 
 /**
  * Completion times of one transfer over many seeds: 2 MB over 10 ms each way with 2 % random loss
- * each way (issue 16's path), no bottleneck, in one loss-recovery mode. Seeds run on all cores.
+ * each way (issue 16's path), no bottleneck, in one loss-recovery mode, on the default controller
+ * (LEDBAT++) or libutp's classic LEDBAT. Seeds run on all cores.
  */
 public final class LossSweep {
     public static final int BYTES = 2_000_000;
@@ -15,10 +16,13 @@ public final class LossSweep {
     private LossSweep() {}
 
     /** Sorted completion seconds for seeds {@code base .. base+runs-1}; a failed transfer throws. */
-    public static double[] completionSeconds(int mode, long base, int runs) {
+    public static double[] completionSeconds(int mode, boolean classicLedbat, long base, int runs) {
         double[] t = LongStream.range(base, base + runs).parallel().mapToDouble(seed -> {
             Scenario s = new Scenario(seed, BYTES, LinkConfig.of(ONE_WAY_MILLIS).loss(LOSS), LinkConfig.of(ONE_WAY_MILLIS).loss(LOSS))
                     .lossRecovery(mode).bound(300);
+            if (classicLedbat) {
+                s.classicLedbat();
+            }
             try {
                 s.run();
                 String why = s.failure();
