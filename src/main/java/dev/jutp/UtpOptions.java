@@ -34,12 +34,13 @@ public final class UtpOptions {
     static final int DEFAULT_SOCKET_BUFFER = 4 << 20;
     static final int DEFAULT_STREAM_BUFFER = 1 << 20;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_LINGER = Duration.ofSeconds(60);
     static final int MIN_MTU = 150;
     static final int MAX_MTU = 65_000;
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, DEFAULT_LINGER);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -50,9 +51,11 @@ public final class UtpOptions {
     private final int maxConnections;
     private final int maxHalfOpen;
     private final Duration idleTimeout;
+    private final Duration linger;
 
     private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
-                       Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout) {
+                       Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout,
+                       Duration linger) {
         this.transport = transport;
         this.socketBufferBytes = socketBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
@@ -62,6 +65,7 @@ public final class UtpOptions {
         this.maxConnections = maxConnections;
         this.maxHalfOpen = maxHalfOpen;
         this.idleTimeout = idleTimeout;
+        this.linger = linger;
     }
 
     public static UtpOptions defaults() {
@@ -75,7 +79,7 @@ public final class UtpOptions {
         if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
             throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
         }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
     }
 
     /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
@@ -83,23 +87,23 @@ public final class UtpOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
         }
-        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
     }
 
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
     }
 
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
     }
 
     /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
-                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout);
+                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
     }
 
     /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
@@ -108,21 +112,21 @@ public final class UtpOptions {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
-                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout);
+                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, linger);
     }
 
     /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
     public UtpOptions withMaxConnections(int count) {
         positive(count, "maxConnections");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                count, maxHalfOpen, idleTimeout);
+                count, maxHalfOpen, idleTimeout, linger);
     }
 
     /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
     public UtpOptions withMaxHalfOpen(int count) {
         positive(count, "maxHalfOpen");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, count, idleTimeout);
+                maxConnections, count, idleTimeout, linger);
     }
 
     /**
@@ -136,9 +140,35 @@ public final class UtpOptions {
             throw new IllegalArgumentException("idleTimeout must be zero (off) or positive, at most ~24 days: " + timeout);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, timeout);
+                maxConnections, maxHalfOpen, timeout, linger);
     }
 
+    /**
+     * How long {@link UtpStream#close()} (and {@link UtpEndpoint#close()}) waits for the peer to
+     * acknowledge the bytes written before resetting the connection and reporting, in the exception
+     * {@code close()} throws, how many were not delivered (default 60 s). Like {@code SO_LINGER}, but
+     * never silent: {@code Duration.ZERO} resets at once and still reports unacknowledged bytes. A
+     * stream can override it ({@link UtpStream#setLinger}).
+     */
+    public UtpOptions withLinger(Duration linger) {
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                maxConnections, maxHalfOpen, idleTimeout, checkLinger(linger));
+    }
+
+    /** The linger ({@link #withLinger}). */
+    public Duration linger() {
+        return linger;
+    }
+
+    static Duration checkLinger(Duration linger) {
+        Objects.requireNonNull(linger, "linger");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
+        return linger;
+    }
+
+    /** The idle timeout ({@link #withIdleTimeout}). */
     public Duration idleTimeout() {
         return idleTimeout;
     }
@@ -194,6 +224,6 @@ public final class UtpOptions {
         return "UtpOptions[transport=" + transport + ", socketBufferBytes=" + socketBufferBytes
                 + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
                 + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + ", maxConnections=" + maxConnections
-                + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout + "]";
+                + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout + ", linger=" + linger + "]";
     }
 }

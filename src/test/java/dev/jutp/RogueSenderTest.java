@@ -74,7 +74,7 @@ class RogueSenderTest {
                 highestAck = drainAcks(rogue, in, highestAck);
             }
 
-            long held = stream.unreadBytes();
+            long held = stream.core().unreadBytes();
             assertTrue(held <= RECEIVE_BUFFER + SLACK, "stream holds " + held + " bytes");
             assertTrue(held >= RECEIVE_BUFFER / 2, "the window's worth was taken: " + held);
             int accepted = (int) (held / PAYLOAD);

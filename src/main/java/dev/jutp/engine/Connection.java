@@ -62,6 +62,11 @@ public final class Connection {
     static final int RESET_ACK_SLACK = 64;
     /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
     static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
+    /**
+     * Keep-alives and silence checks may run this much late (libutp's 500 ms tick makes them up
+     * to a tick late too), so that an idle owner wakes once for all connections due about then.
+     */
+    static final long LAZY_TIMER_SLACK_MILLIS = 500;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -226,6 +231,11 @@ public final class Connection {
 
     public long congestionWindow() {
         return ledbat.window();
+    }
+
+    /** Engine time (ms) the peer was last heard from. */
+    public long lastReceivedMillis() {
+        return lastReceivedMillis;
     }
 
     public long bytesInFlight() {
@@ -1195,6 +1205,28 @@ public final class Connection {
         }
     }
 
+    /** Engine time (ms) at which {@link #checkTimeouts} has work for this connection as it stands. */
+    long nextTimerMillis() {
+        if (state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL) {
+            return Long.MAX_VALUE;
+        }
+        long next = rtoDeadline != 0 ? rtoDeadline : Long.MAX_VALUE;
+        if (zeroWindowDeadline != 0 && peerWindow == 0) {
+            next = Math.min(next, zeroWindowDeadline);
+        }
+        long lazy = Long.MAX_VALUE;
+        if (state == SYN_RECV && queuedPackets == 0) {
+            lazy = lastReceivedMillis + SYN_RECV_SILENCE_MILLIS + 1;
+        }
+        if (state == CONNECTED || state == CONNECTED_FULL) {
+            lazy = Math.min(lazy, lastSentMillis + KEEPALIVE_MILLIS);
+            if (idleTimeoutMillis > 0) {
+                lazy = Math.min(lazy, lastReceivedMillis + idleTimeoutMillis + 1);
+            }
+        }
+        return lazy == Long.MAX_VALUE ? next : Math.min(next, lazy + LAZY_TIMER_SLACK_MILLIS);
+    }
+
     /** RTO expiry. Returns true if the connection gave up. */
     private boolean retransmissionTimeout(long now) {
         boolean ignoreLoss = false;
@@ -1308,6 +1340,7 @@ public final class Connection {
      * The connection is freed, with a DESTROYING event, at the next tick.
      */
     public void close() {
+        engine.timersDirty = true;
         if (state == UNINITIALIZED) {
             // Never connected: nothing to tell the network, but the application still gets its
             // DESTROYING at the next tick like every other socket (libutp aborts here, Q15).
@@ -1336,6 +1369,46 @@ public final class Connection {
                 engine.evictedClosed(this);   // no longer in the table: freed through the untracked list
             }
         }
+    }
+
+    /**
+     * Resets the connection (the stream API's abort, an owner abandoning it): an RST tells the
+     * peer at once, which fails with ECONNRESET; data not yet acknowledged is discarded, and the
+     * connection is freed at the next tick with DESTROYING, like a closed one.
+     */
+    public void abort() {
+        if (state == SYN_SENT || state == SYN_RECV || state == CONNECTED || state == CONNECTED_FULL) {
+            MemorySegment seg = engine.scratch;
+            Header.write(seg, 0, Header.ST_RESET, Header.EXT_NONE, sendId, 0, 0, 0, seqNr, ackNr);
+            engine.stats.resetsSent++;
+            transmit(seg, 0, Header.SIZE, OVERHEAD_CLOSE, 0);
+        }
+        if (state == UNINITIALIZED) {
+            close();
+            return;
+        }
+        readShutdown = true;
+        if (state != DESTROY) {
+            closeRequested = true;
+            state = DESTROY;
+            engine.halfOpen.remove(this);
+            engine.evictedClosed(this);
+            engine.timersDirty = true;
+        }
+    }
+
+    /**
+     * Payload bytes written to this connection that the peer has not acknowledged yet (sent or
+     * not). Walks the send queue: for the control path (close, linger), not per packet.
+     */
+    public long unacknowledgedBytes() {
+        long bytes = 0;
+        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
+            if (sendQueue.contains(seq)) {
+                bytes += sendQueue.payload(seq);
+            }
+        }
+        return bytes;
     }
 
     /** Releases everything this connection holds in the slab. */

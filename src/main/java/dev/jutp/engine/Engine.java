@@ -64,6 +64,10 @@ public final class Engine implements AutoCloseable {
     long nowMicros;
     private long lastTickMillis;
     private boolean ticked;
+    /** Earliest timer work found by the last effective tick, valid while {@link #timersDirty} is false. */
+    private long nextTimerMillis = Long.MAX_VALUE;
+    /** Something happened since the last effective tick that may have armed an earlier timer. */
+    boolean timersDirty = true;
 
     // Options (copied into connections at creation).
     int sndbuf = DEFAULT_BUFFER_BYTES;
@@ -253,6 +257,7 @@ public final class Engine implements AutoCloseable {
     /** Marks a connection that was closed before it ever connected, for DESTROYING at the next tick. */
     void trackUntracked(Connection c) {
         untracked.add(c);
+        timersDirty = true;
     }
 
     // ------------------------------------------------------------------ input
@@ -262,6 +267,7 @@ public final class Engine implements AutoCloseable {
      * uTP (whatever became of it), 0 if not — the caller may then hand it to another protocol.
      */
     public int receive(MemorySegment seg, long offset, int length, InetSocketAddress from) {
+        timersDirty = true;
         if (closed || from == null || seg == null) {
             return 0;
         }
@@ -546,11 +552,14 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; iteration[i] != null; i++) {
             iteration[i].checkTimeouts();
         }
+        long next = Long.MAX_VALUE;
         for (int i = 0; iteration[i] != null; i++) {
             Connection c = iteration[i];
             iteration[i] = null;
             if (c.state == Connection.DESTROY) {
                 destroy(c);
+            } else {
+                next = Math.min(next, c.nextTimerMillis());
             }
         }
         if (!untracked.isEmpty()) {
@@ -559,6 +568,23 @@ public final class Engine implements AutoCloseable {
             }
             untracked.clear();
         }
+        nextTimerMillis = next;
+        timersDirty = false;
+    }
+
+    /**
+     * Engine time (ms) at which {@link #checkTimeouts} next has work, for owners that sleep until
+     * then instead of ticking: the next tick if anything happened since the last one (input, output,
+     * a close), else the earliest timer the last tick found, never before the next tick. Lazy timers
+     * (keep-alives, silence checks) may be reported up to {@link Connection#LAZY_TIMER_SLACK_MILLIS}
+     * late so that one wake-up serves many connections. {@link Long#MAX_VALUE}: no timer at all.
+     */
+    public long nextTimeoutMillis() {
+        if (!ticked) {
+            return nowMillis;
+        }
+        long tick = lastTickMillis + tickMillis;
+        return timersDirty ? tick : Math.max(tick, nextTimerMillis);
     }
 
     /**
@@ -641,6 +667,7 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------------ output and accounting
 
     void transmit(Connection c, MemorySegment seg, long off, int length, InetSocketAddress to, int flags, int overheadKind) {
+        timersDirty = true;
         countSent(length);
         if (overheadEvents) {
             int len = overheadKind == Connection.OVERHEAD_HEADER ? Header.SIZE : length;
