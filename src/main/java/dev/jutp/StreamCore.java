@@ -301,7 +301,7 @@ final class StreamCore {
         }
     }
 
-    /** The public stream became unreachable without close(): FIN, or RST if written bytes never left. */
+    /** The public stream became unreachable without close(): FIN after its bytes, RST if they cannot go. */
     void dropped() {
         lock.lock();
         try {
@@ -774,8 +774,12 @@ final class StreamCore {
         }
     }
 
+    /**
+     * The application dropped the stream: close it as close() would (FIN after the bytes written),
+     * with nobody waiting. What the peer has not acknowledged when the linger passes is reset, so
+     * the peer learns its stream is truncated.
+     */
     private void droppedOnIo() {
-        boolean unwritten;
         lock.lock();
         try {
             if (userClosed) {
@@ -783,19 +787,10 @@ final class StreamCore {
             }
             userClosed = true;
             releaseReadRing();
-            unwritten = sCount > 0;
-            if (unwritten) {
-                sCount = 0;
-                releaseSendRing();
-            }
         } finally {
             lock.unlock();
         }
-        if (unwritten) {
-            abortOnIo();
-        } else {
-            closeOnIo(null);
-        }
+        closeOnIo(null);
     }
 
     /** The linger passed before the peer acknowledged everything: reset, report what was lost. */

@@ -28,7 +28,8 @@ import java.util.Objects;
  * <p>Ending: {@link #close()} delivers what was written and waits for the peer's acknowledgement up
  * to the linger ({@link #setLinger}), and throws, naming the bytes not delivered, if the connection
  * failed or the linger passed first; {@link #abort()} resets at once. A stream dropped without either
- * is closed when collected (FIN, or RST if written bytes had not left yet).
+ * is closed when collected: FIN after the bytes written, or RST if the peer has not acknowledged them
+ * when the linger passes.
  *
  * <p>Errors: {@link ConnectException} "connection refused" when the SYN is answered by an RST (or an
  * ICMP port unreachable, on transports that report ICMP); {@link SocketTimeoutException} "connect timed

@@ -430,4 +430,48 @@ abstract class AbstractUtpStreamTest {
         listener.close();
         assertThrows(IOException.class, () -> listener.accept());
     }
+
+    /** Live I/O threads of endpoints (named jutp-io-PORT). */
+    private static long ioThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jutp-io-")).count();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void droppedConnectStreamsReleaseTheirEndpointThreadAndSocket() throws Exception {
+        int n = 20;
+        try (UtpListener listener = UtpListener.bind(LOOPBACK, options())) {
+            long before = ioThreads();
+            List<UtpStream> servers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                UtpStream.connect(listener.localAddress(), options()).getOutputStream().write(i);   // dropped
+                servers.add(listener.accept(Duration.ofSeconds(30)));
+            }
+            for (int i = 0; i < n; i++) {
+                UtpStream s = servers.get(i);
+                s.setSoTimeout(30_000);
+                assertEquals(i, s.getInputStream().read());
+            }
+            // Each dropped stream made its own endpoint: an I/O thread and a UDP socket.
+            for (int round = 0; round < 300 && ioThreads() > before; round++) {
+                System.gc();
+                Thread.sleep(100);
+            }
+            assertEquals(before, ioThreads(), "every dropped stream's endpoint thread ended");
+            for (UtpStream s : servers) {
+                assertEquals(-1, s.getInputStream().read(), "the peer saw the FIN");
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void anAddressFamilyMismatchFailsAtOnceNamingBothFamilies() throws Exception {
+        try (UtpEndpoint v4 = UtpEndpoint.bind(LOOPBACK, options())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> v4.connect(new InetSocketAddress(InetAddress.getByName("::1"), 9)));
+            assertEquals("address family mismatch: the endpoint is bound to IPv4 address 127.0.0.1 and cannot reach"
+                    + " IPv6 address 0:0:0:0:0:0:0:1", e.getMessage());
+        }
+    }
 }

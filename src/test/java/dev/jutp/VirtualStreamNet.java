@@ -110,9 +110,6 @@ final class VirtualStreamNet implements AutoCloseable {
             }
             if (next > nowNanos) {
                 nowNanos = next;
-                for (Host h : all) {
-                    h.wakeups++;
-                }
             }
         }
         throw new AssertionError("the simulation did not settle in 50,000,000 steps");
@@ -155,6 +152,7 @@ final class VirtualStreamNet implements AutoCloseable {
                 continue;
             }
             d.to.driver.setTime(nowNanos);
+            d.to.woke();
             MemorySegment.copy(d.bytes, 0, delivery, ValueLayout.JAVA_BYTE, 0, d.bytes.length);
             d.to.driver.onDatagram(delivery, 0, d.bytes.length, d.from);
             d.to.driver.afterDatagrams(1, false);
@@ -200,8 +198,9 @@ final class VirtualStreamNet implements AutoCloseable {
         boolean terminated;
         /** Gone without a word: sends nothing, receives nothing, runs no timers. */
         boolean vanished;
-        /** Times this host's driver was woken by time moving on. */
+        /** Instants at which this host had work: a datagram arrived or its deadline came. */
         long wakeups;
+        private long lastWakeNanos = -1;
 
         Host(InetSocketAddress addr, UtpOptions options) {
             this.addr = addr;
@@ -214,7 +213,18 @@ final class VirtualStreamNet implements AutoCloseable {
             return !terminated && !vanished;
         }
 
+        /** Counts a wake-up: the first thing this host does at a new instant. */
+        private void woke() {
+            if (lastWakeNanos != nowNanos) {
+                lastWakeNanos = nowNanos;
+                wakeups++;
+            }
+        }
+
         private void pass() {
+            if (driver.pollTimeout() <= nowNanos) {
+                woke();
+            }
             driver.setTime(nowNanos);
             driver.runCommands();
             driver.onTimeouts();
