@@ -95,7 +95,9 @@ int utp_shim_boot_jvm(void) {
 
   JavaVM *vm = NULL;
   void *env = NULL;
+  utp_shim_signals_before_jvm();
   jint rc = create_vm(&vm, &env, &args);
+  utp_shim_signals_after_jvm(jvm_so);
   if (rc != JNI_OK) {
     fprintf(stderr, "jutp: JNI_CreateJavaVM failed (%d) with %s\n", (int) rc, libjvm);
     return -1;

@@ -5,6 +5,7 @@ import dev.jutp.engine.ContextStats;
 import dev.jutp.engine.Engine;
 import dev.jutp.engine.EngineEvents;
 import dev.jutp.engine.EngineHost;
+import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.net.IcmpErrorHandler;
 import dev.jutp.net.OutgoingBatch;
 import dev.jutp.net.Transport;
@@ -118,6 +119,8 @@ final class EndpointDriver {
             engine.setMaxConnections(options.maxConnections());
             engine.setMaxHalfOpen(options.maxHalfOpen());
             engine.setIdleTimeoutMillis((int) options.idleTimeout().toMillis());
+            engine.setCongestionControl(options.congestionControl() == CongestionControl.LEDBAT
+                    ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);
         } catch (RuntimeException | Error e) {

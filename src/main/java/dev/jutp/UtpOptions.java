@@ -28,6 +28,8 @@ import java.util.Objects;
  *   <li>{@code mtu}: largest UDP payload, 0 (default) = 1402 bytes over IPv4, 1232 over IPv6.</li>
  *   <li>{@code maxConnections}, {@code maxHalfOpen}: connections per endpoint (default 3000) and the SYN
  *       backlog of unconfirmed accepted connections (default 1000).</li>
+ *   <li>{@code idleTimeout}: a stream whose peer is silent this long fails (default: never).</li>
+ *   <li>{@code congestionControl}: LEDBAT++ (default) or libutp's classic LEDBAT.</li>
  * </ul>
  */
 public final class UtpOptions {
@@ -40,7 +42,7 @@ public final class UtpOptions {
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, DEFAULT_LINGER);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS, DEFAULT_LINGER);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -51,11 +53,12 @@ public final class UtpOptions {
     private final int maxConnections;
     private final int maxHalfOpen;
     private final Duration idleTimeout;
+    private final CongestionControl congestionControl;
     private final Duration linger;
 
     private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
                        Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout,
-                       Duration linger) {
+                       CongestionControl congestionControl, Duration linger) {
         this.transport = transport;
         this.socketBufferBytes = socketBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
@@ -65,6 +68,7 @@ public final class UtpOptions {
         this.maxConnections = maxConnections;
         this.maxHalfOpen = maxHalfOpen;
         this.idleTimeout = idleTimeout;
+        this.congestionControl = congestionControl;
         this.linger = linger;
     }
 
@@ -79,7 +83,7 @@ public final class UtpOptions {
         if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
             throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
         }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, linger);
     }
 
     /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
@@ -87,23 +91,23 @@ public final class UtpOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
         }
-        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, linger);
     }
 
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, linger);
     }
 
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, linger);
     }
 
     /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
-                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, linger);
+                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, linger);
     }
 
     /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
@@ -112,21 +116,21 @@ public final class UtpOptions {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
-                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, linger);
+                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl, linger);
     }
 
     /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
     public UtpOptions withMaxConnections(int count) {
         positive(count, "maxConnections");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                count, maxHalfOpen, idleTimeout, linger);
+                count, maxHalfOpen, idleTimeout, congestionControl, linger);
     }
 
     /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
     public UtpOptions withMaxHalfOpen(int count) {
         positive(count, "maxHalfOpen");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, count, idleTimeout, linger);
+                maxConnections, count, idleTimeout, congestionControl, linger);
     }
 
     /**
@@ -140,7 +144,21 @@ public final class UtpOptions {
             throw new IllegalArgumentException("idleTimeout must be zero (off) or positive, at most ~24 days: " + timeout);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, timeout, linger);
+                maxConnections, maxHalfOpen, timeout, congestionControl, linger);
+    }
+
+    /**
+     * The congestion controller of the endpoint's streams: {@link CongestionControl#LEDBAT_PLUS_PLUS}
+     * (default; yields to TCP and to later flows) or {@link CongestionControl#LEDBAT} (libutp's).
+     */
+    public UtpOptions withCongestionControl(CongestionControl controller) {
+        Objects.requireNonNull(controller, "congestionControl");
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                maxConnections, maxHalfOpen, idleTimeout, controller, linger);
+    }
+
+    public CongestionControl congestionControl() {
+        return congestionControl;
     }
 
     /**
@@ -152,7 +170,7 @@ public final class UtpOptions {
      */
     public UtpOptions withLinger(Duration linger) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, idleTimeout, checkLinger(linger));
+                maxConnections, maxHalfOpen, idleTimeout, congestionControl, checkLinger(linger));
     }
 
     /** The linger ({@link #withLinger}). */
@@ -224,6 +242,7 @@ public final class UtpOptions {
         return "UtpOptions[transport=" + transport + ", socketBufferBytes=" + socketBufferBytes
                 + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
                 + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + ", maxConnections=" + maxConnections
-                + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout + ", linger=" + linger + "]";
+                + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout + ", linger=" + linger
+                + ", congestionControl=" + congestionControl + "]";
     }
 }
