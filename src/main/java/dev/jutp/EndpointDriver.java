@@ -59,6 +59,11 @@ final class EndpointDriver {
     static final int ACCEPT_BACKLOG = 4096;
     static final int MTU_V4 = 1402;
     static final int MTU_V6 = 1232;
+    /**
+     * Keep-alives go every 28 to 29 s (within the 30 s of common NAT timeouts), so that the loop wakes
+     * once a second at most for all the connections of an idle endpoint.
+     */
+    static final long KEEPALIVE_EARLY_MILLIS = 1_000;
     /** The engine reads 0 as "timer not armed", so engine time starts here. */
     private static final long ENGINE_EPOCH_MILLIS = 1_000;
 
@@ -112,6 +117,7 @@ final class EndpointDriver {
         try {
             this.engine = new Engine(new Host());
             engine.setTickMillis(TICK_MILLIS);
+            engine.setKeepAliveEarlyMillis(KEEPALIVE_EARLY_MILLIS);
             engine.setReceiveBuffer(options.receiveBufferBytes());
             this.hiddenReceiveBuffer = options.receiveBufferBytes()
                     - advertisedWindowCap(options.receiveBufferBytes(), kernelReceiveBuffer);
@@ -239,7 +245,7 @@ final class EndpointDriver {
         // Commands (readDrained after a read) may have queued a window update: it goes now unless
         // acks for received data are being held back (then with them, within ACK_DELAY_NANOS).
         if (unackedDatagrams == 0 || unackedDatagrams >= ACK_EVERY_DATAGRAMS || closing
-                || nowNanos - ackDueNanos >= 0) {
+                || nowNanos - ackDueNanos >= 0 || !engine.hasDeferredAcks()) {
             engine.issueDeferredAcks();
             unackedDatagrams = 0;
         }
@@ -261,7 +267,7 @@ final class EndpointDriver {
             long ms = Math.min(s.lingerDeadlineMillis(), silenceDeadlineMillis(s));
             due = Math.min(due, originNanos + (ms - ENGINE_EPOCH_MILLIS) * 1_000_000);
         }
-        if (unackedDatagrams > 0) {
+        if (unackedDatagrams > 0 && engine.hasDeferredAcks()) {
             due = Math.min(due, ackDueNanos);
         }
         if (sendStalled) {

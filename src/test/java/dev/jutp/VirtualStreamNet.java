@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  */
 final class VirtualStreamNet implements AutoCloseable {
     /** One datagram on the wire. */
-    private record InFlight(long arrivalNanos, long order, Host to, InetSocketAddress from, byte[] bytes) { }
+    private record InFlight(long arrivalNanos, long order, InetSocketAddress to, InetSocketAddress from, byte[] bytes) { }
 
     final SplittableRandom random;
     private long nowNanos = TimeUnit.SECONDS.toNanos(1);
@@ -38,6 +38,7 @@ final class VirtualStreamNet implements AutoCloseable {
     private final PriorityQueue<InFlight> wire = new PriorityQueue<>((a, b) -> a.arrivalNanos != b.arrivalNanos
             ? Long.compare(a.arrivalNanos, b.arrivalNanos) : Long.compare(a.order, b.order));
     private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
+    private final Map<InetSocketAddress, RawHost> rawHosts = new HashMap<>();
     private final List<Host> all = new ArrayList<>();
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment delivery = arena.allocate(65_536, 8);
@@ -66,6 +67,17 @@ final class VirtualStreamNet implements AutoCloseable {
         hosts.put(addr, h);
         all.add(h);
         return h;
+    }
+
+    /** A host without uTP at 10.0.0.{@code n}:{@code port}: sends and keeps raw datagrams (a rogue peer). */
+    RawHost raw(int n, int port) {
+        try {
+            RawHost r = new RawHost(new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) n}), port));
+            rawHosts.put(r.addr, r);
+            return r;
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     long nowNanos() {
@@ -147,15 +159,21 @@ final class VirtualStreamNet implements AutoCloseable {
     private void pass() {
         for (InFlight d; (d = wire.peek()) != null && d.arrivalNanos <= nowNanos; ) {
             wire.poll();
-            if (!d.to.live()) {
+            RawHost raw = rawHosts.get(d.to);
+            if (raw != null) {
+                raw.inbox.add(d.bytes);
+                continue;
+            }
+            Host to = hosts.get(d.to);
+            if (to == null || !to.live()) {
                 undeliverable++;
                 continue;
             }
-            d.to.driver.setTime(nowNanos);
-            d.to.woke();
+            to.driver.setTime(nowNanos);
+            to.woke();
             MemorySegment.copy(d.bytes, 0, delivery, ValueLayout.JAVA_BYTE, 0, d.bytes.length);
-            d.to.driver.onDatagram(delivery, 0, d.bytes.length, d.from);
-            d.to.driver.afterDatagrams(1, false);
+            to.driver.onDatagram(delivery, 0, d.bytes.length, d.from);
+            to.driver.afterDatagrams(1, false);
         }
         for (Host h : all) {
             if (h.live()) {
@@ -164,19 +182,31 @@ final class VirtualStreamNet implements AutoCloseable {
         }
     }
 
-    private void send(Host from, byte[] bytes, InetSocketAddress to) {
-        if (from.vanished) {
-            return;
-        }
+    private void send(InetSocketAddress from, byte[] bytes, InetSocketAddress to) {
         if (loss > 0 && random.nextDouble() < loss) {
             return;
         }
-        Host h = hosts.get(to);
-        if (h == null) {
+        if (!hosts.containsKey(to) && !rawHosts.containsKey(to)) {
             undeliverable++;
             return;
         }
-        wire.add(new InFlight(nowNanos + latencyNanos, order++, h, from.addr, bytes));
+        wire.add(new InFlight(nowNanos + latencyNanos, order++, to, from, bytes));
+    }
+
+    /** A peer that speaks raw datagrams: what the test sends, and what it got. */
+    final class RawHost {
+        final InetSocketAddress addr;
+        final java.util.ArrayDeque<byte[]> inbox = new java.util.ArrayDeque<>();
+
+        RawHost(InetSocketAddress addr) {
+            this.addr = addr;
+        }
+
+        void send(java.nio.ByteBuffer datagram, InetSocketAddress to) {
+            byte[] b = new byte[datagram.remaining()];
+            datagram.get(b);
+            VirtualStreamNet.this.send(addr, b, to);
+        }
     }
 
     @Override
@@ -204,7 +234,11 @@ final class VirtualStreamNet implements AutoCloseable {
 
         Host(InetSocketAddress addr, UtpOptions options) {
             this.addr = addr;
-            this.driver = new EndpointDriver(options, 0, batch -> OutgoingBatches.drain(batch, (b, to) -> send(this, b, to)),
+            this.driver = new EndpointDriver(options, 0, batch -> OutgoingBatches.drain(batch, (b, to) -> {
+                if (!vanished) {
+                    send(addr, b, to);
+                }
+            }),
                     random.split(), nowNanos);
             this.endpoint = new UtpEndpoint(this, driver, null);
         }

@@ -63,10 +63,11 @@ public final class Connection {
     /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
     static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
     /**
-     * Keep-alives and silence checks may run this much late (libutp's 500 ms tick makes them up
-     * to a tick late too), so that an idle owner wakes once for all connections due about then.
+     * Silence checks and an idle window's decay may run this much late, so that an owner sleeping
+     * until {@link Engine#nextTimeoutMillis} wakes once for all connections due about then (it also
+     * lets keep-alives go this much early: {@link Engine#setKeepAliveEarlyMillis}).
      */
-    static final long LAZY_TIMER_SLACK_MILLIS = 500;
+    static final long LAZY_TIMER_SLACK_MILLIS = 1_000;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -1202,7 +1203,7 @@ public final class Connection {
                     engine.events.add(EngineEvents.WRITABLE, this, 0);
                 }
                 if ((state == CONNECTED || state == CONNECTED_FULL) && !finSent
-                        && now - lastSentMillis >= KEEPALIVE_MILLIS) {
+                        && now - lastSentMillis >= KEEPALIVE_MILLIS - engine.keepAliveEarlyMillis) {
                     sendKeepAlive();
                 }
             }
@@ -1215,21 +1216,22 @@ public final class Connection {
         if (state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL) {
             return Long.MAX_VALUE;
         }
-        long next = rtoDeadline != 0 ? rtoDeadline : Long.MAX_VALUE;
+        long next = rtoDeadline == 0 ? Long.MAX_VALUE
+                // Nothing in flight: the timer only decays an idle window, which can wait a little.
+                : queuedPackets == 0 ? rtoDeadline + LAZY_TIMER_SLACK_MILLIS : rtoDeadline;
         if (zeroWindowDeadline != 0 && peerWindow == 0) {
             next = Math.min(next, zeroWindowDeadline);
         }
-        long lazy = Long.MAX_VALUE;
         if (state == SYN_RECV && queuedPackets == 0) {
-            lazy = lastReceivedMillis + SYN_RECV_SILENCE_MILLIS + 1;
+            next = Math.min(next, lastReceivedMillis + SYN_RECV_SILENCE_MILLIS + 1 + LAZY_TIMER_SLACK_MILLIS);
         }
         if (state == CONNECTED || state == CONNECTED_FULL) {
-            lazy = Math.min(lazy, lastSentMillis + KEEPALIVE_MILLIS);
+            next = Math.min(next, lastSentMillis + KEEPALIVE_MILLIS);
             if (idleTimeoutMillis > 0) {
-                lazy = Math.min(lazy, lastReceivedMillis + idleTimeoutMillis + 1);
+                next = Math.min(next, lastReceivedMillis + idleTimeoutMillis + 1 + LAZY_TIMER_SLACK_MILLIS);
             }
         }
-        return lazy == Long.MAX_VALUE ? next : Math.min(next, lazy + LAZY_TIMER_SLACK_MILLIS);
+        return next;
     }
 
     /** RTO expiry. Returns true if the connection gave up. */

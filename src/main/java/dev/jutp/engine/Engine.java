@@ -70,6 +70,8 @@ public final class Engine implements AutoCloseable {
     private long nextTimerMillis = Long.MAX_VALUE;
     /** Something happened since the last effective tick that may have armed an earlier timer. */
     boolean timersDirty = true;
+    /** How much before its 29 s a keep-alive may go (0: libutp's timing). */
+    long keepAliveEarlyMillis;
 
     // Options (copied into connections at creation).
     int sndbuf = DEFAULT_BUFFER_BYTES;
@@ -245,6 +247,19 @@ public final class Engine implements AutoCloseable {
 
     public int halfOpenCount() {
         return halfOpen.size();
+    }
+
+    /**
+     * Lets a keep-alive go up to {@code millis} (at most {@link Connection#LAZY_TIMER_SLACK_MILLIS})
+     * before it is due, when the owner's tick comes anyway: an owner that sleeps until
+     * {@link #nextTimeoutMillis} then sends the keep-alives of all connections due within that
+     * span at one wake-up, and they stay grouped. 0 (default) keeps libutp's 29 s exactly.
+     */
+    public void setKeepAliveEarlyMillis(long millis) {
+        if (millis < 0 || millis > Connection.LAZY_TIMER_SLACK_MILLIS) {
+            throw new IllegalArgumentException("keep-alive early millis must be in 0.." + Connection.LAZY_TIMER_SLACK_MILLIS);
+        }
+        keepAliveEarlyMillis = millis;
     }
 
     /** Minimum spacing of effective {@link #checkTimeouts} calls (libutp: 500 ms). */
@@ -601,17 +616,27 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Engine time (ms) at which {@link #checkTimeouts} next has work, for owners that sleep until
-     * then instead of ticking: the next tick if anything happened since the last one (input, output,
-     * a close), else the earliest timer the last tick found, never before the next tick. Lazy timers
-     * (keep-alives, silence checks) may be reported up to {@link Connection#LAZY_TIMER_SLACK_MILLIS}
-     * late so that one wake-up serves many connections. {@link Long#MAX_VALUE}: no timer at all.
+     * then instead of ticking (never before the next tick): the earliest timer of any connection,
+     * recomputed after anything happened (input, output, a close), else the one the last pass
+     * found. Keep-alives and silence checks are coalesced within
+     * {@link Connection#LAZY_TIMER_SLACK_MILLIS}. {@link Long#MAX_VALUE}: no timer at all.
      */
     public long nextTimeoutMillis() {
-        if (!ticked) {
+        if (!ticked || !untracked.isEmpty()) {
             return nowMillis;
         }
-        long tick = lastTickMillis + tickMillis;
-        return timersDirty ? tick : Math.max(tick, nextTimerMillis);
+        if (timersDirty) {
+            long next = Long.MAX_VALUE;
+            iteration = table.snapshot(iteration);
+            for (int i = 0; iteration[i] != null; i++) {
+                Connection c = iteration[i];
+                iteration[i] = null;
+                next = Math.min(next, c.state == Connection.DESTROY ? nowMillis : c.nextTimerMillis());
+            }
+            nextTimerMillis = next;
+            timersDirty = false;
+        }
+        return Math.max(lastTickMillis + tickMillis, nextTimerMillis);
     }
 
     /**
