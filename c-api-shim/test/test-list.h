@@ -21,7 +21,8 @@
   X(threads)                \
   X(signal_segv_after_first_call) \
   X(signal_usr2_host)       \
-  X(signal_usr2_default)
+  X(signal_usr2_default)    \
+  X(footprint_threads)
 
 TEST_LIST(TEST_DECLARE)
 

@@ -127,6 +127,8 @@ final class EndpointDriver {
             engine.setIdleTimeoutMillis((int) options.idleTimeout().toMillis());
             engine.setCongestionControl(options.congestionControl() == CongestionControl.LEDBAT
                     ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
+            engine.setLossRecovery(options.lossRecovery() == LossRecovery.LIBUTP
+                    ? Engine.LOSS_RECOVERY_LIBUTP : Engine.LOSS_RECOVERY_RACK_TLP);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);
         } catch (RuntimeException | Error e) {

@@ -12,6 +12,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -427,6 +428,16 @@ final class StreamCore {
 
     int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        return read(b, off, len, null);
+    }
+
+    /** Reads into {@code dst} without a {@code byte[]} in between (a direct buffer: one copy fewer). */
+    int read(ByteBuffer dst) throws IOException {
+        return dst.hasRemaining() ? read(null, 0, dst.remaining(), dst) : 0;
+    }
+
+    /** Copies into {@code b} at {@code off}, or into {@code dst} when {@code b} is null. */
+    private int read(byte[] b, int off, int len, ByteBuffer dst) throws IOException {
         if (len == 0) {
             return 0;
         }
@@ -463,9 +474,16 @@ final class StreamCore {
             }
             n = Math.min(len, rCount);
             int first = Math.min(n, rbuf.length - rHead);
-            System.arraycopy(rbuf, rHead, b, off, first);
-            if (n > first) {
-                System.arraycopy(rbuf, 0, b, off + first, n - first);
+            if (b != null) {
+                System.arraycopy(rbuf, rHead, b, off, first);
+                if (n > first) {
+                    System.arraycopy(rbuf, 0, b, off + first, n - first);
+                }
+            } else {
+                dst.put(rbuf, rHead, first);
+                if (n > first) {
+                    dst.put(rbuf, 0, n - first);
+                }
             }
             rHead = (rHead + n) % rbuf.length;
             rCount -= n;
@@ -519,6 +537,16 @@ final class StreamCore {
      */
     void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        write(b, off, len, null);
+    }
+
+    /** Writes all of {@code src}'s remaining bytes, like {@link #write(byte[], int, int)}. */
+    void write(ByteBuffer src) throws IOException {
+        write(null, 0, src.remaining(), src);
+    }
+
+    /** Copies from {@code b} at {@code off}, or from {@code src} when {@code b} is null. */
+    private void write(byte[] b, int off, int len, ByteBuffer src) throws IOException {
         int taken = 0;
         while (len > 0) {
             lock.lock();
@@ -547,9 +575,16 @@ final class StreamCore {
                 int n = Math.min(len, sbuf.length - sCount);
                 int tail = (sHead + sCount) % sbuf.length;
                 int first = Math.min(n, sbuf.length - tail);
-                System.arraycopy(b, off, sbuf, tail, first);
-                if (n > first) {
-                    System.arraycopy(b, off + first, sbuf, 0, n - first);
+                if (b != null) {
+                    System.arraycopy(b, off, sbuf, tail, first);
+                    if (n > first) {
+                        System.arraycopy(b, off + first, sbuf, 0, n - first);
+                    }
+                } else {
+                    src.get(sbuf, tail, first);
+                    if (n > first) {
+                        src.get(sbuf, 0, n - first);
+                    }
                 }
                 sCount += n;
                 off += n;

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -192,6 +193,20 @@ public final class UtpStream implements java.io.Closeable {
     /** The read timeout in milliseconds (0 = none). */
     public int getSoTimeout() {
         return core.soTimeout();
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes into {@code dst}, as {@code getInputStream().read} does
+     * (blocks until at least one byte, -1 at end of stream), without a {@code byte[]} in between: with
+     * a direct buffer, a {@link java.nio.channels.FileChannel} moves the bytes on with one copy fewer.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        return core.read(dst);
+    }
+
+    /** Writes all of {@code src}'s remaining bytes, as {@code getOutputStream().write} does. */
+    public void write(ByteBuffer src) throws IOException {
+        core.write(src);
     }
 
     /** Counters of this connection; after it ended, the last values. */
