@@ -46,6 +46,13 @@ final class EndpointDriver {
      */
     static final long CLOSE_SILENCE_MILLIS = 3000;
     /**
+     * One closing stream whose peer answers nothing for this long while acknowledgements are due is
+     * taken for gone and reset. Longer than the endpoint's {@link #CLOSE_SILENCE_MILLIS}: a live but
+     * overloaded peer (thousands of connections on a busy host) can pause for seconds, and by now
+     * three retransmission timeouts went unanswered (1 + 2 + 4 s).
+     */
+    static final long STREAM_CLOSE_SILENCE_MILLIS = 10_000;
+    /**
      * Deferred acks wait for this many received datagrams or {@link #ACK_DELAY_NANOS}, whichever comes
      * first. A transport without batching (NIO) drains the socket faster than a sender fills it and
      * would otherwise ack every two or three datagrams, each ack a syscall on both ends.
@@ -346,7 +353,7 @@ final class EndpointDriver {
     }
 
     /**
-     * A closing stream whose peer has not answered for {@link #CLOSE_SILENCE_MILLIS} while it still
+     * A closing stream whose peer has not answered for {@link #STREAM_CLOSE_SILENCE_MILLIS} while it still
      * waits for acknowledgements (the peer's window is open, so they are due) is taken for gone: the
      * portable transport cannot see ICMP, and the retransmissions would take minutes to give up. A
      * peer holding its window at zero (not reading) is waited for until the linger.
@@ -356,7 +363,7 @@ final class EndpointDriver {
         if (c == null || c.peerWindow() == 0 || c.packetsQueued() == 0) {
             return Long.MAX_VALUE;
         }
-        return c.lastReceivedMillis() + CLOSE_SILENCE_MILLIS;
+        return c.lastReceivedMillis() + STREAM_CLOSE_SILENCE_MILLIS;
     }
 
     private void expireLingers() {
@@ -369,7 +376,7 @@ final class EndpointDriver {
                 s.lingerExpired();
             } else if (engine.nowMillis() >= silenceDeadlineMillis(s)) {
                 lingering.remove(i);
-                s.abandon("the peer was silent for " + CLOSE_SILENCE_MILLIS + " ms while closing");
+                s.abandon("the peer was silent for " + STREAM_CLOSE_SILENCE_MILLIS + " ms while closing");
             }
         }
     }

@@ -162,7 +162,7 @@ class StreamLifecycleSimTest {
     }
 
     @Test
-    void closeAfterThePeerVanishedReportsTheLossAfterThreeSilentSeconds() throws Exception {
+    void closeAfterThePeerVanishedReportsTheLossAfterTenSilentSeconds() throws Exception {
         Pair p = new Pair(4, UtpOptions.defaults(), UtpOptions.defaults());
         try (p.net) {
             p.b.vanished = true;
@@ -179,7 +179,7 @@ class StreamLifecycleSimTest {
             long start = p.net.nowMillis();
             assertTrue(p.net.runUntil(closed::isDone, 60_000));
             long took = p.net.nowMillis() - start;
-            assertTrue(took >= 3_000 && took <= 3_100, "3 s of silence: " + took + " ms");
+            assertTrue(took >= 10_000 && took <= 10_100, "10 s of silence: " + took + " ms");
             Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
             assertTrue(e instanceof SocketException && e.getMessage().startsWith("the peer was silent"), e.toString());
             assertEquals(50_000, lostBytes(e));
