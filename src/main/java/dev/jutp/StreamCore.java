@@ -204,22 +204,8 @@ final class StreamCore {
      * or the linger passes (then the connection is reset and the bytes not delivered are reported).
      */
     void close() throws IOException {
-        lock.lock();
-        try {
-            if (userClosed) {
-                return;
-            }
-            userClosed = true;
-            closeRequested = true;
-            releaseReadRing();              // unread bytes are discarded, as by a closed socket
-            signalAll();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            port.submit(closeTask);
-        } catch (IOException stopped) {
-            // the endpoint stopped first: terminate() recorded how the stream ended
+        if (!closeInBackground()) {
+            return;
         }
         boolean interrupted = false;
         String outcome;
@@ -254,16 +240,16 @@ final class StreamCore {
         }
     }
 
-    /** Closes without waiting (a listener's unaccepted streams): FIN after the buffered bytes. */
-    void closeInBackground() {
+    /** Closes without waiting (a listener's unaccepted streams): FIN after the buffered bytes; false if already closed. */
+    boolean closeInBackground() {
         lock.lock();
         try {
             if (userClosed) {
-                return;
+                return false;
             }
             userClosed = true;
             closeRequested = true;
-            releaseReadRing();
+            releaseReadRing();              // unread bytes are discarded, as by a closed socket
             signalAll();
         } finally {
             lock.unlock();
@@ -271,8 +257,9 @@ final class StreamCore {
         try {
             port.submit(closeTask);
         } catch (IOException stopped) {
-            // the endpoint stopped: its connections are gone already
+            // the endpoint stopped first: terminate() recorded how the stream ended
         }
+        return true;
     }
 
     /** Resets the connection now: RST to the peer, unsent and unacknowledged bytes discarded. */

@@ -67,6 +67,20 @@ class StreamLifecycleSimTest {
         return n;
     }
 
+    /** {@code p.client.close()} on an application thread the simulation waits for. */
+    private static CompletableFuture<Void> closeOnAppThread(Pair p) throws InterruptedException {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        p.net.app(() -> {
+            try {
+                p.client.close();
+                closed.complete(null);
+            } catch (Throwable t) {
+                closed.completeExceptionally(t);
+            }
+        });
+        return closed;
+    }
+
     private static long lostBytes(Throwable e) {
         Matcher m = LOST.matcher(String.valueOf(e.getMessage()));
         assertTrue(m.find(), "no byte count in: " + e.getMessage());
@@ -80,15 +94,7 @@ class StreamLifecycleSimTest {
         try (p.net) {
             byte[] data = pattern(1, 300_000);
             p.client.getOutputStream().write(data);
-            CompletableFuture<Void> closed = new CompletableFuture<>();
-            p.net.app(() -> {
-                try {
-                    p.client.close();
-                    closed.complete(null);
-                } catch (Throwable t) {
-                    closed.completeExceptionally(t);
-                }
-            });
+            CompletableFuture<Void> closed = closeOnAppThread(p);
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             assertTrue(p.net.runUntil(() -> {
                 try {
@@ -114,15 +120,7 @@ class StreamLifecycleSimTest {
         try (p.net) {
             byte[] data = pattern(2, 400_000);
             p.client.getOutputStream().write(data);  // the reader never reads: the window closes
-            CompletableFuture<Void> closed = new CompletableFuture<>();
-            p.net.app(() -> {
-                try {
-                    p.client.close();
-                    closed.complete(null);
-                } catch (Throwable t) {
-                    closed.completeExceptionally(t);
-                }
-            });
+            CompletableFuture<Void> closed = closeOnAppThread(p);
             long start = p.net.nowMillis();
             assertTrue(p.net.runUntil(closed::isDone, 10_000));
             long took = p.net.nowMillis() - start;
@@ -167,15 +165,7 @@ class StreamLifecycleSimTest {
         try (p.net) {
             p.b.vanished = true;
             p.client.getOutputStream().write(pattern(4, 50_000));
-            CompletableFuture<Void> closed = new CompletableFuture<>();
-            p.net.app(() -> {
-                try {
-                    p.client.close();
-                    closed.complete(null);
-                } catch (Throwable t) {
-                    closed.completeExceptionally(t);
-                }
-            });
+            CompletableFuture<Void> closed = closeOnAppThread(p);
             long start = p.net.nowMillis();
             assertTrue(p.net.runUntil(closed::isDone, 60_000));
             long took = p.net.nowMillis() - start;
