@@ -100,6 +100,7 @@ final class StreamCore {
     private long bytesSent;
 
     private volatile int soTimeoutMillis;
+    private volatile int writeTimeoutMillis;
     private volatile Duration linger;
 
     StreamCore(StreamPort port) {
@@ -136,6 +137,17 @@ final class StreamCore {
 
     int soTimeout() {
         return soTimeoutMillis;
+    }
+
+    void setWriteTimeout(int millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("timeout must not be negative: " + millis);
+        }
+        writeTimeoutMillis = millis;
+    }
+
+    int writeTimeout() {
+        return writeTimeoutMillis;
     }
 
     void setLinger(Duration d) {
@@ -535,6 +547,8 @@ final class StreamCore {
     /** Copies from {@code b} at {@code off}, or from {@code src} when {@code b} is null. */
     private void write(byte[] b, int off, int len, ByteBuffer src) throws IOException {
         int taken = 0;
+        int timeout = writeTimeoutMillis;
+        long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
         while (len > 0) {
             lock.lock();
             try {
@@ -557,7 +571,16 @@ final class StreamCore {
                     if (sCount < sbuf.length) {
                         break;
                     }
-                    writeCond.await();
+                    if (timeout == 0) {
+                        writeCond.await();
+                    } else if (remaining <= 0) {
+                        SocketTimeoutException te = new SocketTimeoutException(
+                                "write timed out: " + taken + " bytes of this write were taken and will be sent");
+                        te.bytesTransferred = taken;
+                        throw te;
+                    } else {
+                        remaining = writeCond.awaitNanos(remaining);
+                    }
                 }
                 int n = Math.min(len, sbuf.length - sCount);
                 int tail = (sHead + sCount) % sbuf.length;

@@ -196,6 +196,21 @@ public final class UtpStream implements java.io.Closeable {
     }
 
     /**
+     * Write timeout in milliseconds, 0 = wait forever (default): a write that finds the send buffer
+     * full for this long throws {@link SocketTimeoutException}, whose
+     * {@link java.io.InterruptedIOException#bytesTransferred} counts the bytes of that call that were
+     * taken (and will be sent). The stream stays usable.
+     */
+    public void setWriteTimeout(int millis) {
+        core.setWriteTimeout(millis);
+    }
+
+    /** The write timeout in milliseconds (0 = none). */
+    public int getWriteTimeout() {
+        return core.writeTimeout();
+    }
+
+    /**
      * Reads up to {@code dst.remaining()} bytes into {@code dst}, as {@code getInputStream().read} does
      * (blocks until at least one byte, -1 at end of stream), without a {@code byte[]} in between: with
      * a direct buffer, a {@link java.nio.channels.FileChannel} moves the bytes on with one copy fewer.

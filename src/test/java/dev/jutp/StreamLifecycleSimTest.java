@@ -311,4 +311,72 @@ class StreamLifecycleSimTest {
             assertEquals("connection reset by peer", e.getMessage(), "the peer learns at once");
         }
     }
+
+    @Test
+    void aWriteTimeoutReportsTheBytesTakenAndTheStreamGoesOn() throws Exception {
+        UtpOptions small = UtpOptions.defaults().withSendBufferBytes(64 * 1024).withReceiveBufferBytes(64 * 1024);
+        Pair p = new Pair(10, small, small);
+        try (p.net) {
+            p.client.setWriteTimeout(200);
+            assertEquals(200, p.client.getWriteTimeout());
+            byte[] data = pattern(10, 1 << 20);      // far more than the peer (not reading) will take
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            p.net.app(() -> {
+                try {
+                    p.client.getOutputStream().write(data);
+                    failed.complete(null);
+                } catch (Throwable t) {
+                    failed.complete(t);
+                }
+            });
+            p.net.run(2_000);                        // the windows fill; the writer waits
+            // The write timeout runs on the application's clock (like Socket's), not the network's.
+            Throwable t = failed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(t instanceof java.net.SocketTimeoutException, String.valueOf(t));
+            int taken = ((java.net.SocketTimeoutException) t).bytesTransferred;
+            assertTrue(taken > 0 && taken < data.length, "taken " + taken);
+            // The reader drains; the bytes taken, and only they, arrive, then what is written next.
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            assertTrue(p.net.runUntil(() -> {
+                try {
+                    readAvailable(p.server, got);
+                    return got.size() == taken;
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, 60_000), "received " + got.size() + " of " + taken);
+            p.client.getOutputStream().write(new byte[] {42});
+            p.client.shutdownOutput();
+            assertTrue(p.net.runUntil(() -> {
+                try {
+                    readAvailable(p.server, got);
+                    return p.server.core().atEndOfStream();
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }, 60_000));
+            assertEquals(taken + 1, got.size());
+            byte[] expected = java.util.Arrays.copyOf(data, taken + 1);
+            expected[taken] = 42;
+            assertArrayEquals(expected, got.toByteArray());
+        }
+    }
+
+    @Test
+    void shutdownInputEndsReadingWhileThePeerMayStillWrite() throws Exception {
+        Pair p = new Pair(11, UtpOptions.defaults(), UtpOptions.defaults());
+        try (p.net) {
+            p.server.shutdownInput();
+            assertEquals(-1, p.server.getInputStream().read(), "end of stream at once");
+            p.client.getOutputStream().write(pattern(11, 200_000));   // discarded on arrival, window stays open
+            p.client.shutdownOutput();
+            p.net.run(5_000);
+            assertEquals(0, p.client.core().connection().unacknowledgedBytes(),
+                    "the reader acknowledged all it discarded: the writer is not held up");
+            assertEquals(-1, p.server.getInputStream().read());
+            p.server.getOutputStream().write(7);                     // our direction still works
+            p.net.run(100);
+            assertEquals(7, p.client.getInputStream().read());
+        }
+    }
 }
