@@ -1,16 +1,20 @@
 package dev.jutp;
 
+import dev.jutp.engine.Connection;
+
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -21,17 +25,21 @@ import java.util.stream.StreamSupport;
  * new connections are closed.
  */
 public final class UtpListener implements java.io.Closeable {
-    private static final long POLL_SLICE_MILLIS = 100;
-
     private final UtpEndpoint endpoint;
+    private final StreamPort port;
     private final boolean ownsEndpoint;
-    private final LinkedBlockingQueue<UtpStream> backlog;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    /** Guarded by lock. */
+    private final ArrayDeque<UtpStream> backlog = new ArrayDeque<>();
     private volatile boolean closed;
 
-    UtpListener(UtpEndpoint endpoint, boolean ownsEndpoint, int backlog) {
+    UtpListener(UtpEndpoint endpoint, StreamPort port, boolean ownsEndpoint, int backlog) {
         this.endpoint = endpoint;
+        this.port = port;
         this.ownsEndpoint = ownsEndpoint;
-        this.backlog = new LinkedBlockingQueue<>(backlog);
+        this.capacity = backlog;
     }
 
     /** Binds a new endpoint at {@code local} and listens on it; {@link #close()} closes the endpoint. */
@@ -39,6 +47,7 @@ public final class UtpListener implements java.io.Closeable {
         return bind(local, UtpOptions.defaults());
     }
 
+    /** Like {@link #bind(SocketAddress)}, with {@code options} for the endpoint and its streams. */
     public static UtpListener bind(SocketAddress local, UtpOptions options) throws IOException {
         Objects.requireNonNull(local, "local");
         if (!(local instanceof java.net.InetSocketAddress isa)) {
@@ -53,41 +62,55 @@ public final class UtpListener implements java.io.Closeable {
         }
     }
 
-    /** Waits for the next connection. */
+    /**
+     * Waits for the next connection (parks the caller; a connection or {@link #close()} wakes it).
+     *
+     * @throws SocketException "listener closed" once closed and no accepted connection is left
+     */
     public UtpStream accept() throws IOException {
-        while (true) {
-            UtpStream s = poll(POLL_SLICE_MILLIS);
-            if (s != null) {
-                return s;
-            }
-        }
+        return take(-1);
     }
 
     /** Waits at most {@code timeout} for the next connection; {@link SocketTimeoutException} after that. */
     public UtpStream accept(Duration timeout) throws IOException {
         UtpOptions.checkTimeout(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new SocketTimeoutException("accept timed out");
+        return take(timeout.toNanos());
+    }
+
+    /** {@code nanos} < 0: no bound. */
+    private UtpStream take(long nanos) throws IOException {
+        boolean bounded = nanos >= 0;
+        lock.lock();
+        try {
+            while (backlog.isEmpty()) {
+                if (closed) {
+                    throw new SocketException("listener closed");
+                }
+                if (!bounded) {
+                    arrived.await();
+                } else {
+                    if (nanos <= 0) {
+                        throw new SocketTimeoutException("accept timed out");
+                    }
+                    nanos = arrived.awaitNanos(nanos);
+                }
             }
-            UtpStream s = poll(Math.max(1, Math.min(POLL_SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
-            if (s != null) {
-                return s;
-            }
+            return backlog.poll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while accepting");
+        } finally {
+            lock.unlock();
         }
     }
 
-    private UtpStream poll(long millis) throws IOException {
-        if (closed && backlog.isEmpty()) {
-            throw new SocketException("listener closed");
-        }
+    /** The next accepted connection if one waits, else null (never blocks; for the simulator). */
+    UtpStream poll() {
+        lock.lock();
         try {
-            return backlog.poll(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while accepting");
+            return backlog.poll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -117,10 +140,12 @@ public final class UtpListener implements java.io.Closeable {
         return StreamSupport.stream(sp, false);
     }
 
+    /** The local address connections arrive at. */
     public java.net.InetSocketAddress localAddress() {
         return endpoint.localAddress();
     }
 
+    /** The endpoint this listener accepts on. */
     public UtpEndpoint endpoint() {
         return endpoint;
     }
@@ -129,21 +154,40 @@ public final class UtpListener implements java.io.Closeable {
         return closed;
     }
 
-    /** I/O thread: queues an accepted stream; false when closed or the backlog is full. */
-    boolean offer(UtpStream s) {
-        return !closed && backlog.offer(s);
+    /** I/O side: wraps an accepted connection in a stream of this endpoint. */
+    UtpStream newAccepted(Connection c) {
+        StreamCore core = new StreamCore(port);
+        core.attachAccepted(c);
+        return new UtpStream(core);
     }
 
-    /** Stops accepting; closes streams nobody accepted. */
-    void markClosed() {
-        closed = true;
-        UtpStream s;
-        while ((s = backlog.poll()) != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing an unaccepted stream cannot fail meaningfully
+    /** I/O side: queues an accepted stream; false when closed or the backlog is full. */
+    boolean offer(UtpStream s) {
+        lock.lock();
+        try {
+            if (closed || backlog.size() >= capacity) {
+                return false;
             }
+            backlog.add(s);
+            arrived.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops accepting; closes (in the background) the streams nobody accepted. Any thread. */
+    void markClosed() {
+        lock.lock();
+        try {
+            closed = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        UtpStream s;
+        while ((s = poll()) != null) {
+            s.core().closeInBackground();
         }
     }
 

@@ -31,18 +31,21 @@ import java.util.Objects;
  *   <li>{@code idleTimeout}: a stream whose peer is silent this long fails (default: never).</li>
  *   <li>{@code congestionControl}: LEDBAT++ (default) or libutp's classic LEDBAT.</li>
  *   <li>{@code lossRecovery}: RACK-TLP (default) or libutp's retransmission rules.</li>
+ *   <li>{@code linger}: how long {@code close()} waits for the peer's acknowledgements before it
+ *       resets and reports the bytes not delivered (default 60 s).</li>
  * </ul>
  */
 public final class UtpOptions {
     static final int DEFAULT_SOCKET_BUFFER = 4 << 20;
     static final int DEFAULT_STREAM_BUFFER = 1 << 20;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_LINGER = Duration.ofSeconds(60);
     static final int MIN_MTU = 150;
     static final int MAX_MTU = 65_000;
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS, LossRecovery.RACK_TLP);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS, LossRecovery.RACK_TLP, DEFAULT_LINGER);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -55,10 +58,11 @@ public final class UtpOptions {
     private final Duration idleTimeout;
     private final CongestionControl congestionControl;
     private final LossRecovery lossRecovery;
+    private final Duration linger;
 
     private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
                        Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout,
-                       CongestionControl congestionControl, LossRecovery lossRecovery) {
+                       CongestionControl congestionControl, LossRecovery lossRecovery, Duration linger) {
         this.transport = transport;
         this.socketBufferBytes = socketBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
@@ -70,6 +74,7 @@ public final class UtpOptions {
         this.idleTimeout = idleTimeout;
         this.congestionControl = congestionControl;
         this.lossRecovery = lossRecovery;
+        this.linger = linger;
     }
 
     public static UtpOptions defaults() {
@@ -83,7 +88,7 @@ public final class UtpOptions {
         if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
             throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
         }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
@@ -91,23 +96,23 @@ public final class UtpOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
         }
-        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
-                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
+                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
@@ -116,21 +121,21 @@ public final class UtpOptions {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
-                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
+                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
     public UtpOptions withMaxConnections(int count) {
         positive(count, "maxConnections");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                count, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
+                count, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
     public UtpOptions withMaxHalfOpen(int count) {
         positive(count, "maxHalfOpen");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, count, idleTimeout, congestionControl, lossRecovery);
+                maxConnections, count, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     /**
@@ -144,7 +149,7 @@ public final class UtpOptions {
             throw new IllegalArgumentException("idleTimeout must be zero (off) or positive, at most ~24 days: " + timeout);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, timeout, congestionControl, lossRecovery);
+                maxConnections, maxHalfOpen, timeout, congestionControl, lossRecovery, linger);
     }
 
     /**
@@ -154,7 +159,7 @@ public final class UtpOptions {
     public UtpOptions withCongestionControl(CongestionControl controller) {
         Objects.requireNonNull(controller, "congestionControl");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, idleTimeout, controller, lossRecovery);
+                maxConnections, maxHalfOpen, idleTimeout, controller, lossRecovery, linger);
     }
 
     public CongestionControl congestionControl() {
@@ -169,13 +174,39 @@ public final class UtpOptions {
     public UtpOptions withLossRecovery(LossRecovery mode) {
         Objects.requireNonNull(mode, "lossRecovery");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, idleTimeout, congestionControl, mode);
+                maxConnections, maxHalfOpen, idleTimeout, congestionControl, mode, linger);
     }
 
     public LossRecovery lossRecovery() {
         return lossRecovery;
     }
 
+    /**
+     * How long {@link UtpStream#close()} (and {@link UtpEndpoint#close()}) waits for the peer to
+     * acknowledge the bytes written before resetting the connection and reporting, in the exception
+     * {@code close()} throws, how many were not delivered (default 60 s). Like {@code SO_LINGER}, but
+     * never silent: {@code Duration.ZERO} resets at once and still reports unacknowledged bytes. A
+     * stream can override it ({@link UtpStream#setLinger}).
+     */
+    public UtpOptions withLinger(Duration linger) {
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, checkLinger(linger));
+    }
+
+    /** The linger ({@link #withLinger}). */
+    public Duration linger() {
+        return linger;
+    }
+
+    static Duration checkLinger(Duration linger) {
+        Objects.requireNonNull(linger, "linger");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
+        return linger;
+    }
+
+    /** The idle timeout ({@link #withIdleTimeout}). */
     public Duration idleTimeout() {
         return idleTimeout;
     }
@@ -232,6 +263,6 @@ public final class UtpOptions {
                 + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
                 + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + ", maxConnections=" + maxConnections
                 + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout
-                + ", congestionControl=" + congestionControl + ", lossRecovery=" + lossRecovery + "]";
+                + ", congestionControl=" + congestionControl + ", lossRecovery=" + lossRecovery + ", linger=" + linger + "]";
     }
 }

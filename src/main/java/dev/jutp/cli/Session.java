@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Session {
     static final int CHUNK = 64 * 1024;
     private static final long WATCH_MILLIS = 200;
+    /** How long a signalled utpcat waits for its RST to leave before exiting anyway. */
+    private static final long SIGNAL_CLOSE_MILLIS = 1000;
 
     private final CatOptions o;
     private final InputStream stdin;
@@ -104,12 +106,37 @@ final class Session {
             }
             debug(1, "connected " + Addresses.format(stream.localAddress()) + " <-> "
                     + Addresses.format(stream.remoteAddress()));
+            Thread resetOnSignal = resetOnSignal(stream, endpoint);
             transfer(stream);
+            try {
+                Runtime.getRuntime().removeShutdownHook(resetOnSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal arrived meanwhile: the hook resets the connection
+            }
         } finally {
             // Sends our FIN if not yet sent and waits (bounded) until it is acknowledged.
             endpoint.close();
         }
         return finish(stream);
+    }
+
+    /**
+     * SIGINT/SIGTERM (the JVM runs shutdown hooks for both) reset the connection before the process
+     * ends, so the peer fails at once with "connection reset by peer" instead of waiting for a peer
+     * that is gone (forever, if its idle timeout is off). Bounded, so a signal always ends utpcat.
+     */
+    private static Thread resetOnSignal(UtpStream stream, UtpEndpoint endpoint) {
+        Thread hook = new Thread(() -> {
+            stream.abort();
+            Thread closer = Thread.ofPlatform().daemon().start(endpoint::close);   // sends the RST, stops
+            try {
+                closer.join(SIGNAL_CLOSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "utpcat-reset-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     static UtpOptions utpOptions(CatOptions o) {

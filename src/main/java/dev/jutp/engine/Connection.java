@@ -70,6 +70,12 @@ public final class Connection {
     static final long HALF_CLOSED_PROBE_MILLIS = 10_000;
     /** ...and, silent this long (three unanswered probes), is gone. */
     static final long HALF_CLOSED_GIVE_UP_MILLIS = HALF_CLOSED_PROBE_AFTER_MILLIS + 3 * HALF_CLOSED_PROBE_MILLIS;
+    /**
+     * Silence checks and an idle window's decay may run this much late, so that an owner sleeping
+     * until {@link Engine#nextTimeoutMillis} wakes once for all connections due about then (it also
+     * lets keep-alives go this much early: {@link Engine#setKeepAliveEarlyMillis}).
+     */
+    static final long LAZY_TIMER_SLACK_MILLIS = 1_000;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -240,6 +246,11 @@ public final class Connection {
 
     public long congestionWindow() {
         return cc.window();
+    }
+
+    /** Engine time (ms) the peer was last heard from. */
+    public long lastReceivedMillis() {
+        return lastReceivedMillis;
     }
 
     public long bytesInFlight() {
@@ -1429,12 +1440,44 @@ public final class Connection {
                 }
                 // Keep-alives go on after our FIN while the peer's direction is open (libutp's do too).
                 if ((state == CONNECTED || state == CONNECTED_FULL) && !(finSent && eofReached)
-                        && now - lastSentMillis >= KEEPALIVE_MILLIS) {
+                        && now - lastSentMillis >= KEEPALIVE_MILLIS - engine.keepAliveEarlyMillis) {
                     sendKeepAlive();
                 }
             }
             default -> { }
         }
+    }
+
+    /** Engine time (ms) at which {@link #checkTimeouts} has work for this connection as it stands. */
+    long nextTimerMillis() {
+        if (state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL) {
+            return Long.MAX_VALUE;
+        }
+        long next = !rtoDeadline.armed() ? Long.MAX_VALUE
+                // Nothing in flight: the timer only decays an idle window, which can wait a little.
+                : queuedPackets == 0 ? rtoDeadline.at() + LAZY_TIMER_SLACK_MILLIS : rtoDeadline.at();
+        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP && queuedPackets > 0) {
+            next = engine.nowMillis;        // RACK's and TLP's timers work on the RTT's scale: every tick
+        }
+        if (zeroWindowDeadline.armed() && peerWindow == 0) {
+            next = Math.min(next, zeroWindowDeadline.at());
+        }
+        if (state == SYN_RECV && queuedPackets == 0) {
+            next = Math.min(next, lastReceivedMillis + SYN_RECV_SILENCE_MILLIS + 1 + LAZY_TIMER_SLACK_MILLIS);
+        }
+        if (state == CONNECTED || state == CONNECTED_FULL) {
+            next = Math.min(next, lastSentMillis + KEEPALIVE_MILLIS);
+            if (finSent && !eofReached && finAcked && queuedPackets == 0) {
+                // Half-closed: the next probe of a silent peer, or the give-up.
+                next = Math.min(next, Math.max(lastReceivedMillis + HALF_CLOSED_PROBE_AFTER_MILLIS,
+                        lastHalfClosedProbeMillis + HALF_CLOSED_PROBE_MILLIS));
+                next = Math.min(next, lastReceivedMillis + HALF_CLOSED_GIVE_UP_MILLIS);
+            }
+            if (idleTimeoutMillis > 0) {
+                next = Math.min(next, lastReceivedMillis + idleTimeoutMillis + 1 + LAZY_TIMER_SLACK_MILLIS);
+            }
+        }
+        return next;
     }
 
     /** RTO expiry. Returns true if the connection gave up. */
@@ -1551,6 +1594,7 @@ public final class Connection {
      * The connection is freed, with a DESTROYING event, at the next tick.
      */
     public void close() {
+        engine.timersDirty = true;
         if (state == UNINITIALIZED) {
             // Never connected: nothing to tell the network, but the application still gets its
             // DESTROYING at the next tick like every other socket (libutp aborts here, Q15).
@@ -1579,6 +1623,46 @@ public final class Connection {
                 engine.evictedClosed(this);   // no longer in the table: freed through the untracked list
             }
         }
+    }
+
+    /**
+     * Resets the connection (the stream API's abort, an owner abandoning it): an RST tells the
+     * peer at once, which fails with ECONNRESET; data not yet acknowledged is discarded, and the
+     * connection is freed at the next tick with DESTROYING, like a closed one.
+     */
+    public void abort() {
+        if (state == SYN_SENT || state == SYN_RECV || state == CONNECTED || state == CONNECTED_FULL) {
+            MemorySegment seg = engine.scratch;
+            Header.write(seg, 0, Header.ST_RESET, Header.EXT_NONE, sendId, 0, 0, 0, seqNr, ackNr);
+            engine.stats.resetsSent++;
+            transmit(seg, 0, Header.SIZE, OVERHEAD_CLOSE, 0);
+        }
+        if (state == UNINITIALIZED) {
+            close();
+            return;
+        }
+        readShutdown = true;
+        if (state != DESTROY) {
+            closeRequested = true;
+            state = DESTROY;
+            engine.halfOpen.remove(this);
+            engine.evictedClosed(this);
+            engine.timersDirty = true;
+        }
+    }
+
+    /**
+     * Payload bytes written to this connection that the peer has not acknowledged yet (sent or
+     * not). Walks the send queue: for the control path (close, linger), not per packet.
+     */
+    public long unacknowledgedBytes() {
+        long bytes = 0;
+        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
+            if (sendQueue.contains(seq)) {
+                bytes += sendQueue.payload(seq);
+            }
+        }
+        return bytes;
     }
 
     /** Releases everything this connection holds in the slab. */

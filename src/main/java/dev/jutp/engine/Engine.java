@@ -71,6 +71,12 @@ public final class Engine implements AutoCloseable {
     long nowMicros;
     private long lastTickMillis;
     private boolean ticked;
+    /** Earliest timer work found by the last effective tick, valid while {@link #timersDirty} is false. */
+    private long nextTimerMillis = Long.MAX_VALUE;
+    /** Something happened since the last effective tick that may have armed an earlier timer. */
+    boolean timersDirty = true;
+    /** How much before its 29 s a keep-alive may go (0: libutp's timing). */
+    long keepAliveEarlyMillis;
 
     // Options (copied into connections at creation).
     int sndbuf = DEFAULT_BUFFER_BYTES;
@@ -269,6 +275,19 @@ public final class Engine implements AutoCloseable {
         return halfOpen.size();
     }
 
+    /**
+     * Lets a keep-alive go up to {@code millis} (at most {@link Connection#LAZY_TIMER_SLACK_MILLIS})
+     * before it is due, when the owner's tick comes anyway: an owner that sleeps until
+     * {@link #nextTimeoutMillis} then sends the keep-alives of all connections due within that
+     * span at one wake-up, and they stay grouped. 0 (default) keeps libutp's 29 s exactly.
+     */
+    public void setKeepAliveEarlyMillis(long millis) {
+        if (millis < 0 || millis > Connection.LAZY_TIMER_SLACK_MILLIS) {
+            throw new IllegalArgumentException("keep-alive early millis must be in 0.." + Connection.LAZY_TIMER_SLACK_MILLIS);
+        }
+        keepAliveEarlyMillis = millis;
+    }
+
     /** Minimum spacing of effective {@link #checkTimeouts} calls (libutp: 500 ms). */
     public void setTickMillis(long millis) {
         tickMillis = Math.max(1, millis);
@@ -306,6 +325,7 @@ public final class Engine implements AutoCloseable {
     /** Marks a connection that was closed before it ever connected, for DESTROYING at the next tick. */
     void trackUntracked(Connection c) {
         untracked.add(c);
+        timersDirty = true;
     }
 
     // ------------------------------------------------------------------ input
@@ -315,6 +335,7 @@ public final class Engine implements AutoCloseable {
      * uTP (whatever became of it), 0 if not — the caller may then hand it to another protocol.
      */
     public int receive(MemorySegment seg, long offset, int length, InetSocketAddress from) {
+        timersDirty = true;
         if (closed || from == null || seg == null) {
             return 0;
         }
@@ -608,11 +629,14 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; iteration[i] != null; i++) {
             iteration[i].checkTimeouts();
         }
+        long next = Long.MAX_VALUE;
         for (int i = 0; iteration[i] != null; i++) {
             Connection c = iteration[i];
             iteration[i] = null;
             if (c.state == Connection.DESTROY) {
                 destroy(c);
+            } else {
+                next = Math.min(next, c.nextTimerMillis());
             }
         }
         if (!untracked.isEmpty()) {
@@ -621,6 +645,33 @@ public final class Engine implements AutoCloseable {
             }
             untracked.clear();
         }
+        nextTimerMillis = next;
+        timersDirty = false;
+    }
+
+    /**
+     * Engine time (ms) at which {@link #checkTimeouts} next has work, for owners that sleep until
+     * then instead of ticking (never before the next tick): the earliest timer of any connection,
+     * recomputed after anything happened (input, output, a close), else the one the last pass
+     * found. Keep-alives and silence checks are coalesced within
+     * {@link Connection#LAZY_TIMER_SLACK_MILLIS}. {@link Long#MAX_VALUE}: no timer at all.
+     */
+    public long nextTimeoutMillis() {
+        if (!ticked || !untracked.isEmpty()) {
+            return nowMillis;
+        }
+        if (timersDirty) {
+            long next = Long.MAX_VALUE;
+            iteration = table.snapshot(iteration);
+            for (int i = 0; iteration[i] != null; i++) {
+                Connection c = iteration[i];
+                iteration[i] = null;
+                next = Math.min(next, c.state == Connection.DESTROY ? nowMillis : c.nextTimerMillis());
+            }
+            nextTimerMillis = next;
+            timersDirty = false;
+        }
+        return Math.max(lastTickMillis + tickMillis, nextTimerMillis);
     }
 
     /** Between ticks: only the RACK-TLP timers, which work on the RTT's scale, not the tick's. */
@@ -714,6 +765,7 @@ public final class Engine implements AutoCloseable {
     // ------------------------------------------------------------------ output and accounting
 
     void transmit(Connection c, MemorySegment seg, long off, int length, InetSocketAddress to, int flags, int overheadKind) {
+        timersDirty = true;
         countSent(length);
         if (overheadEvents) {
             int len = overheadKind == Connection.OVERHEAD_HEADER ? Header.SIZE : length;

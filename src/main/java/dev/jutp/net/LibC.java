@@ -110,9 +110,19 @@ final class LibC {
     private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
             JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle RECVMMSG = errnoCall("recvmmsg",
-            JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
-    private static final MethodHandle SENDMMSG = errnoCall("sendmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    /*
+     * The per-batch calls capture no call state: the JDK slices the capture segment on every call
+     * (a 40-byte object that only C2's escape analysis removes), so they are critical downcalls
+     * (non-blocking: MSG_DONTWAIT, a non-blocking socket) and the caller reads errno in place
+     * right after a failure (ThreadErrno).
+     */
+    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+    private static final MethodHandle RECVMMSG = LINKER.downcallHandle(symbol("recvmmsg"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), CRITICAL);
+    private static final MethodHandle SENDMMSG = LINKER.downcallHandle(symbol("sendmmsg"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CRITICAL);
+    private static final MethodHandle ERRNO_LOCATION = LINKER.downcallHandle(symbol("__errno_location"),
+            FunctionDescriptor.of(ADDRESS), CRITICAL);
     private static final MethodHandle RECVMSG = errnoCall("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle PPOLL = errnoCall("ppoll", JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
     private static final MethodHandle EVENTFD = errnoCall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -173,17 +183,28 @@ final class LibC {
         }
     }
 
-    static int recvmmsg(MemorySegment e, int fd, MemorySegment vec, int vlen, int flags) {
+    /** recvmmsg; on -1 read errno at once with {@link ThreadErrno#read()}. */
+    static int recvmmsg(int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) RECVMMSG.invokeExact(e, fd, vec, vlen, flags, MemorySegment.NULL);
+            return (int) RECVMMSG.invokeExact(fd, vec, vlen, flags, MemorySegment.NULL);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    static int sendmmsg(MemorySegment e, int fd, MemorySegment vec, int vlen, int flags) {
+    /** sendmmsg; on -1 read errno at once with {@link ThreadErrno#read()}. */
+    static int sendmmsg(int fd, MemorySegment vec, int vlen, int flags) {
         try {
-            return (int) SENDMMSG.invokeExact(e, fd, vec, vlen, flags);
+            return (int) SENDMMSG.invokeExact(fd, vec, vlen, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The calling thread's errno variable (glibc and musl both export __errno_location). */
+    static MemorySegment errnoLocation() {
+        try {
+            return ((MemorySegment) ERRNO_LOCATION.invokeExact()).reinterpret(Integer.BYTES);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -13,6 +13,8 @@ final class LinuxSocket {
     final int fd;
     final boolean ipv6;
     final MemorySegment errno;
+    /** errno of recvmmsg/sendmmsg, which capture none (owner thread). */
+    final ThreadErrno callErrno = new ThreadErrno();
     private final MemorySegment intValue;
     private final MemorySegment intLength;
 
@@ -70,10 +72,6 @@ final class LinuxSocket {
             return -1;
         }
         return intValue.get(JAVA_INT, 0);
-    }
-
-    int lastErrno() {
-        return LibC.errno(errno);
     }
 
     void close() {

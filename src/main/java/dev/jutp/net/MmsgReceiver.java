@@ -78,9 +78,9 @@ final class MmsgReceiver {
                 headers.set(JAVA_INT_UNALIGNED, h + LibC.MSG_FLAGS, 0);
                 headers.set(JAVA_LONG_UNALIGNED, h + LibC.MSG_CONTROLLEN, gro ? CONTROL_BYTES : 0L);
             }
-            int r = LibC.recvmmsg(socket.errno, socket.fd, headers, n, LibC.MSG_DONTWAIT);
+            int r = LibC.recvmmsg(socket.fd, headers, n, LibC.MSG_DONTWAIT);
             if (r < 0) {
-                int errno = socket.lastErrno();
+                int errno = socket.callErrno.read();
                 if (errno == LibC.EAGAIN) {
                     break;
                 }

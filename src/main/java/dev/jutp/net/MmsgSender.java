@@ -87,7 +87,8 @@ final class MmsgSender {
                 continue; // build dropped an unsendable datagram
             }
             setDontFragment((batch.flags(head) & Transport.FLAG_DONTFRAG) != 0);
-            int r = LibC.sendmmsg(socket.errno, socket.fd, headers, messages, 0);
+            int r = LibC.sendmmsg(socket.fd, headers, messages, 0);
+            int errno = r > 0 ? 0 : socket.callErrno.read();
             if (r > 0) {
                 int done = 0;
                 for (int m = 0; m < Math.min(r, messages); m++) {
@@ -100,7 +101,6 @@ final class MmsgSender {
                 sent += done;
                 continue;
             }
-            int errno = socket.lastErrno();
             if (errno == LibC.EAGAIN || errno == LibC.ENOBUFS) {
                 counters.sendWouldBlock++;
                 break;

@@ -2,6 +2,7 @@ package dev.jutp.capi;
 
 import static dev.jutp.capi.Utp.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,7 @@ class ConcurrentMisuseTest {
             assertThrows(IllegalStateException.class, () -> utp_check_timeouts(h.sideB.ctx));
             release.countDown();
             t.join(10_000);
+            assertFalse(t.isAlive(), "the owning thread's call returned");
             assertEquals(null, owner.get(), "the owning thread's call completed normally");
 
             // The context is intact and usable from this thread now that the other one left.
@@ -82,13 +84,27 @@ class ConcurrentMisuseTest {
             Pair p = new Pair(h);
             CountDownLatch inCallback = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            utp_set_callback(h.sideB.ctx, UTP_ON_READ, holdingOnRead(inCallback, release, a -> 0));
-            Thread t = Thread.ofPlatform().start(() -> injectIntoB(h, p.dataFromA(1, ConformanceDataTest.payload(1))));
+            java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            utp_set_callback(h.sideB.ctx, UTP_ON_READ, holdingOnRead(inCallback, release, a -> {
+                reads.incrementAndGet();
+                return 0;
+            }));
+            AtomicReference<Throwable> other = new AtomicReference<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    injectIntoB(h, p.dataFromA(1, ConformanceDataTest.payload(1)));
+                } catch (Throwable e) {
+                    other.set(e);
+                }
+            });
             assertTrue(inCallback.await(10, TimeUnit.SECONDS));
             MemorySegment data = MemorySegment.ofArray(new byte[10]);
             assertEquals(10, utp_write(p.a, data, 10));     // side A's context: no conflict
             release.countDown();
             t.join(10_000);
+            assertFalse(t.isAlive(), "the other thread's call returned");
+            assertEquals(null, other.get(), "and completed normally on its own context");
+            assertEquals(1, reads.get(), "its callback ran to the end");
         }
     }
 }

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * utpcat's ucat options and failure modes end to end, as processes on loopback, with small
  * payloads: -s, -p, -B, -d (stderr only), --transport, binary safety, a peer's RST, the connect
- * and idle timeouts, and no CPU use while waiting after stdin EOF.
+ * and idle timeouts, and waiting for the peer after stdin EOF.
  */
 class UtpCatOptionsProcessTest {
     private static final File NO_INPUT = new File("/dev/null");
@@ -147,24 +146,19 @@ class UtpCatOptionsProcessTest {
         }
     }
 
+    /**
+     * After its stdin ends, the client keeps waiting for the server's data and FIN. (That an idle
+     * endpoint does not spin is proven in virtual time by StreamScaleSimTest, which counts its
+     * wake-ups; a CPU-over-a-slept-window figure here would be a wall-clock assertion.)
+     */
     @Test
-    void waitingForThePeerAfterStdinEofUsesAlmostNoCpu() throws Exception {
+    void waitingForThePeerAfterStdinEofStillGetsTheLateReply() throws Exception {
         int port = CatProcess.freeUdpPort();
         try (CatProcess server = listener("server", null, port);
                 CatProcess client = CatProcess.start(dir, "client", NO_INPUT, "-d", "127.0.0.1", "" + port)) {
             client.awaitErrLine(l -> l.startsWith("utpcat: stdin EOF"));
             server.awaitErrLine(l -> l.startsWith("utpcat: peer FIN"));
-            Thread.sleep(500); // let start-up work (JIT) settle
-            ProcessHandle h = client.process.toHandle();
-            Duration cpu0 = h.info().totalCpuDuration().orElseThrow();
-            long wall0 = System.nanoTime();
-            Thread.sleep(2000);
-            Duration cpu1 = h.info().totalCpuDuration().orElseThrow();
-            long wall = System.nanoTime() - wall0;
             assertTrue(client.process.isAlive(), "the client waits for the server's data and FIN");
-            // A thread spinning on stdin EOF or on the connection would use about one core.
-            long cpu = cpu1.minus(cpu0).toNanos();
-            assertTrue(cpu < wall / 10, "client used " + cpu / 1_000_000 + " ms CPU in " + wall / 1_000_000 + " ms");
             try (OutputStream in = server.stdin()) {
                 in.write("late reply\n".getBytes(StandardCharsets.UTF_8));
             }

@@ -171,17 +171,22 @@ class UtpCatProcessTest {
         }
     }
 
-    @Test
-    void refusedConnectionExitsOneWithOneLineWithinTheTimeout() throws Exception {
+    /** The Linux transport reads ICMP (refused at once); the portable one cannot (times out). */
+    @ParameterizedTest
+    @ValueSource(strings = {"linux", "nio"})
+    void refusedConnectionExitsOneWithOneLineWithinTheTimeout(String transport) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!transport.equals("linux") || dev.jutp.net.Transports.linuxSupported(),
+                "the linux transport needs Linux on x86-64 or aarch64");
         int port = CatProcess.freeUdpPort();
-        try (CatProcess p = CatProcess.start(dir, "refused", NO_INPUT, "--timeout", "5", "127.0.0.1", "" + port)) {
+        try (CatProcess p = CatProcess.start(dir, "refused-" + transport, NO_INPUT, "--transport", transport,
+                "--timeout", "5", "127.0.0.1", "" + port)) {
             assertTrue(p.process.waitFor(60, TimeUnit.SECONDS), "utpcat must give up");
             assertEquals(1, p.exitCode(), p::err);
             List<String> err = p.errLines();
             assertEquals(1, err.size(), p::err);
             assertTrue(err.get(0).startsWith("utpcat: connect to 127.0.0.1:" + port + ": "), p::err);
             String reason = err.get(0).toLowerCase();
-            assertTrue(reason.contains("refused") || reason.contains("timed out"), p::err);
+            assertTrue(reason.contains(transport.equals("linux") ? "refused" : "timed out"), p::err);
         }
     }
 
@@ -209,9 +214,38 @@ class UtpCatProcessTest {
             assertEquals(1, client.exitCode(), client::err);
             List<String> err = client.errLines();
             assertEquals(1, err.size(), client::err);
-            String reason = err.get(0).toLowerCase();
-            assertTrue(err.get(0).startsWith("utpcat: ") && (reason.contains("reset") || reason.contains("timed out")),
-                    client::err);
+            // SIGTERM makes the server reset its connection on the way out (aSignalledUtpcatResetsItsPeer).
+            assertEquals("utpcat: connection reset by peer", err.get(0), client::err);
+        }
+    }
+
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM on one side resets the connection before that process exits, so the
+     * other side, whose own stdin is already done, ends with "connection reset by peer" instead of
+     * waiting forever for a peer that is gone (the idle timeout is off by default).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"linux INT", "linux TERM", "nio INT", "nio TERM"})
+    void aSignalledUtpcatResetsItsPeer(String transportAndSignal) throws Exception {
+        String transport = transportAndSignal.split(" ")[0];
+        String signal = transportAndSignal.split(" ")[1];
+        org.junit.jupiter.api.Assumptions.assumeTrue(!transport.equals("linux") || dev.jutp.net.Transports.linuxSupported(),
+                "the linux transport needs Linux on x86-64 or aarch64");
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = listener("server-" + transport + signal, NO_INPUT, port, "--transport", transport);
+                CatProcess client = CatProcess.start(dir, "client-" + transport + signal, null, "-d", "--transport",
+                        transport, "127.0.0.1", "" + port)) {
+            server.awaitErrLine(l -> l.startsWith("utpcat: connected "));
+            client.awaitErrLine(l -> l.startsWith("utpcat: connected "));
+            long start = System.nanoTime();
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(client.process.pid())).start();
+            assertEquals(0, kill.waitFor(), "kill -" + signal);
+            assertEquals(1, server.exitCode(), server::err);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            List<String> err = server.errLines();
+            assertEquals("utpcat: connection reset by peer", err.get(err.size() - 1), server::err);
+            System.out.println("utpcat " + transport + " SIG" + signal + ": the peer ended " + millis + " ms after the signal");
+            assertTrue(client.process.waitFor(CatProcess.WAIT_SECONDS, TimeUnit.SECONDS));
         }
     }
 

@@ -1,0 +1,985 @@
+package dev.jutp;
+
+import dev.jutp.engine.Connection;
+import dev.jutp.engine.ConnectionStats;
+import dev.jutp.engine.Engine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The state of one stream shared by its application threads and the endpoint's I/O side: the two
+ * byte rings, the flags the blocking calls wait on, and the connection (touched by the I/O side
+ * only). The endpoint holds this, never the public {@link UtpStream}, so a stream the application
+ * drops can be collected and its {@link java.lang.ref.Cleaner} action can end the connection.
+ *
+ * <p>Application-side methods park on {@link Condition}s with no monitor held (virtual threads);
+ * I/O-side methods (suffix {@code OnIo}, and the {@code on...} events) run on the endpoint's I/O side.
+ */
+final class StreamCore {
+    /** Rings are allocated on first use, starting at this size, and dropped once no longer needed. */
+    static final int FIRST_RING_BYTES = 4096;
+    private static final byte[] NO_RING = new byte[0];
+    private static final MemorySegment NO_RING_SEGMENT = MemorySegment.ofArray(NO_RING);
+
+    /** Work for the I/O side on behalf of one stream, so a failing command can fail its stream. */
+    record Command(StreamCore stream, Runnable body) implements Runnable {
+        @Override
+        public void run() {
+            body.run();
+        }
+    }
+
+    private final StreamPort port;
+    private volatile boolean ownsEndpoint;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readCond = lock.newCondition();
+    private final Condition writeCond = lock.newCondition();
+    private final Condition stateCond = lock.newCondition();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Command ioTask = new Command(this, this::serviceOnIo);
+    private final Command closeTask = new Command(this, () -> closeOnIo(null));
+    private final Command abortTask = new Command(this, this::abortOnIo);
+    private final Command droppedTask = new Command(this, this::droppedOnIo);
+
+    /** I/O side only. */
+    private Connection conn;
+    private volatile InetSocketAddress remote;
+
+    // Guarded by lock.
+    private boolean connected;
+    private boolean eof;
+    private int error = -1;
+    private boolean destroyed;
+    private String terminatedMessage;
+    private boolean userClosed;
+    private boolean outputShutdown;
+    private boolean inputShutdown;
+    private boolean shutdownRequested;
+    private boolean closeRequested;
+    private boolean drainRequested;
+    private boolean aborted;
+    /** What was not delivered, once known (an error, a linger expiry, an abandoned connection). */
+    private String undelivered;
+    private UtpStreamStats finalStats;
+
+    // I/O side only.
+    private boolean shutdownIssued;
+    private boolean closeIssued;
+    private long lingerDeadlineMillis = Long.MAX_VALUE;
+
+    // Receive ring (guarded by lock); unread mirrors rCount for the engine's window computation.
+    private byte[] rbuf;
+    private int rHead;
+    private int rCount;
+    private volatile long unread;
+    private long bytesReceived;
+
+    // Send ring (guarded by lock).
+    private byte[] sbuf;
+    private MemorySegment sseg;
+    private final int sendCapacity;
+    private int sHead;
+    private int sCount;
+    private long bytesSent;
+
+    private volatile int soTimeoutMillis;
+    private volatile int writeTimeoutMillis;
+    private volatile Duration linger;
+
+    StreamCore(StreamPort port) {
+        this.port = port;
+        // Both rings are empty until the first byte arrives or is written, then grow on demand
+        // (never on a steady transfer's path), so thousands of idle streams stay cheap.
+        this.sendCapacity = port.options().sendBufferBytes();
+        this.linger = port.options().linger();
+        this.rbuf = NO_RING;
+        this.sbuf = NO_RING;
+        this.sseg = NO_RING_SEGMENT;
+    }
+
+    StreamPort port() {
+        return port;
+    }
+
+    void setOwnsEndpoint() {
+        ownsEndpoint = true;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    // ------------------------------------------------------------------ application side
+
+    void setSoTimeout(int millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("timeout must not be negative: " + millis);
+        }
+        soTimeoutMillis = millis;
+    }
+
+    int soTimeout() {
+        return soTimeoutMillis;
+    }
+
+    void setWriteTimeout(int millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("timeout must not be negative: " + millis);
+        }
+        writeTimeoutMillis = millis;
+    }
+
+    int writeTimeout() {
+        return writeTimeoutMillis;
+    }
+
+    void setLinger(Duration d) {
+        linger = UtpOptions.checkLinger(d);
+    }
+
+    Duration linger() {
+        return linger;
+    }
+
+    boolean isConnected() {
+        lock.lock();
+        try {
+            return connected && !destroyed && error < 0 && terminatedMessage == null && !userClosed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        lock.lock();
+        try {
+            return userClosed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends FIN after every byte already written; reading continues (half-close). Idempotent. */
+    void shutdownOutput() throws IOException {
+        lock.lock();
+        try {
+            if (userClosed) {
+                throw new IOException("stream closed");
+            }
+            if (outputShutdown) {
+                return;
+            }
+            outputShutdown = true;
+            shutdownRequested = true;
+            writeCond.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        schedule();
+    }
+
+    /** Later reads return end of stream; bytes still arriving are discarded. Idempotent. */
+    void shutdownInput() throws IOException {
+        lock.lock();
+        try {
+            if (userClosed) {
+                throw new IOException("stream closed");
+            }
+            inputShutdown = true;
+            releaseReadRing();
+            readCond.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        schedule();                         // reopens the window: what arrives is dropped unread
+    }
+
+    /**
+     * Closes: FIN after the bytes already written, then waits until the peer acknowledged everything
+     * or the linger passes (then the connection is reset and the bytes not delivered are reported).
+     */
+    void close() throws IOException {
+        if (!closeInBackground()) {
+            return;
+        }
+        boolean interrupted = false;
+        String outcome;
+        lock.lock();
+        try {
+            while (!destroyed) {
+                if (Thread.currentThread().isInterrupted()) {
+                    interrupted = true;
+                    break;
+                }
+                try {
+                    stateCond.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    interrupted = true;
+                    break;
+                }
+            }
+            outcome = undelivered;
+        } finally {
+            lock.unlock();
+        }
+        if (ownsEndpoint) {
+            port.closeEndpoint(!interrupted);
+        }
+        if (interrupted) {
+            throw new InterruptedIOException("interrupted while closing: the FIN is queued after the bytes written,"
+                    + " whose delivery goes on in the background without confirmation (linger " + linger + ")");
+        }
+        if (outcome != null) {
+            throw new SocketException(outcome);
+        }
+    }
+
+    /** Closes without waiting (a listener's unaccepted streams): FIN after the buffered bytes; false if already closed. */
+    boolean closeInBackground() {
+        lock.lock();
+        try {
+            if (userClosed) {
+                return false;
+            }
+            userClosed = true;
+            closeRequested = true;
+            releaseReadRing();              // unread bytes are discarded, as by a closed socket
+            signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            port.submit(closeTask);
+        } catch (IOException stopped) {
+            // the endpoint stopped first: terminate() recorded how the stream ended
+        }
+        return true;
+    }
+
+    /** Resets the connection now: RST to the peer, unsent and unacknowledged bytes discarded. */
+    void abort() {
+        lock.lock();
+        try {
+            if (aborted) {
+                return;
+            }
+            aborted = true;
+            userClosed = true;
+            closeRequested = true;
+            sCount = 0;
+            releaseSendRing();
+            releaseReadRing();
+            signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            port.submit(abortTask);
+        } catch (IOException stopped) {
+            // the endpoint stopped: its connections are gone already
+        }
+        if (ownsEndpoint) {
+            port.closeEndpoint(!Thread.currentThread().isInterrupted());
+        }
+    }
+
+    /** The public stream became unreachable without close(): FIN after its bytes, RST if they cannot go. */
+    void dropped() {
+        lock.lock();
+        try {
+            if (userClosed) {
+                return;                     // closed or aborted: the cleanable is just being released
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            port.submit(droppedTask);
+        } catch (IOException stopped) {
+            // nothing left to tell the peer
+        }
+        if (ownsEndpoint) {
+            port.closeEndpoint(false);
+        }
+    }
+
+    UtpStreamStats stats() {
+        lock.lock();
+        try {
+            if (destroyed || port.isTerminated()) {
+                return finalStats != null ? finalStats : emptyStats();
+            }
+        } finally {
+            lock.unlock();
+        }
+        CompletableFuture<UtpStreamStats> f = new CompletableFuture<>();
+        try {
+            port.submit(new Command(this, () -> f.complete(snapshotOnIo())));
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            // fall through to the last known values
+        }
+        lock.lock();
+        try {
+            return finalStats != null ? finalStats : emptyStats();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private UtpStreamStats emptyStats() {
+        return new UtpStreamStats(bytesSent, bytesReceived, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    long unreadBytes() {
+        return unread;
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                port.submit(ioTask);
+            } catch (IOException e) {
+                scheduled.set(false);
+            }
+        }
+    }
+
+    private void signalAll() {
+        readCond.signalAll();
+        writeCond.signalAll();
+        stateCond.signalAll();
+    }
+
+    /** The error to throw for a failed connection (lock held). */
+    private IOException failure() {
+        if (terminatedMessage != null) {
+            return new SocketException(terminatedMessage);
+        }
+        return switch (error) {
+            case Connection.ECONNREFUSED -> new ConnectException("connection refused");
+            case Connection.ECONNRESET -> new SocketException("connection reset by peer");
+            case Connection.ETIMEDOUT -> new SocketException("connection timed out");
+            default -> new SocketException("connection closed");
+        };
+    }
+
+    /** Waits for the handshake; on timeout or interrupt the attempt is reset. */
+    void awaitConnected(Duration timeout) throws IOException {
+        long remaining = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!connected && error < 0 && !destroyed && !userClosed) {
+                if (remaining <= 0) {
+                    break;
+                }
+                remaining = stateCond.awaitNanos(remaining);
+            }
+            if (connected) {
+                return;
+            }
+            if (error == Connection.ECONNREFUSED) {
+                throw new ConnectException("connection refused");
+            }
+            if (terminatedMessage != null) {
+                throw new SocketException(terminatedMessage);
+            }
+            if (error >= 0 && error != Connection.ETIMEDOUT) {
+                throw failure();
+            }
+            userClosed = true;
+            closeRequested = true;
+        } catch (InterruptedException e) {
+            userClosed = true;
+            closeRequested = true;
+            Thread.currentThread().interrupt();
+            lock.unlock();
+            abort();
+            throw new InterruptedIOException("interrupted while connecting");
+        } finally {
+            if (lock.isHeldByCurrentThread()) {
+                lock.unlock();
+            }
+        }
+        abort();
+        throw new SocketTimeoutException("connect timed out");
+    }
+
+    int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        return read(b, off, len, null);
+    }
+
+    /** Reads into {@code dst} without a {@code byte[]} in between (a direct buffer: one copy fewer). */
+    int read(ByteBuffer dst) throws IOException {
+        return dst.hasRemaining() ? read(null, 0, dst.remaining(), dst) : 0;
+    }
+
+    /** Copies into {@code b} at {@code off}, or into {@code dst} when {@code b} is null. */
+    private int read(byte[] b, int off, int len, ByteBuffer dst) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        int n;
+        boolean drain;
+        lock.lock();
+        try {
+            int timeout = soTimeoutMillis;
+            long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
+            while (rCount == 0) {
+                if (userClosed) {
+                    throw new SocketException("stream closed");
+                }
+                if (eof || inputShutdown) {
+                    return -1;
+                }
+                if (error >= 0 || terminatedMessage != null) {
+                    throw failure();
+                }
+                if (destroyed) {
+                    return -1;
+                }
+                if (timeout == 0) {
+                    readCond.await();
+                } else {
+                    if (remaining <= 0) {
+                        throw new SocketTimeoutException("read timed out");
+                    }
+                    remaining = readCond.awaitNanos(remaining);
+                }
+            }
+            if (userClosed) {
+                throw new SocketException("stream closed");
+            }
+            n = Math.min(len, rCount);
+            int first = Math.min(n, rbuf.length - rHead);
+            if (b != null) {
+                System.arraycopy(rbuf, rHead, b, off, first);
+                if (n > first) {
+                    System.arraycopy(rbuf, 0, b, off + first, n - first);
+                }
+            } else {
+                dst.put(rbuf, rHead, first);
+                if (n > first) {
+                    dst.put(rbuf, 0, n - first);
+                }
+            }
+            rHead = (rHead + n) % rbuf.length;
+            rCount -= n;
+            if (rCount == 0) {
+                rHead = 0;
+                if (eof || destroyed || error >= 0) {
+                    releaseReadRing();      // nothing more can arrive
+                }
+            }
+            unread = rCount;
+            drain = !drainRequested;
+            drainRequested = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading");
+        } finally {
+            lock.unlock();
+        }
+        if (drain) {
+            schedule();
+        }
+        return n;
+    }
+
+    /** Whether a read would return end of stream now (nothing buffered, nothing more to come). */
+    boolean atEndOfStream() {
+        lock.lock();
+        try {
+            return rCount == 0 && (eof || inputShutdown || destroyed && error < 0 && terminatedMessage == null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int available() throws IOException {
+        lock.lock();
+        try {
+            if (userClosed) {
+                throw new SocketException("stream closed");
+            }
+            return rCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Copies all of {@code b[off, off+len)} into the send ring, waiting for room. Interrupted, it
+     * reports in {@link InterruptedIOException#bytesTransferred} exactly the bytes it took, which
+     * will be sent.
+     */
+    void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        write(b, off, len, null);
+    }
+
+    /** Writes all of {@code src}'s remaining bytes, like {@link #write(byte[], int, int)}. */
+    void write(ByteBuffer src) throws IOException {
+        write(null, 0, src.remaining(), src);
+    }
+
+    /** Copies from {@code b} at {@code off}, or from {@code src} when {@code b} is null. */
+    private void write(byte[] b, int off, int len, ByteBuffer src) throws IOException {
+        int taken = 0;
+        int timeout = writeTimeoutMillis;
+        long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
+        while (len > 0) {
+            lock.lock();
+            try {
+                while (true) {
+                    if (userClosed) {
+                        throw new SocketException("stream closed");
+                    }
+                    if (outputShutdown) {
+                        throw new SocketException("output shut down");
+                    }
+                    if (error >= 0 || terminatedMessage != null) {
+                        throw failure();
+                    }
+                    if (destroyed) {
+                        throw new SocketException("connection closed");
+                    }
+                    if (sCount == sbuf.length && sbuf.length < sendCapacity) {
+                        growSend(Math.min(sendCapacity, Math.max(Math.max(FIRST_RING_BYTES, sbuf.length * 2), sCount + len)));
+                    }
+                    if (sCount < sbuf.length) {
+                        break;
+                    }
+                    if (timeout == 0) {
+                        writeCond.await();
+                    } else if (remaining <= 0) {
+                        SocketTimeoutException te = new SocketTimeoutException(
+                                "write timed out: " + taken + " bytes of this write were taken and will be sent");
+                        te.bytesTransferred = taken;
+                        throw te;
+                    } else {
+                        remaining = writeCond.awaitNanos(remaining);
+                    }
+                }
+                int n = Math.min(len, sbuf.length - sCount);
+                int tail = (sHead + sCount) % sbuf.length;
+                int first = Math.min(n, sbuf.length - tail);
+                if (b != null) {
+                    System.arraycopy(b, off, sbuf, tail, first);
+                    if (n > first) {
+                        System.arraycopy(b, off + first, sbuf, 0, n - first);
+                    }
+                } else {
+                    src.get(sbuf, tail, first);
+                    if (n > first) {
+                        src.get(sbuf, 0, n - first);
+                    }
+                }
+                sCount += n;
+                off += n;
+                len -= n;
+                taken += n;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                InterruptedIOException ie = new InterruptedIOException(
+                        "interrupted while writing: " + taken + " bytes of this write were taken and will be sent");
+                ie.bytesTransferred = taken;
+                lock.unlock();
+                schedule();
+                throw ie;
+            } finally {
+                if (lock.isHeldByCurrentThread()) {
+                    lock.unlock();
+                }
+            }
+            schedule();
+        }
+    }
+
+    // ------------------------------------------------------------------ I/O side
+
+    Connection connection() {
+        return conn;
+    }
+
+    /** Opens the connection; false if the stream was closed first (then it is already finished). */
+    boolean startConnect(Engine engine, InetSocketAddress to) {
+        remote = to;
+        boolean abandon;
+        lock.lock();
+        try {
+            abandon = closeRequested || userClosed;
+        } finally {
+            lock.unlock();
+        }
+        if (abandon) {
+            onDestroyed();
+            return false;
+        }
+        Connection c = engine.createConnection();
+        c.attach(this);
+        conn = c;
+        if (c.connect(to) != 0) {
+            c.close();                      // freed with DESTROYING at the next tick
+            lock.lock();
+            try {
+                terminatedMessage = "cannot connect to " + to + ": no free connection id";
+                stateCond.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        return true;
+    }
+
+    void attachAccepted(Connection c) {
+        conn = c;
+        c.attach(this);
+        remote = c.peer();
+        connected = true;                   // not yet shared with any other thread
+    }
+
+    void onConnected() {
+        lock.lock();
+        try {
+            connected = true;
+            stateCond.signalAll();
+            writeCond.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        serviceOnIo();
+    }
+
+    void onRead(MemorySegment seg, long off, int len) {
+        lock.lock();
+        try {
+            bytesReceived += len;
+            if (userClosed || inputShutdown) {
+                return;                     // nobody will read it: do not buffer it
+            }
+            if (rCount + len > rbuf.length) {
+                grow(rCount + len);
+            }
+            int tail = (rHead + rCount) % rbuf.length;
+            int first = Math.min(len, rbuf.length - tail);
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, rbuf, tail, first);
+            if (len > first) {
+                MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off + first, rbuf, 0, len - first);
+            }
+            rCount += len;
+            unread = rCount;
+            readCond.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Grows the receive ring (lock held); the window keeps it near the receive-buffer option. */
+    private void grow(int needed) {
+        int size = Math.max(FIRST_RING_BYTES, rbuf.length);
+        while (size < needed) {
+            size *= 2;
+        }
+        byte[] n = new byte[size];
+        int first = Math.min(rCount, rbuf.length - rHead);
+        System.arraycopy(rbuf, rHead, n, 0, first);
+        System.arraycopy(rbuf, 0, n, first, rCount - first);
+        rbuf = n;
+        rHead = 0;
+    }
+
+    /** Grows the send ring (lock held) up to the send-buffer option. */
+    private void growSend(int size) {
+        byte[] n = new byte[size];
+        int first = Math.min(sCount, sbuf.length - sHead);
+        System.arraycopy(sbuf, sHead, n, 0, first);
+        System.arraycopy(sbuf, 0, n, first, sCount - first);
+        sbuf = n;
+        sseg = MemorySegment.ofArray(n);
+        sHead = 0;
+    }
+
+    void onEof() {
+        lock.lock();
+        try {
+            eof = true;
+            if (rCount == 0) {
+                releaseReadRing();
+            }
+            readCond.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void onError(int code) {
+        long lost = undeliveredOnIo();
+        lock.lock();
+        try {
+            if (error < 0) {
+                error = code;
+            }
+            if (lost > 0 && undelivered == null) {
+                undelivered = failure().getMessage() + ": " + lost + " bytes written were not delivered";
+            }
+            finalStats = snapshotOnIo();
+            signalAll();
+        } finally {
+            lock.unlock();
+        }
+        closeIssued = true;
+        conn.close();
+    }
+
+    void onDestroyed() {
+        lock.lock();
+        try {
+            if (conn != null && finalStats == null) {
+                finalStats = snapshotOnIo();
+            }
+            destroyed = true;
+            sCount = 0;                     // unsent bytes can no longer go anywhere
+            releaseSendRing();
+            if (rCount == 0) {
+                releaseReadRing();
+            }
+            signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The endpoint stopped or failed: wake every waiter with {@code message}. Any thread. */
+    void terminate(String message) {
+        lock.lock();
+        try {
+            if (!destroyed) {
+                destroyed = true;
+                if (!eof && error < 0) {
+                    terminatedMessage = message;
+                }
+                if (sCount > 0 && undelivered == null) {
+                    undelivered = message + ": " + sCount + " bytes written were not delivered";
+                }
+            }
+            signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** I/O side: close after the buffered data; {@code reason} is what later reads and writes report. */
+    void closeOnIo(String reason) {
+        lock.lock();
+        try {
+            closeRequested = true;
+            if (reason != null && !userClosed && terminatedMessage == null && error < 0) {
+                terminatedMessage = reason;
+                signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (conn == null) {
+            return;                         // never connected; startConnect sees closeRequested
+        }
+        if (lingerDeadlineMillis == Long.MAX_VALUE) {
+            long millis = Math.min(linger.toMillis(), Long.MAX_VALUE / 4);
+            lingerDeadlineMillis = conn.engine().nowMillis() + millis;
+        }
+        serviceOnIo();
+    }
+
+    private void abortOnIo() {
+        if (conn != null) {
+            closeIssued = true;
+            conn.abort();
+        }
+    }
+
+    /**
+     * The application dropped the stream: close it as close() would (FIN after the bytes written),
+     * with nobody waiting. What the peer has not acknowledged when the linger passes is reset, so
+     * the peer learns its stream is truncated.
+     */
+    private void droppedOnIo() {
+        lock.lock();
+        try {
+            if (userClosed) {
+                return;                     // closed or aborted before it became unreachable
+            }
+            userClosed = true;
+            releaseReadRing();
+        } finally {
+            lock.unlock();
+        }
+        closeOnIo(null);
+    }
+
+    /** The linger passed before the peer acknowledged everything: reset, report what was lost. */
+    void lingerExpired() {
+        abandon("linger of " + linger.toMillis() + " ms expired");
+    }
+
+    /** Resets the connection and records {@code why} with the bytes not delivered, if any. */
+    void abandon(String why) {
+        if (conn == null || isDestroyedOnIo()) {
+            return;
+        }
+        long lost = undeliveredOnIo();
+        lock.lock();
+        try {
+            if (lost > 0 && undelivered == null) {
+                undelivered = why + ": " + lost + " bytes written were not delivered; the connection was reset";
+            }
+            if (!userClosed && terminatedMessage == null && error < 0) {
+                terminatedMessage = why;
+            }
+            sCount = 0;
+            releaseSendRing();
+            signalAll();
+        } finally {
+            lock.unlock();
+        }
+        abortOnIo();
+    }
+
+    /** Bytes written by the application that the peer has not acknowledged (I/O side). */
+    private long undeliveredOnIo() {
+        lock.lock();
+        try {
+            return sCount + (conn != null ? conn.unacknowledgedBytes() : 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long lingerDeadlineMillis() {
+        return lingerDeadlineMillis;
+    }
+
+    boolean isDestroyedOnIo() {
+        Connection c = conn;
+        return c == null || c.state() == Connection.DESTROY || destroyedFlag();
+    }
+
+    private boolean destroyedFlag() {
+        lock.lock();
+        try {
+            return destroyed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves buffered bytes into the protocol, issues requested shutdown/close, reopens the window. */
+    void serviceOnIo() {
+        scheduled.set(false);
+        Connection c = conn;
+        if (c == null) {
+            return;
+        }
+        boolean drain;
+        lock.lock();
+        try {
+            drain = drainRequested;
+            drainRequested = false;
+            if (!destroyed && error < 0 && connected) {
+                while (sCount > 0) {
+                    int n = Math.min(sCount, sbuf.length - sHead);
+                    long w = c.write(sseg, sHead, n);
+                    if (w <= 0) {
+                        break;
+                    }
+                    sHead = (int) ((sHead + w) % sbuf.length);
+                    sCount -= (int) w;
+                    bytesSent += w;
+                    writeCond.signalAll();
+                }
+                if (sCount == 0) {
+                    sHead = 0;
+                    if (shutdownRequested && !shutdownIssued) {
+                        shutdownIssued = true;
+                        c.shutdown(1);
+                    }
+                    if (outputShutdown || userClosed) {
+                        releaseSendRing();  // no more writes can come
+                    }
+                }
+            }
+            boolean drained = sCount == 0 || destroyed || error >= 0;
+            if (closeRequested && !closeIssued && !aborted && (drained || !connected)) {
+                closeIssued = true;
+                c.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (drain && !closeIssued) {
+            c.readDrained();
+        }
+    }
+
+    /** Bytes held by the two rings (for tests of idle-stream memory). */
+    int ringBytes() {
+        lock.lock();
+        try {
+            return rbuf.length + sbuf.length;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. */
+    private void releaseReadRing() {
+        rbuf = NO_RING;
+        rHead = 0;
+        rCount = 0;
+        unread = 0;
+    }
+
+    /** Lock held; the ring is empty. */
+    private void releaseSendRing() {
+        sbuf = NO_RING;
+        sseg = NO_RING_SEGMENT;
+        sHead = 0;
+    }
+
+    private UtpStreamStats snapshotOnIo() {
+        Connection c = conn;
+        if (c == null) {
+            return emptyStats();
+        }
+        ConnectionStats cs = c.stats();
+        return new UtpStreamStats(bytesSent, bytesReceived, cs.packetsSent, cs.packetsReceived,
+                cs.timeoutRetransmits + cs.timeoutRecoveryRetransmits + cs.fastRetransmits, cs.fastRetransmits,
+                cs.duplicatesReceived, c.rttMillis(), c.mtuGuess(), c.congestionWindow(), cs.windowOverrunDrops);
+    }
+
+    @Override
+    public String toString() {
+        return "stream " + port.localAddress() + " -> " + remote;
+    }
+}
