@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
 /**
  * The inside of one {@link Scenario}, run in a child JVM in the network namespace whose loopback
  * {@link ScenarioRunner} shaped. Starts ping and every flow's receiver, measures the unloaded RTT,
- * then starts each flow's sender at its time and samples the bytes each receiver got. Arguments:
+ * then starts each flow's sender at its time and samples the bytes each receiver got; time 0 is the
+ * first byte a receiver got from the flows that start at 0. Arguments:
  * seconds, then one {@code name:KIND:start} per flow; system properties {@code jutp.kernel.utpcat}
  * (the utpcat launcher) and {@code jutp.kernel.interop} (the directory of utp_peer.js). Prints, once
  * the run is over, {@code baseline <ms>}, {@code ping <t> <ms>} and {@code bytes <flow> <t> <total>}
- * lines, times in seconds from the first scheduled start; diagnostics go to stderr.
+ * lines, times in seconds from time 0; diagnostics go to stderr.
  */
 public final class InNamespace {
     private static final Pattern PING = Pattern.compile("time=([0-9.]+) ms");
@@ -90,10 +91,29 @@ public final class InNamespace {
             throw new IOException("ping gave " + pings.size() + " replies in 30 s");
         }
         double baseline = pings.stream().mapToDouble(p -> p[1]).min().orElseThrow();
-        long t0 = System.nanoTime();
-        long end = t0 + (long) (seconds * 1e9);
         List<Meter> waiting = new ArrayList<>(meters);
         waiting.sort(Comparator.comparingDouble(m -> m.flow.start()));
+        // Time 0 is the first byte at a receiver, not the launch: utpcat's JVM takes 0.5-2 s to start on a
+        // busy machine, and a flow that joins "after 5 s" must meet 5 s of established traffic.
+        while (!waiting.isEmpty() && waiting.getFirst().flow.start() == 0) {
+            waiting.removeFirst().start();
+        }
+        long firstByteBy = System.nanoTime() + READY_NANOS;
+        while (meters.stream().noneMatch(Meter::delivering)) {
+            if (System.nanoTime() > firstByteBy) {
+                throw new IOException("no flow delivered a byte within 30 s of its launch");
+            }
+            if (processes.stream().anyMatch(p -> !p.isAlive())) {
+                throw new IOException("a process exited before any flow delivered a byte");
+            }
+            Thread.sleep(10);
+        }
+        long t0 = System.nanoTime();
+        for (Meter m : meters) {
+            m.samples.clear();
+            m.sample();
+        }
+        long end = t0 + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
             double now = (System.nanoTime() - t0) / 1e9;
             while (!waiting.isEmpty() && waiting.getFirst().flow.start() <= now) {
@@ -106,6 +126,9 @@ public final class InNamespace {
         }
         StringBuilder out = new StringBuilder("baseline ").append(baseline).append('\n');
         for (double[] p : pings) {
+            if (p[0] < t0) {
+                continue;
+            }
             out.append("ping ").append((p[0] - t0) / 1e9).append(' ').append(p[1]).append('\n');
         }
         for (Meter m : meters) {
@@ -232,6 +255,9 @@ public final class InNamespace {
         /** Records the receiver's total now (meters that read a receiver's own reports record as they come). */
         void sample() {
         }
+
+        /** Whether the receiver has got a byte. */
+        abstract boolean delivering();
     }
 
     /** A receiver whose bytes arrive through a stream this JVM reads and counts. */
@@ -245,6 +271,11 @@ public final class InNamespace {
         @Override
         void sample() {
             samples.add(new long[] {System.nanoTime(), received.get()});
+        }
+
+        @Override
+        boolean delivering() {
+            return received.get() > 0;
         }
     }
 
@@ -320,7 +351,7 @@ public final class InNamespace {
     /** Kernel TCP: an iperf3 server reports what it received every 0.5 s; the client picks the algorithm. */
     private final class TcpMeter extends Meter {
         private final int port;
-        private double total;
+        private volatile double total;
 
         TcpMeter(Scenario.Flow flow, int port) {
             super(flow);
@@ -361,7 +392,13 @@ public final class InNamespace {
         }
 
         @Override
+        boolean delivering() {
+            return total > 0;
+        }
+
+        @Override
         void start() throws Exception {
+            samples.add(new long[] {System.nanoTime(), 0});   // nothing arrived before the client started
             Process client = launch(new ProcessBuilder("iperf3", "-c", "127.0.0.1",
                     "-p", Integer.toString(port), "-t", "3600", "-C", flow.kind().tcpAlgorithm())
                     .redirectErrorStream(true));

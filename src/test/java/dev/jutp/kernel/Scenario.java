@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One measurement: flows that start at given times through one shaped loopback, run until
- * {@code seconds}, judged over the window [{@code from}, {@code to}] (seconds after the first flow's
- * scheduled start).
+ * {@code seconds}, judged over the window [{@code from}, {@code to}]. Times are seconds from the first
+ * byte a receiver got from the flows that start at 0.
  */
 public record Scenario(String name, Shape shape, List<Flow> flows, double seconds, double from, double to) {
 
