@@ -10,5 +10,12 @@ cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests -Djutp.shim.skip=true package >&2
 mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/kernel-cc.classpath >&2
 java_bin="$(bin/find-java)"
-exec "$java_bin" --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
-  -cp "target/test-classes:target/classes:$(cat target/kernel-cc.classpath)" dev.jutp.kernel.KernelCcBench "$@"
+# Run from a snapshot of the classes and of bin/utpcat with its jar, so a rebuild during the long run
+# cannot pull them away.
+snap="$(mktemp -d "${TMPDIR:-/tmp}/jutp-kernel-cc.XXXXXX")"
+trap 'rm -rf "$snap"' EXIT
+mkdir -p "$snap/bin" "$snap/target"
+cp bin/utpcat "$snap/bin/" && cp -r target/jutp-*.jar target/lib "$snap/target/"
+cp -r target/classes "$snap/classes" && cp -r target/test-classes "$snap/test-classes"
+"$java_bin" --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true -Djutp.kernel.utpcat="$snap/bin/utpcat" \
+  -cp "$snap/test-classes:$snap/classes:$(cat target/kernel-cc.classpath)" dev.jutp.kernel.KernelCcBench "$@"

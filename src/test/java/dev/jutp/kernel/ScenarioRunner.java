@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 public record ScenarioRunner(Path utpcat, Path interop) {
     private static final long SLACK_SECONDS = 90;
 
-    /** The launcher and peer of the project checkout the JVM runs in. */
+    /** The launcher ({@code -Djutp.kernel.utpcat}, default bin/utpcat) and peer of the project checkout the JVM runs in. */
     public static ScenarioRunner ofProject() {
-        return new ScenarioRunner(Path.of("bin/utpcat").toAbsolutePath(), Path.of("src/test/interop").toAbsolutePath());
+        return new ScenarioRunner(Path.of(System.getProperty("jutp.kernel.utpcat", "bin/utpcat")).toAbsolutePath(),
+                Path.of("src/test/interop").toAbsolutePath());
     }
 
     public Trace run(Scenario s) throws Exception {
