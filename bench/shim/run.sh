@@ -71,12 +71,35 @@ demo_once() {
     awk '{printf "%.1f\n", $1 / $2 / 1e6}'
 }
 
+# bin/utpcat receiver and sender as two processes, the layout of ucat_like; prints the sender's
+# MB/s (10^6) over its connection's lifetime (its --stats line), as ucat_like reports its own.
+utpcat_once() {
+  head -c $(($1 << 20)) /dev/urandom >"$tmp/in"
+  rm -f "$tmp/out"
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  timeout 300 bin/utpcat --transport nio --no-progress --timeout 240 -l -p "$port" >"$tmp/out" 2>"$tmp/recv.log" &
+  local rpid=$!
+  # Wait for the listener's socket (bounded) before starting the sender.
+  for _ in $(seq 1 300); do ss -uln 2>/dev/null | grep -q ":$port " && break; sleep 0.1; done
+  timeout 300 bin/utpcat --transport nio --no-progress --stats 127.0.0.1 "$port" <"$tmp/in" 2>"$tmp/send.log" || true
+  wait "$rpid" || true
+  cmp -s "$tmp/in" "$tmp/out" || { echo "utpcat transfer of $1 MiB failed:" >&2; cat "$tmp"/*.log >&2; return 1; }
+  sed -n 's/^utpcat: connection statistics (\([0-9.]*\) s).*/\1/p' "$tmp/send.log" |
+    awk -v b=$(($1 << 20)) '{printf "%.1f\n", b / $1 / 1e6}'
+}
+
 for size in $SIZES; do
-  : >"$tmp/u.txt"; : >"$tmp/d.txt"
+  : >"$tmp/u.txt"; : >"$tmp/d.txt"; : >"$tmp/p.txt"
   for r in $(seq 1 "$ROUNDS"); do
     ucat_once "$size" >>"$tmp/u.txt"
+    utpcat_once "$size" >>"$tmp/p.txt"
     demo_once "$size" >>"$tmp/d.txt"
   done
+  printf '%-62s %s %s MB/s\n' "loopback $size MiB: ucat_like shim->shim | utpcat->utpcat (2 JVMs)" \
+    "$(stats <"$tmp/u.txt")" "$(stats <"$tmp/p.txt")"
+  paste "$tmp/u.txt" "$tmp/p.txt" | awk '{printf "%s%.2f", NR > 1 ? " " : "", $1 / $2} END {print ""}' |
+    sed 's/^/  shim \/ Java per round (interleaved): /'
   printf '%-62s %s %s MB/s\n' "loopback $size MiB: ucat_like shim->shim | utpcat demo Java" \
     "$(stats <"$tmp/u.txt")" "$(stats <"$tmp/d.txt")"
 done

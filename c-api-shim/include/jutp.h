@@ -21,7 +21,18 @@ enum {
 	JUTP_ENFORCE_RECEIVE_WINDOW = 0x4A04,
 	/* Milliseconds without a packet from the peer before a connected socket fails with
 	 * UTP_ETIMEDOUT; 0 (default): never, as libutp. Peers keep-alive every 29 s: use >= 60000. */
-	JUTP_IDLE_TIMEOUT = 0x4A05
+	JUTP_IDLE_TIMEOUT = 0x4A05,
+	/* The congestion controller of sockets created afterwards: JUTP_CC_LEDBAT_PLUS_PLUS (default:
+	 * draft-irtf-iccrg-ledbat-plus-plus, 60 ms target, yields to TCP and to later flows) or
+	 * JUTP_CC_LEDBAT (libutp's LEDBAT, bit for bit, 100 ms target). Other values: -1.
+	 * UTP_TARGET_DELAY sets the target of either; unset, it reads as the controller's default. */
+	JUTP_CONGESTION_CONTROL = 0x4A06
+};
+
+/* Values of JUTP_CONGESTION_CONTROL. */
+enum {
+	JUTP_CC_LEDBAT = 0,
+	JUTP_CC_LEDBAT_PLUS_PLUS = 1
 };
 
 #endif /* JUTP_H */

@@ -11,9 +11,10 @@
  * recursive mutex inside the shim; callbacks run on the calling thread with
  * that mutex held and may re-enter the API. See the README.
  */
-#ifndef UTP_H
-#define UTP_H
+#ifndef __UTP_H__                  /* libutp's guard name: a program may test it */
+#define __UTP_H__
 
+#include <stdarg.h>
 #include "utp_types.h"
 
 #ifdef __cplusplus
@@ -175,4 +176,4 @@ UTP_EXTERN void               utp_close(utp_socket *s);
 }
 #endif
 
-#endif /* UTP_H */
+#endif /* __UTP_H__ */

@@ -5,8 +5,8 @@
  * names and widths are libutp's so that programs written against libutp compile
  * unchanged. x86-64 / aarch64 Linux (LP64) is the supported target.
  */
-#ifndef UTP_TYPES_H
-#define UTP_TYPES_H
+#ifndef __UTP_TYPES_H__            /* libutp's guard name: a program may test it */
+#define __UTP_TYPES_H__
 
 #include <stddef.h>
 #include <sys/types.h>   /* ssize_t */
@@ -14,6 +14,39 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
+
+/* libutp's helper macros, with libutp's meaning. A program may define
+ * PACKED_ATTRIBUTE and CASSERT itself before including this header. */
+#ifndef PACKED_ATTRIBUTE
+# if defined(BROKEN_GCC_STRUCTURE_PACKING) && defined(__GNUC__)
+#  define PACKED_ATTRIBUTE __attribute__((__packed__))
+# else
+#  define PACKED_ATTRIBUTE
+# endif
+#endif
+
+#ifdef __GNUC__
+# define ALIGNED_ATTRIBUTE(x) __attribute__((aligned(x)))
+#else
+# define ALIGNED_ATTRIBUTE(x)
+#endif
+
+#if defined(IP_DONTFRAG)
+# define IP_OPT_DONTFRAG IP_DONTFRAG
+#elif defined(IP_DONTFRAGMENT)
+# define IP_OPT_DONTFRAG IP_DONTFRAGMENT
+#endif
+
+#ifdef POSIX
+typedef struct sockaddr_storage SOCKADDR_STORAGE;
+#endif
+
+/* printf conversion for a uint64, spelled as libutp spells it. */
+#define I64u "%Lu"
+
+#ifndef CASSERT
+# define CASSERT(exp, name) typedef int is_not_##name[(exp) ? 1 : -1];
+#endif
 
 typedef unsigned char      byte;
 typedef unsigned char      uint8;
@@ -25,6 +58,9 @@ typedef unsigned int       uint32;
 typedef signed int         int32;
 typedef unsigned long long uint64;
 typedef long long          int64;
+
+CASSERT(8 == sizeof(uint64), sizeof_uint64_is_8)
+CASSERT(8 == sizeof(int64), sizeof_int64_is_8)
 
 typedef const char *cstr;
 typedef char       *str;
@@ -46,4 +82,4 @@ typedef uint8 bool;
 # define UTP_EXTERN
 #endif
 
-#endif /* UTP_TYPES_H */
+#endif /* __UTP_TYPES_H__ */

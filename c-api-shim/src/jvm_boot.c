@@ -21,12 +21,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef JUTP_DEFAULT_JAVA_HOME
 #define JUTP_DEFAULT_JAVA_HOME ""
 #endif
 #ifndef JUTP_DEFAULT_JAR
 #define JUTP_DEFAULT_JAR ""
+#endif
+#ifndef JUTP_DEFAULT_AOT_CACHE
+#define JUTP_DEFAULT_AOT_CACHE ""
 #endif
 
 #define MAX_OPTIONS 64
@@ -38,9 +43,16 @@ static const char *env_or(const char *name, const char *fallback) {
   return (v != NULL && v[0] != '\0') ? v : fallback;
 }
 
+static int same_file(const char *a, const char *b) {
+  char ra[PATH_MAX], rb[PATH_MAX];
+  if (realpath(a, ra) == NULL || realpath(b, rb) == NULL)
+    return strcmp(a, b) == 0;
+  return strcmp(ra, rb) == 0;
+}
+
 int utp_shim_boot_jvm(void) {
   static char libjvm[PATH_MAX], agent[PATH_MAX + 16], lib_prop[PATH_MAX + 32];
-  static char extra[4096];
+  static char extra[4096], class_path[PATH_MAX + 32], aot_cache[PATH_MAX + 32];
   const char *home = env_or("JUTP_JAVA_HOME", JUTP_DEFAULT_JAVA_HOME);
   const char *jar = env_or("JUTP_JAR", JUTP_DEFAULT_JAR);
 
@@ -79,6 +91,29 @@ int utp_shim_boot_jvm(void) {
   options[n++].optionString = "--enable-native-access=ALL-UNNAMED";
   options[n++].optionString = lib_prop;
   options[n++].optionString = agent;
+  /* A guest's defaults (measured in the README): no GC threads (the serial collector runs on
+   * the VM thread), no attach listener thread, no hsperfdata file in the host's /tmp, two
+   * compiler threads. JUTP_JAVA_OPTIONS come later and win. */
+  options[n++].optionString = "-XX:+UseSerialGC";
+  options[n++].optionString = "-XX:+DisableAttachMechanism";
+  options[n++].optionString = "-XX:-UsePerfData";
+  options[n++].optionString = "-XX:CICompilerCount=2";   /* one C1 and one C2 thread, whatever the CPUs */
+  options[n++].optionString = "-Xms8m";                  /* grow from small: start-up garbage is not kept resident */
+  /* The jar on the class path from the start, as when the AOT cache was trained. */
+  snprintf(class_path, sizeof(class_path), "-Djava.class.path=%s", jar);
+  options[n++].optionString = class_path;
+  /* The AOT cache (class data and profiles) the build trained for this JDK and jar; empty when
+   * the JDK has none. */
+  struct stat cache;
+  if (same_file(home, JUTP_DEFAULT_JAVA_HOME) && same_file(jar, JUTP_DEFAULT_JAR) &&
+      stat(JUTP_DEFAULT_AOT_CACHE, &cache) == 0 && cache.st_size > 0 &&
+      access(JUTP_DEFAULT_AOT_CACHE, R_OK) == 0) {
+    snprintf(aot_cache, sizeof(aot_cache), "-XX:AOTCache=%s", JUTP_DEFAULT_AOT_CACHE);
+    options[n++].optionString = aot_cache;
+    /* Its profile replay would keep one more thread for the life of the process. */
+    options[n++].optionString = "-XX:+UnlockDiagnosticVMOptions";
+    options[n++].optionString = "-XX:-AOTReplayTraining";
+  }
   snprintf(extra, sizeof(extra), "%s", env_or("JUTP_JAVA_OPTIONS", ""));
   for (char *save = NULL, *tok = strtok_r(extra, " \t", &save);
        tok != NULL && n < MAX_OPTIONS;
@@ -95,7 +130,9 @@ int utp_shim_boot_jvm(void) {
 
   JavaVM *vm = NULL;
   void *env = NULL;
+  utp_shim_signals_before_jvm();
   jint rc = create_vm(&vm, &env, &args);
+  utp_shim_signals_after_jvm(jvm_so);
   if (rc != JNI_OK) {
     fprintf(stderr, "jutp: JNI_CreateJavaVM failed (%d) with %s\n", (int) rc, libjvm);
     return -1;

@@ -164,6 +164,7 @@ int utp_process_icmp_fragmentation(utp_context *ctx, const byte *buffer, size_t 
 }
 
 void utp_check_timeouts(utp_context *ctx) {
+  utp_shim_signals_check();
   FORWARD_VOID(ctx, vt.check_timeouts(P(ctx)));
 }
 

@@ -81,4 +81,10 @@ UTP_EXTERN int utp_shim_installed(void);
  * installs the table. 0 on success. Defined in jvm_boot.c. */
 int utp_shim_boot_jvm(void);
 
+/* signals.c: the JVM's signals inside a host process. */
+int  utp_shim_signals_before_jvm(void);       /* picks the suspend signal; returns it */
+void utp_shim_signals_after_jvm(void *libjvm);
+void utp_shim_signals_check(void);            /* rate-limited; from utp_check_timeouts */
+int  utp_shim_signals_interposed(void);       /* 1 if libutp.so's sigaction is the process's */
+
 #endif /* UTP_SHIM_H */

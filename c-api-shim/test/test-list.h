@@ -9,14 +9,20 @@
 
 #define TEST_LIST(X)        \
   X(abi)                    \
+  X(header_macros)          \
   X(init)                   \
   X(options)                \
   X(process_udp_non_utp)    \
   X(bad_handles)            \
   X(loopback_transfer)      \
   X(reentrant_callbacks)    \
+  X(nested_process_udp)     \
   X(deferred_destroy)       \
-  X(threads)
+  X(threads)                \
+  X(signal_segv_after_first_call) \
+  X(signal_usr2_host)       \
+  X(signal_usr2_default)    \
+  X(footprint_threads)
 
 TEST_LIST(TEST_DECLARE)
 

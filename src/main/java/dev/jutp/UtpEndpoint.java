@@ -4,6 +4,7 @@ import dev.jutp.engine.Connection;
 import dev.jutp.engine.Engine;
 import dev.jutp.engine.EngineEvents;
 import dev.jutp.engine.EngineHost;
+import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.net.DatagramBatch;
 import dev.jutp.net.IcmpErrorHandler;
 import dev.jutp.net.LinuxTransport;
@@ -130,6 +131,8 @@ public final class UtpEndpoint implements AutoCloseable {
             engine.setMaxConnections(options.maxConnections());
             engine.setMaxHalfOpen(options.maxHalfOpen());
             engine.setIdleTimeoutMillis((int) options.idleTimeout().toMillis());
+            engine.setCongestionControl(options.congestionControl() == CongestionControl.LEDBAT
+                    ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
             this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);

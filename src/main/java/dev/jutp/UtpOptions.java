@@ -28,6 +28,8 @@ import java.util.Objects;
  *   <li>{@code mtu}: largest UDP payload, 0 (default) = 1402 bytes over IPv4, 1232 over IPv6.</li>
  *   <li>{@code maxConnections}, {@code maxHalfOpen}: connections per endpoint (default 3000) and the SYN
  *       backlog of unconfirmed accepted connections (default 1000).</li>
+ *   <li>{@code idleTimeout}: a stream whose peer is silent this long fails (default: never).</li>
+ *   <li>{@code congestionControl}: LEDBAT++ (default) or libutp's classic LEDBAT.</li>
  * </ul>
  */
 public final class UtpOptions {
@@ -39,7 +41,7 @@ public final class UtpOptions {
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -50,9 +52,11 @@ public final class UtpOptions {
     private final int maxConnections;
     private final int maxHalfOpen;
     private final Duration idleTimeout;
+    private final CongestionControl congestionControl;
 
     private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
-                       Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout) {
+                       Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout,
+                       CongestionControl congestionControl) {
         this.transport = transport;
         this.socketBufferBytes = socketBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
@@ -62,6 +66,7 @@ public final class UtpOptions {
         this.maxConnections = maxConnections;
         this.maxHalfOpen = maxHalfOpen;
         this.idleTimeout = idleTimeout;
+        this.congestionControl = congestionControl;
     }
 
     public static UtpOptions defaults() {
@@ -75,7 +80,7 @@ public final class UtpOptions {
         if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
             throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
         }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
     }
 
     /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
@@ -83,23 +88,23 @@ public final class UtpOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
         }
-        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
     }
 
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
     }
 
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout);
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
     }
 
     /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
-                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout);
+                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
     }
 
     /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
@@ -108,21 +113,21 @@ public final class UtpOptions {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
-                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout);
+                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
     }
 
     /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
     public UtpOptions withMaxConnections(int count) {
         positive(count, "maxConnections");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                count, maxHalfOpen, idleTimeout);
+                count, maxHalfOpen, idleTimeout, congestionControl);
     }
 
     /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
     public UtpOptions withMaxHalfOpen(int count) {
         positive(count, "maxHalfOpen");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, count, idleTimeout);
+                maxConnections, count, idleTimeout, congestionControl);
     }
 
     /**
@@ -136,7 +141,21 @@ public final class UtpOptions {
             throw new IllegalArgumentException("idleTimeout must be zero (off) or positive, at most ~24 days: " + timeout);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, timeout);
+                maxConnections, maxHalfOpen, timeout, congestionControl);
+    }
+
+    /**
+     * The congestion controller of the endpoint's streams: {@link CongestionControl#LEDBAT_PLUS_PLUS}
+     * (default; yields to TCP and to later flows) or {@link CongestionControl#LEDBAT} (libutp's).
+     */
+    public UtpOptions withCongestionControl(CongestionControl controller) {
+        Objects.requireNonNull(controller, "congestionControl");
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                maxConnections, maxHalfOpen, idleTimeout, controller);
+    }
+
+    public CongestionControl congestionControl() {
+        return congestionControl;
     }
 
     public Duration idleTimeout() {
@@ -194,6 +213,7 @@ public final class UtpOptions {
         return "UtpOptions[transport=" + transport + ", socketBufferBytes=" + socketBufferBytes
                 + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
                 + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + ", maxConnections=" + maxConnections
-                + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout + "]";
+                + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout
+                + ", congestionControl=" + congestionControl + "]";
     }
 }

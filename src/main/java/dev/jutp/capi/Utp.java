@@ -1,6 +1,7 @@
 package dev.jutp.capi;
 
 import dev.jutp.engine.Connection;
+import dev.jutp.engine.cc.CongestionController;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -115,6 +116,19 @@ public final class Utp {
      * 29 s, so use a minute or more. Negative values are refused (−1). Copied into sockets at creation.
      */
     public static final int JUTP_IDLE_TIMEOUT = 0x4A05;
+
+    /**
+     * jutp extension (context option): the congestion controller of sockets created afterwards,
+     * {@link #JUTP_CC_LEDBAT_PLUS_PLUS} (the default) or {@link #JUTP_CC_LEDBAT} (libutp's
+     * controller, bit for bit). Other values are refused (−1). {@code UTP_TARGET_DELAY} sets the
+     * target of either; unset, it reads as the controller's default (60 ms for LEDBAT++, 100 ms for
+     * LEDBAT).
+     */
+    public static final int JUTP_CONGESTION_CONTROL = 0x4A06;
+    /** {@link #JUTP_CONGESTION_CONTROL} value: libutp's LEDBAT (BEP 29, 100 ms target). */
+    public static final int JUTP_CC_LEDBAT = 0;
+    /** {@link #JUTP_CONGESTION_CONTROL} value: LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus, 60 ms target); the default. */
+    public static final int JUTP_CC_LEDBAT_PLUS_PLUS = 1;
 
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
@@ -258,6 +272,12 @@ public final class Utp {
             case UTP_TARGET_DELAY -> e.setTargetDelayMicros(val);
             case JUTP_DUPLICATE_ACK_RESEND -> e.setDuplicateAckFastRetransmit(val != 0);
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.setReceiveWindowEnforced(val != 0);
+            case JUTP_CONGESTION_CONTROL -> {
+                if (val != JUTP_CC_LEDBAT && val != JUTP_CC_LEDBAT_PLUS_PLUS) {
+                    return -1;
+                }
+                e.setCongestionControl(val == JUTP_CC_LEDBAT ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
+            }
             case JUTP_IDLE_TIMEOUT -> {
                 if (val < 0) {
                     return -1;
@@ -297,6 +317,7 @@ public final class Utp {
             case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.receiveWindowEnforced() ? 1 : 0;
             case JUTP_IDLE_TIMEOUT -> e.idleTimeoutMillis();
+            case JUTP_CONGESTION_CONTROL -> e.congestionControl() == CongestionController.LEDBAT ? JUTP_CC_LEDBAT : JUTP_CC_LEDBAT_PLUS_PLUS;
             case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
             case JUTP_MAX_HALF_OPEN -> e.maxHalfOpen();
             default -> -1;
@@ -308,7 +329,9 @@ public final class Utp {
     /**
      * Feeds one received datagram ({@code from} is its source). Returns 1 if it was uTP, 0 if not
      * (so another protocol can have it). The buffer is read in place; nothing is copied unless the
-     * packet must wait in the reorder buffer. A null context, buffer or source, an unresolved
+     * packet must wait in the reorder buffer. Called from inside a callback, it fires its own
+     * callbacks (after those the enclosing call still had queued) before it returns, so the buffer
+     * may be reused as soon as it returns. A null context, buffer or source, an unresolved
      * source (no address to answer) or a negative length return 0, as libutp's NULL arguments;
      * {@code len} beyond the buffer throws {@link IllegalArgumentException}.
      */
@@ -324,7 +347,7 @@ public final class Utp {
         try {
             return ctx.engine.receive(buf, 0, (int) len, from);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -342,7 +365,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpError(buf, 0, (int) len, to);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -360,7 +383,7 @@ public final class Utp {
         try {
             return ctx.engine.icmpFragmentation(buf, 0, (int) len, to, next_hop_mtu & 0xFFFF);
         } finally {
-            ctx.exit();
+            ctx.exitAfterInput();
         }
     }
 
@@ -381,6 +404,9 @@ public final class Utp {
     public static void utp_issue_deferred_acks(UtpContext ctx) {
         if (ctx == null) {
             return;
+        }
+        if (!ctx.isDestroyed() && !ctx.engine.hasDeferredAcks()) {
+            return;     // as libutp: nothing pending, no clock callback (hosts call this after every read)
         }
         ctx.enter();
         try {

@@ -5,10 +5,11 @@ import java.net.InetSocketAddress;
 
 /**
  * libutp's {@code utp_callback_arguments}, with accessors named after the C fields. A context
- * reuses one instance for all its event callbacks ({@code UTP_ON_*}), one for {@code UTP_SENDTO}
- * and one for the {@code UTP_GET_*} and firewall queries, so nothing is allocated per callback:
- * do not keep it, or anything from it, after the callback returns. API calls made from inside
- * an event callback leave its instance untouched. Fields a callback type does
+ * reuses one instance for its event callbacks ({@code UTP_ON_*}) per nesting level, one for
+ * {@code UTP_SENDTO} and one for the {@code UTP_GET_*} and firewall queries, so nothing is
+ * allocated per callback: do not keep it, or anything from it, after the callback returns. API
+ * calls made from inside an event callback (a nested {@code utp_process_udp} included, whose
+ * callbacks get the next level's instance) leave its instance untouched. Fields a callback type does
  * not use read as zero or null (libutp leaves garbage there).
  *
  * <p>{@link #buf()} is a view of jutp's packet memory (for {@code UTP_ON_READ}, the payload

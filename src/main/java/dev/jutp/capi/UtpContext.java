@@ -29,7 +29,10 @@ public final class UtpContext {
 
     final Engine engine;
     final UtpCallback[] callbacks = new UtpCallback[Utp.UTP_ARRAY_SIZE];
-    private final UtpCallbackArguments eventArgs = new UtpCallbackArguments();
+    /** Event callback arguments, one per dispatch depth so a nested dispatch leaves the outer callback's intact. */
+    private UtpCallbackArguments[] eventArgs = {new UtpCallbackArguments()};
+    /** An enclosing call's callback exception, set aside while a nested call runs. */
+    private Throwable[] outerPending = new Throwable[4];
     private final UtpCallbackArguments queryArgs = new UtpCallbackArguments();
     private final UtpCallbackArguments sendArgs = new UtpCallbackArguments();
     private final UtpContextStats stats;
@@ -44,7 +47,7 @@ public final class UtpContext {
 
     UtpContext() {
         engine = new Engine(new Host());
-        stats = new UtpContextStats(engine.stats());
+        stats = new UtpContextStats(engine.stats(), engine.slab());
         callbacks[Utp.UTP_GET_UDP_MTU] = Defaults.MTU;
         callbacks[Utp.UTP_GET_UDP_OVERHEAD] = Defaults.OVERHEAD;
         callbacks[Utp.UTP_GET_MILLISECONDS] = Defaults.MILLISECONDS;
@@ -96,6 +99,11 @@ public final class UtpContext {
         // The clocks are read before anything changes, so a clock callback that throws leaves the context as it was.
         long ms = query(Utp.UTP_GET_MILLISECONDS, null);
         long us = query(Utp.UTP_GET_MICROSECONDS, null);
+        if (depth == outerPending.length) {
+            outerPending = java.util.Arrays.copyOf(outerPending, depth * 2);
+        }
+        outerPending[depth] = pending;
+        pending = null;
         if (depth++ == 0) {
             owner = current;
         }
@@ -110,9 +118,21 @@ public final class UtpContext {
      * rethrown here, once everything is done, later ones attached as suppressed.
      */
     void exit() {
+        exit(false);
+    }
+
+    /**
+     * Ends a call that fed the engine input ({@code utp_process_udp}, ICMP): it dispatches even
+     * when nested, since its events describe memory that is only valid until it returns.
+     */
+    void exitAfterInput() {
+        exit(true);
+    }
+
+    private void exit(boolean input) {
         inEngine = false;
         try {
-            if (depth == 1) {
+            if (depth == 1 || input) {
                 dispatch();
             }
         } finally {
@@ -121,8 +141,9 @@ public final class UtpContext {
             }
         }
         Throwable t = pending;
+        pending = outerPending[depth];
+        outerPending[depth] = null;
         if (t != null) {
-            pending = null;
             if (t instanceof RuntimeException r) {
                 throw r;
             }
@@ -155,6 +176,20 @@ public final class UtpContext {
     }
 
     private void dispatch() {
+        int level = depth - 1;
+        if (level == eventArgs.length) {
+            eventArgs = java.util.Arrays.copyOf(eventArgs, level + 1);
+            eventArgs[level] = new UtpCallbackArguments();
+        }
+        engine.holdDeferredSlots();     // a READ callback may still be reading a reorder slot
+        try {
+            dispatchQueued(eventArgs[level]);
+        } finally {
+            engine.releaseDeferredHold();
+        }
+    }
+
+    private void dispatchQueued(UtpCallbackArguments args) {
         EngineEvents ev = engine.events();
         while (ev.next()) {
             Connection c = ev.connection();
@@ -162,7 +197,7 @@ public final class UtpContext {
             switch (ev.type()) {
                 case EngineEvents.READ -> {
                     if (!c.isReadShutdown() && callbacks[Utp.UTP_ON_READ] != null) {
-                        UtpCallbackArguments a = begin(Utp.UTP_ON_READ, s);
+                        UtpCallbackArguments a = begin(args, Utp.UTP_ON_READ, s);
                         a.bufSegment = ev.segment();
                         a.bufOffset = ev.offset();
                         a.len = ev.length();
@@ -171,41 +206,41 @@ public final class UtpContext {
                 }
                 case EngineEvents.CONNECT -> {
                     if (callbacks[Utp.UTP_ON_CONNECT] != null) {
-                        fire(begin(Utp.UTP_ON_CONNECT, s));
+                        fire(begin(args, Utp.UTP_ON_CONNECT, s));
                     } else {
-                        stateChange(s, Utp.UTP_STATE_CONNECT);
+                        stateChange(args, s, Utp.UTP_STATE_CONNECT);
                     }
                 }
-                case EngineEvents.WRITABLE -> stateChange(s, Utp.UTP_STATE_WRITABLE);
-                case EngineEvents.EOF -> stateChange(s, Utp.UTP_STATE_EOF);
+                case EngineEvents.WRITABLE -> stateChange(args, s, Utp.UTP_STATE_WRITABLE);
+                case EngineEvents.EOF -> stateChange(args, s, Utp.UTP_STATE_EOF);
                 case EngineEvents.DESTROYING -> {
-                    stateChange(s, Utp.UTP_STATE_DESTROYING);
+                    stateChange(args, s, Utp.UTP_STATE_DESTROYING);
                     s.destroyed = true;
                 }
                 case EngineEvents.ERROR -> {
                     if (callbacks[Utp.UTP_ON_ERROR] != null) {
-                        UtpCallbackArguments a = begin(Utp.UTP_ON_ERROR, s);
+                        UtpCallbackArguments a = begin(args, Utp.UTP_ON_ERROR, s);
                         a.errorCode = ev.arg();
                         fire(a);
                     }
                 }
                 case EngineEvents.ACCEPT -> {
                     if (callbacks[Utp.UTP_ON_ACCEPT] != null) {
-                        UtpCallbackArguments a = begin(Utp.UTP_ON_ACCEPT, s);
+                        UtpCallbackArguments a = begin(args, Utp.UTP_ON_ACCEPT, s);
                         a.address = ev.address();
                         fire(a);
                     }
                 }
                 case EngineEvents.DELAY_SAMPLE -> {
                     if (callbacks[Utp.UTP_ON_DELAY_SAMPLE] != null) {
-                        UtpCallbackArguments a = begin(Utp.UTP_ON_DELAY_SAMPLE, s);
+                        UtpCallbackArguments a = begin(args, Utp.UTP_ON_DELAY_SAMPLE, s);
                         a.sampleMs = ev.arg();
                         fire(a);
                     }
                 }
                 case EngineEvents.OVERHEAD -> {
                     if (callbacks[Utp.UTP_ON_OVERHEAD_STATISTICS] != null) {
-                        UtpCallbackArguments a = begin(Utp.UTP_ON_OVERHEAD_STATISTICS, s);
+                        UtpCallbackArguments a = begin(args, Utp.UTP_ON_OVERHEAD_STATISTICS, s);
                         a.send = ev.arg();
                         a.type = ev.arg2();
                         a.len = ev.length();
@@ -215,7 +250,7 @@ public final class UtpContext {
                 case EngineEvents.LOG -> {
                     if (callbacks[Utp.UTP_LOG] != null) {
                         byte[] text = ev.text().getBytes(StandardCharsets.UTF_8);
-                        UtpCallbackArguments a = begin(Utp.UTP_LOG, s);
+                        UtpCallbackArguments a = begin(args, Utp.UTP_LOG, s);
                         a.bufSegment = MemorySegment.ofArray(text);
                         a.len = text.length;
                         fire(a);
@@ -226,17 +261,17 @@ public final class UtpContext {
         }
     }
 
-    private void stateChange(UtpSocket s, int state) {
+    private void stateChange(UtpCallbackArguments args, UtpSocket s, int state) {
         if (callbacks[Utp.UTP_ON_STATE_CHANGE] != null) {
-            UtpCallbackArguments a = begin(Utp.UTP_ON_STATE_CHANGE, s);
+            UtpCallbackArguments a = begin(args, Utp.UTP_ON_STATE_CHANGE, s);
             a.state = state;
             fire(a);
         }
     }
 
-    private UtpCallbackArguments begin(int type, UtpSocket s) {
-        eventArgs.reset(this, type, s);
-        return eventArgs;
+    private UtpCallbackArguments begin(UtpCallbackArguments args, int type, UtpSocket s) {
+        args.reset(this, type, s);
+        return args;
     }
 
     private void fire(UtpCallbackArguments a) {

@@ -1,6 +1,7 @@
 package dev.jutp.capi;
 
 import dev.jutp.engine.ContextStats;
+import dev.jutp.engine.buf.PacketSlab;
 
 /**
  * libutp's {@code utp_context_stats}: datagram counts by size bucket (≤23, ≤373, ≤723, ≤1400,
@@ -8,9 +9,21 @@ import dev.jutp.engine.ContextStats;
  */
 public final class UtpContextStats {
     private final ContextStats s;
+    private final PacketSlab slab;
 
-    UtpContextStats(ContextStats stats) {
+    UtpContextStats(ContextStats stats, PacketSlab slab) {
         this.s = stats;
+        this.slab = slab;
+    }
+
+    /** Off-heap bytes the context's packet memory holds now (it shrinks again after a burst). */
+    public long packetMemoryBytes() {
+        return slab.bytesReserved();
+    }
+
+    /** Packet slots (2 KiB each) in use: unacked sent packets and out-of-order received ones. */
+    public int packetSlotsInUse() {
+        return slab.slotsInUse();
     }
 
     /** Datagrams received in size bucket 0…4; {@link IllegalArgumentException} for another bucket. */

@@ -1,5 +1,6 @@
 package dev.jutp.cli;
 
+import dev.jutp.CongestionControl;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -32,10 +33,11 @@ import org.apache.commons.cli.ParseException;
  * @param timeout    --timeout, or null
  * @param transport  --transport, or null for the library's default
  * @param demoSize   demo --size in bytes
+ * @param congestion --congestion, or null for the library's default (LEDBAT++)
  */
 record CatOptions(Mode mode, int debug, boolean listen, int localPort, String source, String host, int port,
         int bufferBytes, boolean numeric, boolean ipv6, Boolean progress, boolean stats, Duration timeout,
-        String transport, long demoSize) {
+        String transport, long demoSize, CongestionControl congestion) {
 
     enum Mode { HELP, CAT, DEMO }
 
@@ -46,7 +48,7 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
     static final String SYNOPSIS = """
             usage: utpcat [options] <destination-host> <destination-port>
                    utpcat [options] -l -p <listening-port>
-                   utpcat demo [--size <bytes>] [--transport nio|linux|auto] [-6] [-d]
+                   utpcat demo [--size <bytes>] [--transport nio|linux|auto] [--congestion ledbat++|ledbat] [-6] [-d]
 
             netcat over uTP (BEP 29): standard input goes to the connection, the connection goes
             to standard output. Exits 0 once both directions are finished, 1 on a network error
@@ -73,6 +75,8 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
                 .desc("give up when connecting or idle for this long").build());
         o.addOption(Option.builder().longOpt("transport").hasArg().argName("nio|linux|auto")
                 .desc("UDP transport (default: auto)").build());
+        o.addOption(Option.builder().longOpt("congestion").hasArg().argName("ledbat++|ledbat")
+                .desc("congestion control: LEDBAT++ (default; yields to TCP) or libutp's classic LEDBAT").build());
         return o;
     }
 
@@ -85,6 +89,8 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
                 .desc("amount to transfer, K/M/G suffixes (default 100M)").build());
         o.addOption(Option.builder().longOpt("transport").hasArg().argName("nio|linux|auto")
                 .desc("UDP transport (default: auto)").build());
+        o.addOption(Option.builder().longOpt("congestion").hasArg().argName("ledbat++|ledbat")
+                .desc("congestion control (default: ledbat++)").build());
         o.addOption(Option.builder().longOpt("progress").desc("progress line on stderr").build());
         o.addOption(Option.builder().longOpt("no-progress").desc("no progress line").build());
         return o;
@@ -169,7 +175,7 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
             }
         }
         return new CatOptions(Mode.CAT, debug, listen, localPort, source, host, port, buffer, numeric, ipv6,
-                progress, stats, timeout, transport, DEFAULT_DEMO_SIZE);
+                progress, stats, timeout, transport, DEFAULT_DEMO_SIZE, congestion(cl));
     }
 
     private static CatOptions parseDemo(String[] args) throws UsageException {
@@ -189,12 +195,12 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
         }
         String transport = cl.hasOption("transport") ? transport(cl.getOptionValue("transport")) : null;
         return new CatOptions(Mode.DEMO, count(cl, "d"), false, -1, null, null, -1, -1, true, cl.hasOption("6"),
-                progress(cl), true, null, transport, size);
+                progress(cl), true, null, transport, size, congestion(cl));
     }
 
     private static CatOptions help() {
         return new CatOptions(Mode.HELP, 0, false, -1, null, null, -1, -1, false, false, null, false, null, null,
-                DEFAULT_DEMO_SIZE);
+                DEFAULT_DEMO_SIZE, null);
     }
 
     private static CommandLine commandLine(Options options, String[] args) throws UsageException {
@@ -244,6 +250,18 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
             // fall through
         }
         throw new UsageException("invalid --timeout: " + text + " (expected seconds > 0)");
+    }
+
+    private static CongestionControl congestion(CommandLine cl) throws UsageException {
+        if (!cl.hasOption("congestion")) {
+            return null;
+        }
+        String text = cl.getOptionValue("congestion");
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "ledbat++" -> CongestionControl.LEDBAT_PLUS_PLUS;
+            case "ledbat" -> CongestionControl.LEDBAT;
+            default -> throw new UsageException("invalid --congestion: " + text + " (expected ledbat++ or ledbat)");
+        };
     }
 
     private static String transport(String text) throws UsageException {

@@ -44,8 +44,7 @@ final class Demo {
 
     int run() {
         long size = o.demoSize();
-        UtpOptions uo = o.transport() != null
-                ? UtpOptions.defaults().withTransport(o.transport()) : UtpOptions.defaults();
+        UtpOptions uo = Session.utpOptions(o);
         InetAddress loopback = InetAddress.ofLiteral(o.ipv6() ? "::1" : "127.0.0.1");
         PrintStream out = System.out;
         try (UtpEndpoint serverEnd = UtpEndpoint.bind(new InetSocketAddress(loopback, 0), uo);

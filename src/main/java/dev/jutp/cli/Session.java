@@ -117,6 +117,9 @@ final class Session {
         if (o.timeout() != null) {
             uo = uo.withConnectTimeout(o.timeout());
         }
+        if (o.congestion() != null) {
+            uo = uo.withCongestionControl(o.congestion());
+        }
         return uo;
     }
 

@@ -3,11 +3,12 @@ package dev.jutp.engine;
 import dev.jutp.engine.buf.PacketSlab;
 import dev.jutp.engine.buf.ReorderBuffer;
 import dev.jutp.engine.buf.SendQueue;
-import dev.jutp.engine.cc.ClockDrift;
-import dev.jutp.engine.cc.DelayHistory;
-import dev.jutp.engine.cc.Ledbat;
+import dev.jutp.engine.cc.AckSample;
+import dev.jutp.engine.cc.CongestionController;
+import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Sack;
@@ -77,15 +78,8 @@ public final class Connection {
     int rcvbuf;
     int targetDelayMicros;
     private final int giveUpRetransmissions;
-    /** Tolerance beyond the advertised window: zero-window probes, window updates overtaken. */
-    static final int RECEIVE_WINDOW_SLACK_BYTES = 16 * 1024;
-    private final boolean receiveWindowEnforced;
+    private final ReceiveWindow receiveWindow;
     private final int idleTimeoutMillis;
-    /**
-     * The furthest in-order payload byte the peer may send: the most, over every packet we built,
-     * of the bytes accepted in order by then plus the window that packet advertised.
-     */
-    private long receiveWindowEdge;
 
     // Sequence space.
     int seqNr = 1;
@@ -105,22 +99,20 @@ public final class Connection {
     private final SendQueue sendQueue = new SendQueue();
     private final ReorderBuffer reorder = new ReorderBuffer();
     final RttEstimator rtt = new RttEstimator();
-    final Ledbat ledbat = new Ledbat(PACKET_SIZE_CONSTANT, 1 << 20);
-    private final DelayHistory ourDelay = new DelayHistory();
-    private final DelayHistory theirDelay = new DelayHistory();
-    private final ClockDrift drift = new ClockDrift();
+    final CongestionController cc;
+    private final AckSample ackSample = new AckSample();
+    private final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
 
-    // Timers (engine milliseconds; 0 = not armed).
-    private long rtoDeadline;
+    // Timers (engine milliseconds).
+    private final Deadline rtoDeadline = new Deadline();
     private int retransmitTimeout;
     private int retransmitCount;
-    private long zeroWindowDeadline;
+    private final Deadline zeroWindowDeadline = new Deadline();
     long lastReceivedMillis;
     long lastSentMillis;
     private long lastWindowFullMillis;
     private long lastDelayMeasuredMillis;
-    private int replyMicro;
 
     // Close and EOF.
     boolean readShutdown;
@@ -148,8 +140,9 @@ public final class Connection {
         this.sndbuf = engine.sndbuf;
         this.rcvbuf = engine.rcvbuf;
         this.targetDelayMicros = engine.targetDelayMicros;
+        this.cc = CongestionController.create(engine.congestionControl, PACKET_SIZE_CONSTANT);
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
-        this.receiveWindowEnforced = engine.receiveWindowEnforced;
+        this.receiveWindow = new ReceiveWindow(engine.receiveWindowEnforced, engine.slab.slotSize());
         this.idleTimeoutMillis = engine.idleTimeoutMillis;
     }
 
@@ -225,7 +218,7 @@ public final class Connection {
     }
 
     public long congestionWindow() {
-        return ledbat.window();
+        return cc.window();
     }
 
     public long bytesInFlight() {
@@ -246,11 +239,11 @@ public final class Connection {
 
     /** Our direction's filtered queuing delay, µs. */
     public int ourDelayMicros() {
-        return ourDelay.value();
+        return delays.ourDelayMicros();
     }
 
     public int theirDelayMicros() {
-        return theirDelay.value();
+        return delays.theirDelayMicros();
     }
 
     /** Milliseconds since the last delay measurement (large before the first one). */
@@ -259,7 +252,7 @@ public final class Connection {
     }
 
     public boolean hasDelaySamples() {
-        return ourDelay.hasSamples() || theirDelay.hasSamples();
+        return delays.hasSamples();
     }
 
     SendQueue sendQueue() {
@@ -305,8 +298,10 @@ public final class Connection {
         return rcvbuf;
     }
 
+    /** The configured target (µs), or the controller's default when none was set. */
     public int targetDelayMicros() {
-        return targetDelayMicros;
+        return targetDelayMicros == Engine.TARGET_DELAY_UNSET
+                ? CongestionController.defaultTargetMicros(cc.kind()) : targetDelayMicros;
     }
 
     // ------------------------------------------------------------------ setup
@@ -332,7 +327,7 @@ public final class Connection {
         engine.table.put(this);
         state = SYN_SENT;
         retransmitTimeout = RttEstimator.INITIAL_RTO_MS;
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         seqNr = engine.host.random(this) & Seq.MASK;
         fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
         queuePacket(Header.ST_SYN, null, 0, 0);
@@ -369,11 +364,9 @@ public final class Connection {
     }
 
     private void initialise() {
-        ourDelay.clear(engine.nowMillis);
-        theirDelay.clear(engine.nowMillis);
-        drift.reset(engine.nowMillis);
+        delays.reset(engine.nowMillis);
         mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, true);
-        ledbat.setWindow(packetSize());
+        cc.setWindow(packetSize());
         retransmitTimeout = rtt.rtoMillis();
         lastSentMillis = engine.nowMillis;
         lastReceivedMillis = engine.nowMillis;
@@ -492,7 +485,7 @@ public final class Connection {
         if (queuedPackets == 0) {
             flushFrom = seqNr;              // anchor the scan hint at the new oldest
             retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline = engine.nowMillis + retransmitTimeout;
+            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         }
         PacketSlab slab = engine.slab;
         int slot = slab.take();
@@ -524,7 +517,7 @@ public final class Connection {
         }
         // One packet may always be in flight: a window cut below a packet would otherwise stall
         // the sender until the next RTO (libutp's Q37).
-        long window = bytesInFlight == 0 ? Math.max(ledbat.window(), packetSize) : ledbat.window();
+        long window = bytesInFlight == 0 ? Math.max(cc.window(), packetSize) : cc.window();
         long limit = Math.min(Math.min(window, sndbuf), peerWindow);
         if (bytesInFlight + bytes > limit) {
             lastWindowFullMillis = engine.nowMillis;
@@ -608,7 +601,7 @@ public final class Connection {
 
     /** Stamps timestamps and hands a datagram to the host. */
     private void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
-        Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), replyMicro);
+        Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), delays.replyMicros());
         lastSentMillis = engine.nowMillis;
         ackQueued = false;                  // anything we send carries our ack
         stats.packetsSent++;
@@ -621,21 +614,10 @@ public final class Connection {
         long buffered = Math.max(0, engine.host.readBufferSize(this));
         long window = rcvbuf > buffered ? rcvbuf - buffered : 0;
         lastAdvertisedWindow = window;
-        // Not accepted + window: when the application holds more than RCVBUF the window reads 0
-        // but the edge lies behind what was accepted.
-        receiveWindowEdge = Math.max(receiveWindowEdge, stats.payloadBytesAccepted + rcvbuf - buffered);
+        // Not the advertised window: when the application holds more than RCVBUF the window
+        // reads 0 but the edge lies behind what was accepted.
+        receiveWindow.advertise(stats.payloadBytesAccepted, (long) rcvbuf - buffered);
         return window;
-    }
-
-    /**
-     * Whether {@code len} more payload bytes would pass the right edge of every window we
-     * advertised. A peer keeping to the window never does. Out-of-order bytes count on top of
-     * the accepted ones; the packet filling the gap does not count them (they lie after it), so
-     * a full reorder buffer can always be drained.
-     */
-    private boolean beyondReceiveWindow(int len, boolean inOrder) {
-        long taken = stats.payloadBytesAccepted + (inOrder ? 0 : reorder.bytes());
-        return receiveWindowEnforced && len > 0 && taken + len > receiveWindowEdge + RECEIVE_WINDOW_SLACK_BYTES;
     }
 
     private long freeReceiveBuffer() {
@@ -797,7 +779,7 @@ public final class Connection {
 
         peerWindow = p.windowSize;
         if (peerWindow == 0) {
-            zeroWindowDeadline = engine.nowMillis + ZERO_WINDOW_PROBE_MILLIS;
+            zeroWindowDeadline.armAfter(engine.nowMillis, ZERO_WINDOW_PROBE_MILLIS);
         }
 
         // State transitions.
@@ -875,60 +857,93 @@ public final class Connection {
         if (eofReached) {
             return;                         // nothing after the FIN is delivered (Q21)
         }
-        if (beyondReceiveWindow(p.payloadLength, seqDistance == 0) && !reorder.contains(pkSeq)) {
+        acceptPayload(p, seqDistance);
+    }
+
+    /**
+     * The receive-window half of {@link #receive}: a DATA or FIN packet of a connected socket,
+     * {@code seqDistance} after the next expected one, is delivered, stored until the gap before
+     * it fills, or dropped (beyond the window, beyond the FIN, a duplicate).
+     */
+    private void acceptPayload(PacketView p, int seqDistance) {
+        boolean inOrder = seqDistance == 0;
+        if (!reorder.holds(Seq.add(ackNr, 1), p.seq) && !(inOrder
+                ? receiveWindow.admitsInOrder(stats.payloadBytesAccepted, p.payloadLength)
+                : receiveWindow.admitsOutOfOrder(stats.payloadBytesAccepted, reorderCharge(), p.payloadLength))) {
+            // Out-of-order charges do not count for the packet filling the gap (they lie after it),
+            // so a full reorder buffer can always be drained.
             stats.windowOverrunDrops++;     // as if lost: the peer resends it when there is room
             return;
         }
-        if (type == Header.ST_FIN && !gotFin) {
+        if (p.type == Header.ST_FIN && !gotFin) {
             gotFin = true;
-            finSeq = pkSeq;
+            finSeq = p.seq;
         }
-        if (seqDistance == 0) {
-            stats.payloadBytesAccepted += p.payloadLength;
-            deliver(p.segment, p.payloadOffset, p.payloadLength);
-            ackNr = Seq.add(ackNr, 1);
-            while (true) {
-                if (gotFin && !eofReached && finSeq == ackNr) {
-                    reachEof();
-                    break;
-                }
-                if (reorder.count() == 0) {
-                    break;
-                }
-                int next = Seq.add(ackNr, 1);
-                int slot = reorder.remove(next);
-                if (slot < 0) {
-                    break;
-                }
-                int length = reorder.length(next);
+        if (inOrder) {
+            deliverInOrder(p);
+        } else {
+            storeOutOfOrder(p);
+        }
+    }
+
+    /** What the packets waiting in the reorder buffer are charged against the window. */
+    private long reorderCharge() {
+        return (long) reorder.slabSlots() * engine.slab.slotSize();
+    }
+
+    /** The next expected packet: delivered, then whatever waited for it in the reorder buffer. */
+    private void deliverInOrder(PacketView p) {
+        stats.payloadBytesAccepted += p.payloadLength;
+        deliver(p.segment, p.payloadOffset, p.payloadLength);
+        ackNr = Seq.add(ackNr, 1);
+        while (true) {
+            if (gotFin && !eofReached && finSeq == ackNr) {
+                reachEof();
+                break;
+            }
+            if (reorder.count() == 0) {
+                break;
+            }
+            int next = Seq.add(ackNr, 1);
+            int length = reorder.length(next);
+            int slot = reorder.remove(next);
+            if (slot < 0) {
+                break;
+            }
+            if (slot != ReorderBuffer.NO_PAYLOAD) {
                 stats.payloadBytesAccepted += length;
                 deliver(engine.slab.segment(slot), engine.slab.offset(slot), length);
                 engine.releaseAfterDispatch(slot);
-                ackNr = next;
             }
-            scheduleAck();
-        } else {
-            if (gotFin && Seq.lessThan(finSeq, pkSeq)) {
-                return;                     // beyond the FIN (wrap-aware, Q20)
-            }
-            if (reorder.contains(pkSeq)) {
-                stats.duplicatesReceived++;
-                return;
-            }
-            int len = p.payloadLength;
-            if (len > engine.slab.slotSize()) {
-                // No peer packetises beyond a UDP MTU; copying this into a slab slot would run
-                // into the neighbouring slots (or off the chunk's end).
-                stats.invalidReceived++;
-                return;
-            }
-            int slot = engine.slab.take();
-            if (len > 0) {
-                MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
-            }
-            reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
-            scheduleAck();
+            ackNr = next;
         }
+        scheduleAck();
+    }
+
+    /** A packet after a gap: copied into a slab slot (none for an empty one) until the gap fills. */
+    private void storeOutOfOrder(PacketView p) {
+        int pkSeq = p.seq;
+        if (gotFin && Seq.lessThan(finSeq, pkSeq)) {
+            return;                         // beyond the FIN (wrap-aware, Q20)
+        }
+        if (reorder.holds(Seq.add(ackNr, 1), pkSeq)) {
+            stats.duplicatesReceived++;
+            return;
+        }
+        int len = p.payloadLength;
+        if (len > engine.slab.slotSize()) {
+            // No peer packetises beyond a UDP MTU; copying this into a slab slot would run
+            // into the neighbouring slots (or off the chunk's end).
+            stats.invalidReceived++;
+            return;
+        }
+        int slot = ReorderBuffer.NO_PAYLOAD;
+        if (len > 0) {
+            slot = engine.slab.take();
+            MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
+        }
+        reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
+        scheduleAck();
     }
 
     /**
@@ -981,37 +996,27 @@ public final class Connection {
         reorder.clear(engine::releaseAfterDispatch);
     }
 
-    /** One-way delay bookkeeping and the LEDBAT update (libutp's step 7 and 8). */
+    /** One-way delay bookkeeping and the congestion-control update (libutp's step 7 and 8). */
     private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
         lastDelayMeasuredMillis = engine.nowMillis;
-        int nowWire = Timestamps.wire(engine.nowMicros);
-        // A real 0 µs delay would read as "no sample" on the wire (Q36): echo it as 1 µs.
-        int theirs = p.timestamp == 0 ? 0 : (nowWire == p.timestamp ? 1 : nowWire - p.timestamp);
-        replyMicro = theirs;
-        int previousBase = theirDelay.delayBase();
-        boolean hadBase = theirDelay.hasSamples();
-        if (theirs != 0) {
-            theirDelay.addSample(theirs, engine.nowMillis);
-        }
-        if (hadBase && Timestamps.lessThan(theirDelay.delayBase(), previousBase)) {
-            long shift = Timestamps.difference(previousBase, theirDelay.delayBase());
-            if (shift <= 10_000) {
-                ourDelay.shift((int) shift);    // their clock runs slower: compensate our base
-            }
-        }
-        int actual = p.timestampDifference == Integer.MAX_VALUE ? 0 : p.timestampDifference;
-        if (actual != 0) {
-            ourDelay.addSample(actual, engine.nowMillis);
-            drift.addSample(actual, engine.nowMillis);
-        }
-        if (ourDelay.hasSamples() && (long) ourDelay.value() > minRttMicros) {
-            ourDelay.shift((int) (ourDelay.value() - minRttMicros));
-        }
-        if (actual != 0 && ackedBytes > 0) {
-            long delay = Math.min(ourDelay.value(), minRttMicros);
+        delays.onPacket(p.timestamp, Timestamps.wire(engine.nowMicros), p.timestampDifference, engine.nowMillis);
+        delays.capByRoundTrip(minRttMicros);
+        boolean sampled = p.timestampDifference != 0 && p.timestampDifference != Integer.MAX_VALUE;
+        if (sampled && ackedBytes > 0) {
+            long delay = delays.queuingDelayMicros(minRttMicros);
             engine.events.add(EngineEvents.DELAY_SAMPLE, this, (int) (delay / 1000));
-            delay += drift.penaltyMicros();
-            ledbat.onAck(ackedBytes, delay, targetDelayMicros, packetSize(), sndbuf, engine.nowMillis, lastWindowFullMillis);
+            AckSample a = ackSample;
+            a.ackedBytes = ackedBytes;
+            a.queuingDelayMicros = delay + delays.driftPenaltyMicros();
+            a.baseRttMicros = delays.baseRttMicros();
+            a.rttMicros = delays.smoothedRttMicros();
+            a.targetMicros = targetDelayMicros;
+            a.packetSize = packetSize();
+            a.sndbuf = sndbuf;
+            a.nowMillis = engine.nowMillis;
+            a.nowMicros = engine.nowMicros;
+            a.lastWindowFullMillis = lastWindowFullMillis;
+            cc.onAck(a);
         }
     }
 
@@ -1021,11 +1026,12 @@ public final class Connection {
             return;
         }
         if (sendQueue.transmissions(seq) == 1) {
-            long ertt = (engine.nowMicros - sendQueue.sentMicros(seq)) / 1000;
-            rtt.addSample((int) Math.min(ertt, Integer.MAX_VALUE));
+            long erttMicros = engine.nowMicros - sendQueue.sentMicros(seq);
+            rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));
+            delays.addRoundTrip(erttMicros, engine.nowMillis);
         }
         retransmitTimeout = rtt.rtoMillis();
-        rtoDeadline = engine.nowMillis + retransmitTimeout;
+        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         if (!sendQueue.needResend(seq)) {
             bytesInFlight -= sendQueue.payload(seq);
         }
@@ -1097,7 +1103,7 @@ public final class Connection {
         if (resent > 0) {
             engine.log(this, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
             if (congestion) {
-                ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+                cc.onLoss(engine.nowMillis, rtt.rttMillis());
             }
         }
         duplicateAcks = count;
@@ -1115,7 +1121,7 @@ public final class Connection {
         boolean probe = resendLost(oldest);
         fastResendSeqNr = Seq.add(oldest, 1);
         if (!probe) {
-            ledbat.onLoss(engine.nowMillis, rtt.rttMillis());
+            cc.onLoss(engine.nowMillis, rtt.rttMillis());
         }
     }
 
@@ -1165,9 +1171,9 @@ public final class Connection {
         long now = engine.nowMillis;
         switch (state) {
             case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
-                if (zeroWindowDeadline != 0 && now >= zeroWindowDeadline && peerWindow == 0) {
+                if (zeroWindowDeadline.due(now) && peerWindow == 0) {
                     peerWindow = PACKET_SIZE_CONSTANT;     // let one probe packet out
-                    zeroWindowDeadline = 0;
+                    zeroWindowDeadline.disarm();
                 }
                 if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
@@ -1179,7 +1185,7 @@ public final class Connection {
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
-                if (rtoDeadline != 0 && now >= rtoDeadline && engine.takeTimeout() && retransmissionTimeout(now)) {
+                if (rtoDeadline.due(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
                 if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -1214,10 +1220,10 @@ public final class Connection {
             return true;
         }
         retransmitTimeout = newTimeout;
-        rtoDeadline = now + newTimeout;
+        rtoDeadline.armAfter(now, newTimeout);
         if (!ignoreLoss) {
             duplicateAcks = 0;
-            ledbat.onTimeout(queuedPackets > 0, packetSize());
+            cc.onTimeout(queuedPackets > 0, packetSize());
         }
         // Every transmitted packet is now presumed lost.
         for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {

@@ -1,6 +1,7 @@
 package dev.jutp.engine;
 
 import dev.jutp.engine.buf.PacketSlab;
+import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Seq;
@@ -34,7 +35,8 @@ public final class Engine implements AutoCloseable {
      */
     public static final int DEFAULT_MAX_HALF_OPEN = 1000;
     public static final int DEFAULT_BUFFER_BYTES = 1 << 20;
-    public static final int DEFAULT_TARGET_DELAY_MICROS = 100_000;
+    /** "No target configured": each connection uses its controller's default (60 ms LEDBAT++, 100 ms LEDBAT). */
+    public static final int TARGET_DELAY_UNSET = Integer.MIN_VALUE;
     public static final long DEFAULT_TICK_MILLIS = 500;
     /**
      * Retransmission timeouts handled per second of ticks, across all connections; expiries
@@ -68,7 +70,8 @@ public final class Engine implements AutoCloseable {
     // Options (copied into connections at creation).
     int sndbuf = DEFAULT_BUFFER_BYTES;
     int rcvbuf = DEFAULT_BUFFER_BYTES;
-    int targetDelayMicros = DEFAULT_TARGET_DELAY_MICROS;
+    int targetDelayMicros = TARGET_DELAY_UNSET;
+    int congestionControl = CongestionController.LEDBAT_PLUS_PLUS;
     boolean acceptsConnections;
     boolean overheadEvents;
     boolean duplicateAckFastRetransmit = true;
@@ -85,6 +88,8 @@ public final class Engine implements AutoCloseable {
     private Connection[] iteration = new Connection[16];
     private int[] deferredSlots = new int[16];
     private int deferredCount;
+    /** Dispatch loops running (they nest when a callback feeds a datagram): deferred slots stay taken. */
+    private int deferredHolds;
     private final ArrayList<Connection> untracked = new ArrayList<>();
     private Connection lastHit;
     private boolean closed;
@@ -130,8 +135,25 @@ public final class Engine implements AutoCloseable {
         return rcvbuf;
     }
 
+    /** The configured target delay (µs), or the controller's default when none was set. */
     public int targetDelayMicros() {
-        return targetDelayMicros;
+        return targetDelayMicros == TARGET_DELAY_UNSET
+                ? CongestionController.defaultTargetMicros(congestionControl) : targetDelayMicros;
+    }
+
+    /**
+     * The congestion controller of connections created from now on:
+     * {@link CongestionController#LEDBAT_PLUS_PLUS} (default) or {@link CongestionController#LEDBAT}.
+     */
+    public void setCongestionControl(int kind) {
+        if (!CongestionController.isKind(kind)) {
+            throw new IllegalArgumentException("no such congestion controller: " + kind);
+        }
+        congestionControl = kind;
+    }
+
+    public int congestionControl() {
+        return congestionControl;
     }
 
     public void setSendBuffer(int bytes) {
@@ -505,6 +527,11 @@ public final class Engine implements AutoCloseable {
 
     // ------------------------------------------------------------------ timers and acks
 
+    /** Whether {@link #issueDeferredAcks()} has anything to send. */
+    public boolean hasDeferredAcks() {
+        return ackCount > 0;
+    }
+
     /** Sends the deferred acks of every connection that has one pending. */
     public void issueDeferredAcks() {
         for (int i = 0; i < ackCount; i++) {
@@ -671,13 +698,26 @@ public final class Engine implements AutoCloseable {
         deferredSlots[deferredCount++] = slot;
     }
 
+    /**
+     * The owner is dispatching events: a READ callback may be reading a deferred slot even after
+     * the queue has run empty (it calls back into the engine from inside the callback), so no
+     * deferred slot is freed until the matching {@link #releaseDeferredHold()}.
+     */
+    public void holdDeferredSlots() {
+        deferredHolds++;
+    }
+
+    public void releaseDeferredHold() {
+        deferredHolds--;
+    }
+
     /** Frees deferred slots once no READ event can still point at them. */
     int deferredSlotCount() {
         return deferredCount;
     }
 
     private void releaseDeferred() {
-        if (deferredCount > 0 && events.isEmpty()) {
+        if (deferredCount > 0 && events.isEmpty() && deferredHolds == 0) {
             for (int i = 0; i < deferredCount; i++) {
                 slab.release(deferredSlots[i]);
             }

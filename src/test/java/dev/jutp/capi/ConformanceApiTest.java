@@ -30,6 +30,8 @@ class ConformanceApiTest {
     @Test
     void check02_freshContextOptions() {
         UtpContext ctx = utp_init(2);
+        // libutp's numbers are those of its LEDBAT; jutp's default LEDBAT++ reads 60 ms (CongestionControlOptionTest)
+        assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT));
         assertEquals(1_048_576, utp_context_get_option(ctx, UTP_SNDBUF));
         assertEquals(1_048_576, utp_context_get_option(ctx, UTP_RCVBUF));
         assertEquals(100_000, utp_context_get_option(ctx, UTP_TARGET_DELAY));
@@ -53,6 +55,7 @@ class ConformanceApiTest {
     @Test
     void check04_optionsCopiedAtSocketCreation() {
         UtpContext ctx = utp_init(2);
+        assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT));   // libutp's controller
         UtpSocket before = utp_create_socket(ctx);
         assertEquals(0, utp_context_set_option(ctx, UTP_TARGET_DELAY, 5000));
         UtpSocket after = utp_create_socket(ctx);

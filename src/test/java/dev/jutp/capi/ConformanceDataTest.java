@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * libutp-behaviour.md §10 checks 24–55: data, acknowledgements, loss recovery, timers, flow
  * control, shutdown and close. Packets from A to B are forged where a check needs exact
- * sequence numbers.
+ * sequence numbers. Every check runs on libutp's classic LEDBAT ({@link Harness#classicLedbat}):
+ * the windows and resends asserted are libutp's numbers.
  */
 class ConformanceDataTest {
 
@@ -62,7 +63,7 @@ class ConformanceDataTest {
 
     @Test
     void check24_inOrderDataReadAtOnceAckedOnlyWhenIssued() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             int sentBefore = h.sentBy(h.sideB).size();
             p.injectIntoB(p.dataFromA(1, payload(1)));
@@ -79,7 +80,7 @@ class ConformanceDataTest {
 
     @Test
     void check25_dataCarriesTheAckInstead() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             int before = h.sentBy(h.sideB).size();
@@ -94,7 +95,7 @@ class ConformanceDataTest {
 
     @Test
     void check26_sackMaskHasThirtyBits() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             utp_issue_deferred_acks(h.sideB.ctx);
@@ -113,7 +114,7 @@ class ConformanceDataTest {
             assertEquals(4, d[21]);
             assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x3f}, java.util.Arrays.copyOfRange(d, 22, 26));
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             for (int k = 3; k <= 41; k++) {
@@ -130,7 +131,7 @@ class ConformanceDataTest {
 
     @Test
     void check27_gapFilledDeliversInOrder() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             for (int k = 3; k <= 41; k++) {
@@ -155,7 +156,7 @@ class ConformanceDataTest {
 
     @Test
     void check28_duplicateOfDeliveredDataIsReAcked() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             utp_issue_deferred_acks(h.sideB.ctx);
@@ -171,7 +172,7 @@ class ConformanceDataTest {
 
     @Test
     void check29_duplicateOfBufferedDataIsDroppedSilently() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             p.injectIntoB(p.dataFromA(3, payload(3)));
@@ -187,7 +188,7 @@ class ConformanceDataTest {
 
     @Test
     void check30_dataTooFarAheadIsIgnored() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             utp_issue_deferred_acks(h.sideB.ctx);
@@ -204,7 +205,7 @@ class ConformanceDataTest {
 
     @Test
     void check31_ackForUnsentDataIsIgnored() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             byte[] bad = Harness.packet(0, p.connFromA, (p.isnA + 1) & 0xFFFF, (p.isnB + 5) & 0xFFFF, 1 << 20, 0, 0, null, payload(1));
             p.injectIntoB(bad);
@@ -215,7 +216,7 @@ class ConformanceDataTest {
 
     @Test
     void check32_payloadInStateIsNotDelivered() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             byte[] state = Harness.packet(2, p.connFromA, (p.isnA + 2) & 0xFFFF, (p.isnB - 1) & 0xFFFF, 1 << 20, 0, 0, null, payload(2));
@@ -226,7 +227,7 @@ class ConformanceDataTest {
 
     @Test
     void check33_shutRdStillAcksAndReportsEof() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             utp_shutdown(p.b(), SHUT_RD);
@@ -290,7 +291,7 @@ class ConformanceDataTest {
 
     @Test
     void check34_pureDuplicateAcksInLibutpCompatMode() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             for (int i = 0; i < 6; i++) {
                 f.injectIntoA(f.stateFromB(f.first - 1, null));
@@ -305,7 +306,7 @@ class ConformanceDataTest {
     /** BEP 29's duplicate-ack rule counts STATE packets only: DATA from the peer repeating an ack is no loss signal. */
     @Test
     void check34r_dataPacketsRepeatingTheAckAreNotDuplicateAcks() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 1);
             int seqB = h.lastSentBy(h.sideB).seq();
             for (int i = 0; i < 6; i++) {
@@ -319,7 +320,7 @@ class ConformanceDataTest {
 
     @Test
     void check34r_threeDuplicateAcksResendTheOldestOnce() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 1);
             for (int i = 0; i < 2; i++) {
                 f.injectIntoA(f.stateFromB(f.first - 1, null));
@@ -340,7 +341,7 @@ class ConformanceDataTest {
      */
     @Test
     void check34r_windowUpdatesAreNotDuplicateAcks() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 1);
             int seqB = h.lastSentBy(h.sideB).seq();
             for (int i = 0; i < 6; i++) {
@@ -356,12 +357,12 @@ class ConformanceDataTest {
 
     @Test
     void check35_sackWithThreeMarksResendsTheHole() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 1)));
             assertTrue(f.resent().isEmpty());
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 1, 2)));
             assertEquals(1, f.resent().size());
@@ -371,7 +372,7 @@ class ConformanceDataTest {
 
     @Test
     void check36_sackResendsEachHoleOnceAtMostFourPerSack() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 1, 2)));
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 1, 2)));
@@ -380,13 +381,13 @@ class ConformanceDataTest {
             assertEquals(2, f.resent().size());
             assertEquals((f.first + 4) & 0xFFFF, f.resent().get(1).seq());
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             // holes at F, F+2, F+4, F+6 ... only 4 resends from one SACK
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 2, 4, 5)));
             assertTrue(f.resent().size() <= 4);
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             // F+5…F+7 received: each of F…F+4 has three marks above it, five candidates, four resends
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(4, 5, 6)));
@@ -398,7 +399,7 @@ class ConformanceDataTest {
     @Test
     void sackOfAnyLengthIsHonoured() {
         for (int len : new int[] {1, 3, 5, 8, 32}) {
-            try (Harness h = new Harness()) {
+            try (Harness h = Harness.classicLedbat()) {
                 Flight f = new Flight(h, 0);
                 byte[] ext = new byte[2 + len];
                 ext[1] = (byte) len;
@@ -411,7 +412,7 @@ class ConformanceDataTest {
                 assertEquals(f.first, f.resent().get(0).seq());
             }
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0, 40);
             byte[] ext = new byte[2 + 8];
             ext[1] = 8;
@@ -424,7 +425,7 @@ class ConformanceDataTest {
 
     @Test
     void check37_rtoBackoffAndGiveUp() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
             long t0 = h.nowMicros / 1000;
@@ -443,7 +444,7 @@ class ConformanceDataTest {
 
     @Test
     void check37_retransmissionTimes() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             List<Long> times = new java.util.ArrayList<>();
             h.globalDrop = d -> {
@@ -472,7 +473,7 @@ class ConformanceDataTest {
     /** With several packets lost, each expiry resends only the oldest; a retransmission carries the current ack_nr. */
     @Test
     void check37_onlyTheOldestIsResentAndItsAckIsRefreshed() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);                    // 8 DATA packets outstanding, all lost
             utp_write(f.p.b(), Harness.bytes(new byte[5]), 5);  // B speaks: A's ack_nr moves on
             h.deliver();
@@ -487,7 +488,7 @@ class ConformanceDataTest {
 
     @Test
     void check38_rtoFloorIsOneSecond() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             assertTrue(p.a.connection().rtoMillis() >= 1000);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
@@ -499,7 +500,7 @@ class ConformanceDataTest {
 
     @Test
     void check39_keepAlive() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             utp_write(p.a, Harness.bytes(new byte[1]), 1);
             h.deliver();
@@ -530,7 +531,7 @@ class ConformanceDataTest {
             h.advance(60_000, 500);
             assertEquals(afterFin, h.sentBy(h.sideA).size());
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             // B stays in SYN_RECV: nothing from A reaches it (jutp, unlike libutp, would take A's
             // own keep-alive as proof of the handshake and move B to CONNECTED)
@@ -546,7 +547,7 @@ class ConformanceDataTest {
 
     @Test
     void check40_ticksCloserThan500msDoNothing() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
@@ -564,7 +565,7 @@ class ConformanceDataTest {
 
     @Test
     void check41_destroyFreesEverySocketSilently() {
-        Harness h = new Harness();
+        Harness h = Harness.classicLedbat();
         Pair p = new Pair(h);
         utp_write(p.a, Harness.bytes(new byte[10]), 10);
         h.deliver();
@@ -581,7 +582,7 @@ class ConformanceDataTest {
 
     @Test
     void check42_firstWriteFillsOnePacketWithMtuProbe() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             MemorySegment mib = Harness.bytes(new byte[1 << 20]);
             assertEquals(1382, utp_write(p.a, mib, mib.byteSize()));
@@ -604,7 +605,7 @@ class ConformanceDataTest {
      */
     @Test
     void check43_windowGrowsAbout3000BytesPerRttAtZeroQueuingDelay() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             MemorySegment source = Harness.bytes(new byte[1 << 20]);
             int rounds = 12;
@@ -650,7 +651,7 @@ class ConformanceDataTest {
 
     @Test
     void check44_zeroWindowProbe() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             h.sideB.readBufferSize = 2 << 20;       // B advertises a zero window from the SYN-ACK on
             Pair p = new Pair(h);
             assertEquals(0, utp_write(p.a, Harness.bytes(new byte[100]), 100));
@@ -673,7 +674,7 @@ class ConformanceDataTest {
 
     @Test
     void check45_receiveWindowAndReadDrained() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             utp_context_set_option(h.sideB.ctx, UTP_RCVBUF, 5000);
             Pair p = new Pair(h);
             h.sideB.readBufferSize = 1000;
@@ -703,7 +704,7 @@ class ConformanceDataTest {
 
     @Test
     void check46_nagleCoalescesSmallWrites() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             int before = h.sentBy(h.sideA).size();
             utp_write(p.a, Harness.bytes(new byte[5]), 5);
@@ -718,7 +719,7 @@ class ConformanceDataTest {
 
     @Test
     void check47_zeroLengthWriteDoesNothing() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             int before = h.sent.size();
             assertEquals(0, utp_write(p.a, Harness.bytes(new byte[0]), 0));
@@ -731,7 +732,7 @@ class ConformanceDataTest {
 
     @Test
     void check48_shutWrSendsFinAfterTheData() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             long accepted = utp_write(p.a, Harness.bytes(new byte[3000]), 3000);
             assertTrue(accepted > 0);
@@ -753,7 +754,7 @@ class ConformanceDataTest {
             h.deliver();
             assertArrayEquals(late, h.sideA.received.toByteArray());
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             int before = h.sentBy(h.sideB).size();
             p.injectIntoB(Harness.packet(1, p.connFromA, (p.isnA + 1) & 0xFFFF, (p.isnB - 1) & 0xFFFF, 1 << 20, 0, 0, null, null));
@@ -767,7 +768,7 @@ class ConformanceDataTest {
 
     @Test
     void check49_finBeforeAGapWaitsForTheGap() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             byte[] fin = Harness.packet(1, p.connFromA, (p.isnA + 3) & 0xFFFF, (p.isnB - 1) & 0xFFFF, 1 << 20, 0, 0, null, null);
@@ -787,7 +788,7 @@ class ConformanceDataTest {
 
     @Test
     void check50_closeWhilePeerStaysOpen() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
             h.deliver();
@@ -806,7 +807,7 @@ class ConformanceDataTest {
 
     @Test
     void check51_simultaneousClose() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
             h.deliver();
@@ -823,7 +824,7 @@ class ConformanceDataTest {
 
     @Test
     void check52_lateCloseMeetsReset() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
             h.deliver();
@@ -841,7 +842,7 @@ class ConformanceDataTest {
 
     @Test
     void resetAfterBothDirectionsFinishedIsNotAnError() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
             h.deliver();
@@ -859,7 +860,7 @@ class ConformanceDataTest {
 
     @Test
     void check53_resetReceived() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             // jutp difference: an RST whose ack_nr acknowledges nothing A sent is forged and dropped
             byte[] forged = Harness.packet(3, p.connFromB, 1, Seq.add(h.lastSentBy(h.sideA).seq(), 200), 0, 0, 0, null, null);
@@ -877,7 +878,7 @@ class ConformanceDataTest {
             h.advance(600, 100);
             assertEquals(1, h.sideA.count(UTP_ON_STATE_CHANGE, UTP_STATE_DESTROYING));
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             h.globalDrop = d -> true;
             UtpSocket s = utp_create_socket(h.sideA.ctx);
             utp_connect(s, Harness.ADDR_B);
@@ -889,7 +890,7 @@ class ConformanceDataTest {
 
     @Test
     void check54_icmpError() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             h.globalDrop = d -> true;
             UtpSocket s = utp_create_socket(h.sideA.ctx);
             utp_connect(s, Harness.ADDR_B);
@@ -899,7 +900,7 @@ class ConformanceDataTest {
             byte[] other = Harness.packet(0, 4242, 1, 0, 0, 0, 0, null, null);
             assertEquals(0, utp_process_icmp_error(h.sideA.ctx, Harness.bytes(other), other.length, Harness.ADDR_B));
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
             byte[] data = h.lastSentBy(h.sideA).bytes();
@@ -910,7 +911,7 @@ class ConformanceDataTest {
 
     @Test
     void check55_icmpFragmentationNeeded() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Pair p = new Pair(h);
             MemorySegment big = Harness.bytes(new byte[100_000]);
             utp_write(p.a, big, big.byteSize());

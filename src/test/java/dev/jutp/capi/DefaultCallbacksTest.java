@@ -48,6 +48,30 @@ class DefaultCallbacksTest {
     }
 
     @Test
+    void issuingDeferredAcksWithNonePendingReadsNoClock() {
+        try (Harness h = new Harness()) {
+            UtpSocket a = h.connect();
+            int[] clockReads = new int[1];
+            utp_set_callback(h.sideB.ctx, UTP_GET_MILLISECONDS, x -> { clockReads[0]++; return 1000; });
+            utp_set_callback(h.sideB.ctx, UTP_GET_MICROSECONDS, x -> { clockReads[0]++; return 1_000_000; });
+            utp_issue_deferred_acks(h.sideB.ctx);
+            assertEquals(0, clockReads[0], "libutp reads no clock when no ack is pending");
+            utp_write(a, Harness.bytes(new byte[100]), 100);
+            Datagram data = h.network.poll();
+            int beforeData = h.sentBy(h.sideB).size();
+            h.inject(data.to(), data.bytes(), data.from().addr);   // B defers the ack of the data
+            assertEquals(beforeData, h.sentBy(h.sideB).size());
+            clockReads[0] = 0;
+            utp_issue_deferred_acks(h.sideB.ctx);
+            assertEquals(beforeData + 1, h.sentBy(h.sideB).size(), "the deferred ack leaves");
+            assertTrue(clockReads[0] > 0, "sending the ack stamps it");
+            clockReads[0] = 0;
+            utp_issue_deferred_acks(h.sideB.ctx);
+            assertEquals(0, clockReads[0], "nothing pending again");
+        }
+    }
+
+    @Test
     void unsetClocksFallBackToTheMonotonicClock() throws Exception {
         UtpContext ctx = utp_init(2);
         List<Integer> stamps = new ArrayList<>();

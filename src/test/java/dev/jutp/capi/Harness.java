@@ -154,6 +154,17 @@ final class Harness implements AutoCloseable {
         this(42);
     }
 
+    /**
+     * Both sides on libutp's classic LEDBAT: for checks that assert libutp's exact window numbers
+     * (jutp's default controller is LEDBAT++).
+     */
+    static Harness classicLedbat() {
+        Harness h = new Harness();
+        utp_context_set_option(h.sideA.ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT);
+        utp_context_set_option(h.sideB.ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT);
+        return h;
+    }
+
     /** Delivers every queued datagram (and those they cause), then issues deferred acks; bounded. */
     void deliver() {
         for (int round = 0; round < 100_000 && !network.isEmpty(); round++) {

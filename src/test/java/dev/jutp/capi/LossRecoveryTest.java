@@ -21,7 +21,7 @@ class LossRecoveryTest {
 
     @Test
     void earlyRetransmitResendsWithFewerThanThreeMarksWhenFewPacketsAreInFlight() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             // Three in flight: at most two packets above the hole can be SACKed, so the threshold is 2.
             Flight f = new Flight(h, 0, 3);
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0)));
@@ -29,13 +29,13 @@ class LossRecoveryTest {
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 1)));
             assertEquals(List.of(f.first), seqs(f.resent()));
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             // Two in flight: the one packet above the hole is the evidence.
             Flight f = new Flight(h, 0, 2);
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0)));
             assertEquals(List.of(f.first), seqs(f.resent()));
         }
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             // Eight in flight: libutp's three marks still apply (check35 has the positive case).
             Flight f = new Flight(h, 0, 8);
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 1)));
@@ -45,7 +45,7 @@ class LossRecoveryTest {
 
     @Test
     void aLostFastRetransmissionIsResentAgainAfterARoundTripOfFurtherSacks() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             f.injectIntoA(f.stateFromB(f.first - 1, Harness.sack(0, 1, 2)));
             assertEquals(List.of(f.first), seqs(f.resent()), "first fast retransmission");
@@ -69,7 +69,7 @@ class LossRecoveryTest {
 
     @Test
     void onePacketMayLeaveWhenTheWindowIsBelowAPacketAndNothingIsInFlight() {
-        try (Harness h = new Harness()) {
+        try (Harness h = Harness.classicLedbat()) {
             Flight f = new Flight(h, 0);
             // An RTO sets the window to one packet and restarts slow start.
             h.nowMicros += 3_100_000;

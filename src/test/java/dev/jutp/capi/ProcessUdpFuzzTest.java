@@ -30,11 +30,31 @@ class ProcessUdpFuzzTest {
 
     @FuzzTest(maxDuration = "3m")
     void liveConnection(FuzzedDataProvider in) {
+        run(in, false);
+    }
+
+    /**
+     * The same script with B's host draining its socket from inside {@code UTP_ON_READ}: the
+     * callback copies its bytes, feeds the next datagram for B through the same receive buffer
+     * with a nested {@code utp_process_udp} (up to a fuzzed depth) and then scribbles over the
+     * buffer. B must still hold exactly a prefix of A's bytes.
+     */
+    @FuzzTest(maxDuration = "3m")
+    void liveConnectionReentrant(FuzzedDataProvider in) {
+        run(in, true);
+    }
+
+    private static void run(FuzzedDataProvider in, boolean reentrant) {
         try (Harness h = new Harness(31)) {
+            utp_context_set_option(h.sideB.ctx, UTP_RCVBUF, 64 * 1024);   // a 40-slot bound a burst can hit
             LiveTransfer x = new LiveTransfer(h, 64 * 1024, 3, 8 * 1024);
+            if (reentrant) {
+                drainFromCallbacks(h, in.consumeInt(1, 8));
+            }
+            int isnA = Invariants.ackNr(x.connB());       // nothing delivered yet: the SYN's seq
             boolean forgedInWindow = false;
             for (int op = 0; op < 200 && in.remainingBytes() > 0; op++) {
-                switch (in.consumeInt(0, 5)) {
+                switch (in.consumeInt(0, 6)) {
                     case 0 -> x.feed();
                     case 1 -> {
                         long ms = in.consumeLong(1, 4000);
@@ -42,9 +62,13 @@ class ProcessUdpFuzzTest {
                     }
                     case 2 -> h.network.poll();          // lose the oldest datagram in flight
                     case 3 -> h.nowMicros += in.consumeLong(-5_000_000, 5_000_000);   // clock jumps
+                    case 4 -> forgedInWindow |= outOfOrderBurst(h, x, in, isnA);
                     default -> forgedInWindow |= spoof(h, x, in);
                 }
                 x.checkInvariants();
+                Connection b = x.connB();
+                assertTrue(Invariants.reorderMemory(b) <= Invariants.reorderMemoryBound(b),
+                        "B's reorder buffer pins " + Invariants.reorderMemory(b) + " bytes, more than its window allows");
             }
             for (int t = 0; t < 1200 && !x.complete() && !aEnded(h, x); t++) {
                 x.step(100);
@@ -56,6 +80,57 @@ class ProcessUdpFuzzTest {
                         + h.sideB.received.size() + " of " + x.data.length + "; A " + describe(x.connA()) + "; B " + describe(x.connB()) + " events B " + h.sideB.events.stream().filter(e -> e.type() == UTP_ON_ERROR).toList() + " stats B " + h.sideB.ctx.engine.stats().resetsIgnored + "/" + h.sideB.ctx.engine.stats().unknownConnection + " A sent RSTs " + h.sideA.ctx.engine.stats().resetsSent);
             }
         }
+    }
+
+    /** Sequence numbers this far past A's first can never be A's own (64 KB is far fewer packets). */
+    static final int JUNK_FROM = 600;
+
+    /**
+     * Up to 1,023 DATA packets of fuzzed sizes (0 to 1,400 bytes) sent to B with the right id
+     * and ack, out of order, at sequence numbers A never reaches: they pin B's memory but can
+     * never be delivered. True (in-window forgery) only if A's own numbers came near them.
+     */
+    private static boolean outOfOrderBurst(Harness h, LiveTransfer x, FuzzedDataProvider in, int isnA) {
+        Connection b = x.connB();
+        if (b.state() != Connection.CONNECTED && b.state() != Connection.CONNECTED_FULL) {
+            return false;
+        }
+        int count = in.consumeInt(1, 1023);
+        int sizeSeed = in.consumeInt(0, 1400);
+        int step = in.consumeInt(0, 97);
+        boolean aNear = Seq.distance(isnA, Invariants.seqNr(x.connA())) >= JUNK_FROM - 50;
+        for (int i = 0; i < count; i++) {
+            int seq = Seq.add(isnA, JUNK_FROM + (i * 7) % 420);
+            if (Seq.distance(Seq.add(Invariants.ackNr(b), 1), seq) > 1022) {
+                continue;
+            }
+            int size = (sizeSeed + i * step) % 1401;
+            byte[] p = Harness.packet(Header.ST_DATA, b.recvId(), seq, Seq.add(Invariants.seqNr(b), -1), 1 << 20, 0, 0, null, new byte[size]);
+            h.inject(h.sideB, p, Harness.ADDR_A);
+        }
+        return aNear;
+    }
+
+    /** Makes B's ON_READ feed B's next queued datagram through the shared buffer, up to {@code maxDepth} deep. */
+    private static void drainFromCallbacks(Harness h, int maxDepth) {
+        int[] depth = {0};
+        utp_set_callback(h.sideB.ctx, UTP_ON_READ, a -> {
+            byte[] bytes = a.buf().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            h.sideB.received.write(bytes, 0, bytes.length);
+            h.sideB.record(UTP_ON_READ, a.socket(), a.len());
+            Harness.Datagram next = h.network.peek();
+            if (depth[0] < maxDepth && next != null && next.to() == h.sideB) {
+                h.network.poll();
+                depth[0]++;
+                try {
+                    h.inject(h.sideB, next.bytes(), next.from().addr);   // into the buffer the outer call used
+                } finally {
+                    depth[0]--;
+                }
+                h.rx.asSlice(0, 2048).fill((byte) 0xEE);                // the host reuses it at once
+            }
+            return 0;
+        });
     }
 
     private static String describe(Connection c) {

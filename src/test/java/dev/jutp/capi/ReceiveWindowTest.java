@@ -20,6 +20,7 @@ class ReceiveWindowTest {
     static final int SLACK = 16 * 1024;
     static final int PACKET = 1000;
     static final int PACKETS = 60;
+    static final int SLOT = 2048;
 
     static byte[] chunk(int k) {
         byte[] b = new byte[PACKET];
@@ -79,11 +80,13 @@ class ReceiveWindowTest {
             }
             utp_issue_deferred_acks(h.sideB.ctx);
             int drops = utp_get_stats(p.b()).windowOverrunDrops();
-            int buffered = (PACKETS - drops) * PACKET;
-            assertTrue(buffered <= RCVBUF + SLACK && buffered >= RCVBUF, "buffered " + buffered);
+            int held = PACKETS - drops;
+            // Charged by the 2 KiB slot each pins, not the payload: every slot the window allows is used.
+            assertTrue(held * SLOT <= RCVBUF + SLACK && (held + 1) * SLOT > RCVBUF + SLACK, "held " + held);
+            assertEquals(held, h.sideB.ctx.engine.slab().slotsInUse(), "B sends only acks: its slots are the reorder buffer's");
 
             p.injectIntoB(p.dataFromA(1, chunk(1)));       // the gap fills: the buffered run is delivered
-            assertEquals(buffered + PACKET, h.sideB.received.size());
+            assertEquals((held + 1) * PACKET, h.sideB.received.size());
         }
     }
 

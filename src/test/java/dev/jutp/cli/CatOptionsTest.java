@@ -57,6 +57,19 @@ class CatOptionsTest {
     }
 
     @Test
+    void congestionControlChoice() throws Exception {
+        assertNull(CatOptions.parse(new String[] {"h", "1"}).congestion(), "the library's default (LEDBAT++)");
+        CatOptions classic = CatOptions.parse(new String[] {"--congestion", "ledbat", "h", "1"});
+        assertEquals(dev.jutp.CongestionControl.LEDBAT, classic.congestion());
+        assertEquals(dev.jutp.CongestionControl.LEDBAT, Session.utpOptions(classic).congestionControl());
+        CatOptions plus = CatOptions.parse(new String[] {"demo", "--congestion", "LEDBAT++"});
+        assertEquals(dev.jutp.CongestionControl.LEDBAT_PLUS_PLUS, Session.utpOptions(plus).congestionControl());
+        UsageException e = assertThrows(UsageException.class,
+                () -> CatOptions.parse(new String[] {"--congestion", "cubic", "h", "1"}));
+        assertTrue(e.getMessage().contains("ledbat++ or ledbat"), e.getMessage());
+    }
+
+    @Test
     void demoSizes() throws Exception {
         assertEquals(100L << 20, CatOptions.parse(new String[] {"demo"}).demoSize());
         CatOptions o = CatOptions.parse(new String[] {"demo", "--size", "20M", "--transport", "nio"});

@@ -74,7 +74,7 @@ public final class Invariants {
         if (c.peerWindow < 0 || c.peerWindow > 0xFFFF_FFFFL) {
             fail(c, "peer window " + c.peerWindow);
         }
-        long cwnd = c.ledbat.window();
+        long cwnd = c.cc.window();
         if (cwnd < dev.jutp.engine.cc.Ledbat.MIN_WINDOW_BYTES || cwnd > Math.max(c.sndbuf, c.packetSize()) + c.packetSize()) {
             fail(c, "congestion window " + cwnd + " outside [min, SNDBUF]");
         }
@@ -105,7 +105,7 @@ public final class Invariants {
     }
 
     private static long slotsHeld(Connection c) {
-        long held = c.reorderBuffer().count();
+        long held = c.reorderBuffer().slabSlots();
         SendQueue q = c.sendQueue();
         for (int i = 0, seq = Seq.add(c.seqNr, -c.queuedPackets); i < c.queuedPackets; i++, seq = Seq.add(seq, 1)) {
             if (q.contains(seq)) {
@@ -113,6 +113,16 @@ public final class Invariants {
             }
         }
         return held;
+    }
+
+    /** Off-heap bytes the connection's reorder buffer pins (whole slab slots). */
+    public static long reorderMemory(Connection c) {
+        return (long) c.reorderBuffer().slabSlots() * c.engine.slab.slotSize();
+    }
+
+    /** The most reorder memory a peer can make a connection pin: RCVBUF plus the window slack. */
+    public static long reorderMemoryBound(Connection c) {
+        return (long) c.rcvbuf + ReceiveWindow.SLACK_BYTES;
     }
 
     /** Our next sequence number (for building packets relative to a live connection). */

@@ -56,6 +56,14 @@ public final class Scenario {
         return this;
     }
 
+    /** Both contexts on libutp's classic LEDBAT, for figures pinned to libutp's controller. */
+    public Scenario classicLedbat() {
+        for (UtpNode n : new UtpNode[] {sender, receiver}) {
+            n.useClassicLedbat();
+        }
+        return this;
+    }
+
     public Scenario run() {
         sender.startTicking(UtpNode.DEFAULT_TICK_MICROS);
         receiver.startTicking(UtpNode.DEFAULT_TICK_MICROS);

@@ -32,6 +32,11 @@ public final class UtpNode implements Node {
     /** Fault found in a callback (exceptions must not vanish inside the engine's dispatch). */
     Throwable failure;
 
+    /** Sockets created from now on run libutp's classic LEDBAT instead of the default LEDBAT++. */
+    public void useClassicLedbat() {
+        utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT);
+    }
+
     public UtpNode(Network net, InetSocketAddress address) {
         this.net = net;
         this.address = address;

@@ -7,8 +7,10 @@ package dev.jutp.engine.cc;
  * libutp's "slow start" grows about one packet per RTT and is kept as it is (quirk Q17): it is
  * what keeps uTP a background flow.
  */
-public final class Ledbat {
+public final class Ledbat implements CongestionController {
     public static final int MAX_CWND_INCREASE_BYTES_PER_RTT = 3000;
+    /** Slow start ends here at the latest (libutp's ssthresh). */
+    public static final int INITIAL_SSTHRESH = 1 << 20;
     public static final int MIN_WINDOW_BYTES = 10;
     public static final int DEFAULT_TARGET_MICROS = 100_000;
     static final int MAX_WINDOW_DECAY_MILLIS = 100;
@@ -25,20 +27,35 @@ public final class Ledbat {
         this.ssthresh = ssthresh;
     }
 
+    @Override
+    public int kind() {
+        return LEDBAT;
+    }
+
+    @Override
     public long window() {
         return windowBytes;
     }
 
+    @Override
     public void setWindow(long bytes) {
         windowBytes = bytes;
     }
 
+    @Override
     public boolean inSlowStart() {
         return slowStart;
     }
 
+    @Override
     public long ssthresh() {
         return ssthresh;
+    }
+
+    @Override
+    public void onAck(AckSample a) {
+        onAck(a.ackedBytes, a.queuingDelayMicros, a.targetMicros, a.packetSize, a.sndbuf, a.nowMillis,
+                a.lastWindowFullMillis);
     }
 
     /**
@@ -80,6 +97,7 @@ public final class Ledbat {
      * cuts by a flat 100 ms, which on a 600 ms path halves the window six times for one loss
      * event; jutp uses max(100 ms, RTT)). Returns true if the window was cut.
      */
+    @Override
     public boolean onLoss(long nowMillis, int rttMillis) {
         if (nowMillis - lastDecayMillis < Math.max(MAX_WINDOW_DECAY_MILLIS, rttMillis)) {
             return false;
@@ -92,6 +110,7 @@ public final class Ledbat {
     }
 
     /** Retransmission timeout: one packet with data outstanding, a gentle decay when idle. */
+    @Override
     public void onTimeout(boolean packetsOutstanding, int packetSize) {
         if (!packetsOutstanding && windowBytes > packetSize) {
             windowBytes = Math.max(windowBytes * 2 / 3, packetSize);

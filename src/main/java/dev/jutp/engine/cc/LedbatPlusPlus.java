@@ -1,0 +1,214 @@
+package dev.jutp.engine.cc;
+
+import dev.jutp.engine.time.Deadline;
+
+/**
+ * LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus-06), jutp's default controller: a background flow
+ * that gets out of the way of TCP (CUBIC and BBR) and of later LEDBAT++ flows.
+ *
+ * <ul>
+ *   <li>Target queuing delay 60 ms (below the queue a modern TCP builds, so it yields first).</li>
+ *   <li>Gain {@code 1/min(16, ceil(2·target/base))}: the shorter the path, the slower the growth,
+ *       so flows on short paths do not out-grow the delay signal. uTP's one-way base delay includes
+ *       the clock offset between the hosts, so the base here is the least round trip seen.</li>
+ *   <li>Slow start grows by gain × acked bytes and ends when the delay reaches 3/4 of the target
+ *       (or at ssthresh).</li>
+ *   <li>Below target the window grows by gain packets per RTT; above it, it shrinks by
+ *       {@code W·C·(delay/target − 1)} per RTT (C = 1), at most half the window per RTT.</li>
+ *   <li>Periodic slowdowns: 2 RTTs after slow start ends the window drops to 2 packets for
+ *       2 RTTs, then slow start climbs back to the window it had (ssthresh). The next slowdown
+ *       is due 9× that slowdown's duration after it ended (≤ 10 % of the time slowed). The queue
+ *       drains meanwhile, so every flow re-measures its base delay and a latecomer is not fooled
+ *       by the standing queue of an earlier flow.</li>
+ *   <li>Loss halves the window at most once per RTT (≥ 100 ms apart), as classic LEDBAT.</li>
+ * </ul>
+ */
+public final class LedbatPlusPlus implements CongestionController {
+    public static final int DEFAULT_TARGET_MICROS = 60_000;
+    static final int MAX_GAIN_DIVISOR = 16;
+    static final double SLOW_START_EXIT_FRACTION = 0.75;
+    static final double DECREASE_CONSTANT = 1.0;
+    static final int MIN_WINDOW_PACKETS = 2;
+    static final int SLOWDOWN_WINDOW_PACKETS = 2;
+    static final int SLOWDOWN_FREEZE_RTTS = 2;
+    static final int INITIAL_SLOWDOWN_WAIT_RTTS = 2;
+    static final int SLOWDOWN_INTERVAL_FACTOR = 9;
+    static final int MIN_LOSS_SPACING_MILLIS = 100;
+    static final int WINDOW_FULL_MEMORY_MILLIS = 1000;
+
+    /** Phases of the window. */
+    public enum Phase { SLOW_START, CONGESTION_AVOIDANCE, SLOWDOWN }
+
+    private double window;
+    private long ssthresh = Ledbat.INITIAL_SSTHRESH;
+    private Phase phase = Phase.SLOW_START;
+    /** The current slow start climbs back after a slowdown (its end schedules the next one). */
+    private boolean recovering;
+    private long slowdownStartMicros;
+    private final Deadline slowdownEnd = new Deadline();
+    private final Deadline nextSlowdown = new Deadline();
+    private long lastDecayMillis = Long.MIN_VALUE / 2;
+    private long lastNowMicros;
+    private long lastRoundMicros;
+    private int packetSize = 1;
+
+    public LedbatPlusPlus(int initialWindow) {
+        this.window = initialWindow;
+    }
+
+    @Override
+    public int kind() {
+        return LEDBAT_PLUS_PLUS;
+    }
+
+    @Override
+    public long window() {
+        return (long) window;
+    }
+
+    @Override
+    public void setWindow(long bytes) {
+        window = bytes;
+    }
+
+    @Override
+    public boolean inSlowStart() {
+        return phase == Phase.SLOW_START;
+    }
+
+    @Override
+    public long ssthresh() {
+        return ssthresh;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** When the next slowdown starts (µs), if one is scheduled. */
+    public Deadline nextSlowdown() {
+        return nextSlowdown;
+    }
+
+    /** The draft's GAIN: {@code 1/min(16, ceil(2·target/base))}; the smallest gain while the base is unknown. */
+    static double gain(double targetMicros, long baseMicros) {
+        if (baseMicros <= 0) {
+            return 1.0 / MAX_GAIN_DIVISOR;
+        }
+        double divisor = Math.min(MAX_GAIN_DIVISOR, Math.ceil(2 * targetMicros / baseMicros));
+        return 1.0 / Math.max(1, divisor);
+    }
+
+    @Override
+    public void onAck(AckSample a) {
+        packetSize = Math.max(1, a.packetSize);
+        lastNowMicros = a.nowMicros;
+        lastRoundMicros = roundMicros(a);
+        double target = a.targetMicros <= 0 ? DEFAULT_TARGET_MICROS : a.targetMicros;
+        double gain = gain(target, a.baseRttMicros);
+        boolean growing = a.nowMillis - a.lastWindowFullMillis <= WINDOW_FULL_MEMORY_MILLIS;
+        double acked = Math.min(a.ackedBytes, window);
+        double delay = a.queuingDelayMicros;
+
+        if (phase == Phase.SLOWDOWN) {
+            if (!slowdownEnd.due(a.nowMicros)) {
+                window = slowdownWindow();
+                return;
+            }
+            slowdownEnd.disarm();
+            phase = Phase.SLOW_START;       // climb back to the window the slowdown saved
+            recovering = true;
+        }
+        if (phase == Phase.SLOW_START) {
+            if (delay > target * SLOW_START_EXIT_FRACTION) {
+                ssthresh = (long) window;
+                endSlowStart(a.nowMicros);
+            } else {
+                if (growing) {
+                    window += gain * acked;
+                }
+                if (window >= ssthresh) {
+                    window = ssthresh;
+                    endSlowStart(a.nowMicros);
+                }
+            }
+        } else if (nextSlowdown.due(a.nowMicros)) {
+            startSlowdown(a.nowMicros);
+            return;
+        } else {
+            double perRound = gain * packetSize;
+            if (delay > target) {
+                perRound = Math.max(perRound - window * DECREASE_CONSTANT * (delay / target - 1), -window / 2);
+            }
+            if (perRound < 0 || growing) {
+                window += perRound * acked / window;
+            }
+        }
+        window = Math.clamp(window, minWindow(), Math.max(minWindow(), a.sndbuf));
+    }
+
+    /** Round trip used to time the slowdowns: the smoothed RTT, never less than the base. */
+    private static long roundMicros(AckSample a) {
+        return Math.max(1, Math.max(a.rttMicros, a.baseRttMicros));
+    }
+
+    private void endSlowStart(long nowMicros) {
+        phase = Phase.CONGESTION_AVOIDANCE;
+        if (recovering) {
+            long duration = Math.max(1, nowMicros - slowdownStartMicros);
+            nextSlowdown.armAfter(nowMicros, SLOWDOWN_INTERVAL_FACTOR * duration);
+            recovering = false;
+        } else {
+            nextSlowdown.armAfter(nowMicros, INITIAL_SLOWDOWN_WAIT_RTTS * lastRoundMicros);
+        }
+    }
+
+    private void startSlowdown(long nowMicros) {
+        nextSlowdown.disarm();
+        ssthresh = Math.max((long) window, (long) slowdownWindow());
+        slowdownStartMicros = nowMicros;
+        slowdownEnd.armAfter(nowMicros, SLOWDOWN_FREEZE_RTTS * lastRoundMicros);
+        phase = Phase.SLOWDOWN;
+        window = slowdownWindow();
+    }
+
+    private double slowdownWindow() {
+        return (double) SLOWDOWN_WINDOW_PACKETS * packetSize;
+    }
+
+    private double minWindow() {
+        return (double) MIN_WINDOW_PACKETS * packetSize;
+    }
+
+    @Override
+    public boolean onLoss(long nowMillis, int rttMillis) {
+        if (nowMillis - lastDecayMillis < Math.max(MIN_LOSS_SPACING_MILLIS, rttMillis)) {
+            return false;
+        }
+        lastDecayMillis = nowMillis;
+        if (phase == Phase.SLOWDOWN) {
+            ssthresh = Math.max((long) minWindow(), ssthresh / 2);   // climb back to less
+            return true;
+        }
+        window = Math.max(minWindow(), window / 2);
+        ssthresh = (long) window;
+        if (phase == Phase.SLOW_START) {
+            endSlowStart(lastNowMicros);
+        }
+        return true;
+    }
+
+    @Override
+    public void onTimeout(boolean packetsOutstanding, int packetSize) {
+        if (!packetsOutstanding && window > packetSize) {
+            window = Math.max(window * 2 / 3, packetSize);
+            return;
+        }
+        ssthresh = Math.max((long) (2.0 * packetSize), (long) (window / 2));
+        window = packetSize;
+        phase = Phase.SLOW_START;
+        recovering = false;
+        slowdownEnd.disarm();
+        nextSlowdown.disarm();
+    }
+}
