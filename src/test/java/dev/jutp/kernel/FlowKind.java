@@ -2,8 +2,8 @@ package dev.jutp.kernel;
 
 /** What moves the bytes of one flow through the shaped loopback. */
 public enum FlowKind {
-    /** jutp's default controller, through {@code bin/utpcat}. */
-    JUTP_DEFAULT("jutp default", true),
+    /** jutp's default controller (LEDBAT++), through {@code bin/utpcat}. */
+    JUTP_DEFAULT("jutp LEDBAT++ (default)", true),
     /** jutp with libutp's classic LEDBAT selected ({@code bin/utpcat --congestion ledbat}). */
     JUTP_CLASSIC("jutp classic LEDBAT", true),
     /** libutp (utp-native) on both ends, through {@code src/test/interop/utp_peer.js}. */

@@ -242,10 +242,13 @@ public final class InNamespace {
     /** One flow: its receiver is started by {@link #prepare}, its sender by {@link #start}. */
     private abstract static class Meter {
         final Scenario.Flow flow;
+        /** The receiver's port, when the harness picks it (0: the receiver picks and reports it). */
+        final int port;
         final List<long[]> samples = new CopyOnWriteArrayList<>();   // {nanoTime, bytes received so far}
 
-        Meter(Scenario.Flow flow) {
+        Meter(Scenario.Flow flow, int port) {
             this.flow = flow;
+            this.port = port;
         }
 
         abstract void prepare() throws Exception;
@@ -264,8 +267,8 @@ public final class InNamespace {
     private abstract static class CountingMeter extends Meter {
         final AtomicLong received = new AtomicLong();
 
-        CountingMeter(Scenario.Flow flow) {
-            super(flow);
+        CountingMeter(Scenario.Flow flow, int port) {
+            super(flow, port);
         }
 
         @Override
@@ -281,11 +284,8 @@ public final class InNamespace {
 
     /** jutp through two {@code bin/utpcat} processes; the receiver's standard output is counted. */
     private final class JutpMeter extends CountingMeter {
-        private final int port;
-
         JutpMeter(Scenario.Flow flow, int port) {
-            super(flow);
-            this.port = port;
+            super(flow, port);
         }
 
         @Override
@@ -311,10 +311,10 @@ public final class InNamespace {
 
     /** libutp (utp-native) on both ends; the receiver writes what arrives to a FIFO this JVM counts. */
     private final class LibutpMeter extends CountingMeter {
-        private String port;
+        private String peerPort;
 
         LibutpMeter(Scenario.Flow flow) {
-            super(flow);
+            super(flow, 0);
         }
 
         @Override
@@ -326,13 +326,13 @@ public final class InNamespace {
             }
             count(() -> new FileInputStream(fifo.toFile()), received);
             Process sink = launch(peer("listen", "--port", "0", "--mode", "sink", "--out", fifo.toString()));
-            port = await(watch(sink.getInputStream(), flow.name() + " receiver", PEER_PORT), flow.name() + " receiver", sink);
+            peerPort = await(watch(sink.getInputStream(), flow.name() + " receiver", PEER_PORT), flow.name() + " receiver", sink);
             watch(sink.getErrorStream(), flow.name() + " receiver", PEER_PORT);
         }
 
         @Override
         void start() throws Exception {
-            Process sender = launch(peer("connect", "--host", "127.0.0.1", "--port", port,
+            Process sender = launch(peer("connect", "--host", "127.0.0.1", "--port", peerPort,
                     "--mode", "send", "--bytes", "1000000000000"));
             watch(sender.getInputStream(), flow.name() + " sender", PEER_PORT);
             watch(sender.getErrorStream(), flow.name() + " sender", PEER_PORT);
@@ -350,12 +350,10 @@ public final class InNamespace {
 
     /** Kernel TCP: an iperf3 server reports what it received every 0.5 s; the client picks the algorithm. */
     private final class TcpMeter extends Meter {
-        private final int port;
         private volatile double total;
 
         TcpMeter(Scenario.Flow flow, int port) {
-            super(flow);
-            this.port = port;
+            super(flow, port);
         }
 
         @Override
