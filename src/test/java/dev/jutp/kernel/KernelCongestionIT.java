@@ -22,11 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class KernelCongestionIT {
     /*
-     * Loose, between the two controllers (bench/kernel-cc.sh, TCP's share 6-25 s): LEDBAT++ left CUBIC
-     * 83-84 % and BBR 58-71 %; classic LEDBAT left CUBIC 41-52 % and BBR 18-33 % (1.5 % in a 10 s window).
+     * Loose, between the two controllers. TCP's share in this test's 10 s window: LEDBAT++ left CUBIC
+     * 77-79 % and BBR 48-70 %; classic LEDBAT left CUBIC 40-48 % and BBR 2-16 %. (bench/kernel-cc.sh,
+     * 6-25 s: LEDBAT++ CUBIC 83-85 %, BBR 57-71 %; classic CUBIC 41-45 %, BBR 20-30 %.)
      */
     static final double MIN_CUBIC_SHARE = 0.65;
-    static final double MIN_BBR_SHARE = 0.45;
+    static final double MIN_BBR_SHARE = 0.35;
     /** And jutp alone still uses the link (a sender that yields by never sending must fail). */
     static final double MIN_ALONE_SHARE = 0.60;
 
