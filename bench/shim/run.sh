@@ -6,8 +6,9 @@
 #      dev.jutp.capi.Utp from Java (bench/src/main/java/dev/jutp/bench/CApiCost.java); the difference is the crossing.
 #   2. in-memory throughput, two contexts on one thread, shim vs Java (same ring network).
 #   3. loopback throughput of a file transfer, shim -> shim (two c-api-shim/build/ucat_like
-#      processes) beside jutp Java -> Java (bin/utpcat demo, NIO transport: one datagram per
-#      system call, as ucat_like does), for each size in SIZES.
+#      processes) beside jutp Java -> Java in the same layout (two bin/utpcat processes, NIO
+#      transport: one datagram per system call, as ucat_like does), interleaved, with the CPU
+#      seconds both layouts spent; then bin/utpcat demo (one JVM) for reference; per size in SIZES.
 #
 # Env: ROUNDS (default 3), SIZES in MiB (default "20 100"), MEM_MB (default 256).
 # Builds the jar if missing (mvn package) and libutp.so + examples (make -C c-api-shim).
@@ -53,10 +54,12 @@ printf '%-62s %s %s MB/s\n' "in-memory transfer, $MEM_MB MiB, one thread" \
 ucat_once() {
   head -c $(($1 << 20)) /dev/urandom >"$tmp/in"
   rm -f "$tmp/port" "$tmp/out"
-  timeout 300 "$build/ucat_like" -l -P "$tmp/port" -o "$tmp/out" -t 240 2>"$tmp/recv.log" &
+  /usr/bin/time -f "%U %S" -a -o "$tmp/cpu.shim" \
+    timeout 300 "$build/ucat_like" -l -P "$tmp/port" -o "$tmp/out" -t 240 2>"$tmp/recv.log" &
   local rpid=$!
   for _ in $(seq 1 300); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  timeout 300 "$build/ucat_like" -i "$tmp/in" -t 240 127.0.0.1 "$(cat "$tmp/port")" 2>"$tmp/send.log" || true
+  /usr/bin/time -f "%U %S" -a -o "$tmp/cpu.shim" \
+    timeout 300 "$build/ucat_like" -i "$tmp/in" -t 240 127.0.0.1 "$(cat "$tmp/port")" 2>"$tmp/send.log" || true
   wait "$rpid" || true
   cmp -s "$tmp/in" "$tmp/out" || { echo "ucat_like transfer of $1 MiB failed:" >&2; cat "$tmp"/*.log >&2; return 1; }
   sed -n 's/.*sent .* (\([0-9.]*\) MB\/s).*/\1/p' "$tmp/send.log"
@@ -78,11 +81,13 @@ utpcat_once() {
   rm -f "$tmp/out"
   local port
   port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  timeout 300 bin/utpcat --transport nio --no-progress --timeout 240 -l -p "$port" >"$tmp/out" 2>"$tmp/recv.log" &
+  /usr/bin/time -f "%U %S" -a -o "$tmp/cpu.java" \
+    timeout 300 bin/utpcat --transport nio --no-progress --timeout 240 -l -p "$port" >"$tmp/out" 2>"$tmp/recv.log" &
   local rpid=$!
   # Wait for the listener's socket (bounded) before starting the sender.
   for _ in $(seq 1 300); do ss -uln 2>/dev/null | grep -q ":$port " && break; sleep 0.1; done
-  timeout 300 bin/utpcat --transport nio --no-progress --stats 127.0.0.1 "$port" <"$tmp/in" 2>"$tmp/send.log" || true
+  /usr/bin/time -f "%U %S" -a -o "$tmp/cpu.java" \
+    timeout 300 bin/utpcat --transport nio --no-progress --stats 127.0.0.1 "$port" <"$tmp/in" 2>"$tmp/send.log" || true
   wait "$rpid" || true
   cmp -s "$tmp/in" "$tmp/out" || { echo "utpcat transfer of $1 MiB failed:" >&2; cat "$tmp"/*.log >&2; return 1; }
   sed -n 's/^utpcat: connection statistics (\([0-9.]*\) s).*/\1/p' "$tmp/send.log" |
@@ -90,7 +95,7 @@ utpcat_once() {
 }
 
 for size in $SIZES; do
-  : >"$tmp/u.txt"; : >"$tmp/d.txt"; : >"$tmp/p.txt"
+  : >"$tmp/u.txt"; : >"$tmp/d.txt"; : >"$tmp/p.txt"; : >"$tmp/cpu.shim"; : >"$tmp/cpu.java"
   for r in $(seq 1 "$ROUNDS"); do
     ucat_once "$size" >>"$tmp/u.txt"
     utpcat_once "$size" >>"$tmp/p.txt"
@@ -98,8 +103,13 @@ for size in $SIZES; do
   done
   printf '%-62s %s %s MB/s\n' "loopback $size MiB: ucat_like shim->shim | utpcat->utpcat (2 JVMs)" \
     "$(stats <"$tmp/u.txt")" "$(stats <"$tmp/p.txt")"
-  paste "$tmp/u.txt" "$tmp/p.txt" | awk '{printf "%s%.2f", NR > 1 ? " " : "", $1 / $2} END {print ""}' |
+  paste "$tmp/u.txt" "$tmp/p.txt" | awk '{printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2} END {print ""}' |
     sed 's/^/  shim \/ Java per round (interleaved): /'
+  # CPU seconds (user + sys of receiver and sender, JVM start included) per transfer: with two
+  # SIZES the difference is the CPU the extra MiB cost, whatever the machine's load did to the clock.
+  printf '%-62s %8.2f %22.2f s\n' "  CPU per transfer, both processes" \
+    "$(awk -v r="$ROUNDS" '{s += $1 + $2} END {print s / r}' "$tmp/cpu.shim")" \
+    "$(awk -v r="$ROUNDS" '{s += $1 + $2} END {print s / r}' "$tmp/cpu.java")"
   printf '%-62s %s %s MB/s\n' "loopback $size MiB: ucat_like shim->shim | utpcat demo Java" \
     "$(stats <"$tmp/u.txt")" "$(stats <"$tmp/d.txt")"
 done

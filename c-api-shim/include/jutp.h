@@ -26,13 +26,23 @@ enum {
 	 * draft-irtf-iccrg-ledbat-plus-plus, 60 ms target, yields to TCP and to later flows) or
 	 * JUTP_CC_LEDBAT (libutp's LEDBAT, bit for bit, 100 ms target). Other values: -1.
 	 * UTP_TARGET_DELAY sets the target of either; unset, it reads as the controller's default. */
-	JUTP_CONGESTION_CONTROL = 0x4A06
+	JUTP_CONGESTION_CONTROL = 0x4A06,
+	/* How lost packets are found: JUTP_LOSS_RECOVERY_RACK_TLP (default): time-based detection from
+	 * SACK (RFC 8985 RACK) and a tail-loss probe after about two smoothed RTTs, ahead of the RTO;
+	 * JUTP_LOSS_RECOVERY_LIBUTP: libutp's exact rules (three SACK marks, else the RTO). */
+	JUTP_LOSS_RECOVERY = 0x4A07
 };
 
 /* Values of JUTP_CONGESTION_CONTROL. */
 enum {
 	JUTP_CC_LEDBAT = 0,
 	JUTP_CC_LEDBAT_PLUS_PLUS = 1
+};
+
+/* Values of JUTP_LOSS_RECOVERY. */
+enum {
+	JUTP_LOSS_RECOVERY_LIBUTP = 0,
+	JUTP_LOSS_RECOVERY_RACK_TLP = 1
 };
 
 #endif /* JUTP_H */

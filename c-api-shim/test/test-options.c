@@ -38,6 +38,11 @@ TEST_IMPL(options) {
   ASSERT_EQ(utp_context_set_option(ctx, JUTP_IDLE_TIMEOUT, 90000), 0);
   ASSERT_EQ(utp_context_get_option(ctx, JUTP_IDLE_TIMEOUT), 90000);
   ASSERT_EQ(utp_context_set_option(ctx, JUTP_IDLE_TIMEOUT, -1), -1);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_LOSS_RECOVERY), JUTP_LOSS_RECOVERY_RACK_TLP);
+  ASSERT_EQ(utp_context_set_option(ctx, JUTP_LOSS_RECOVERY, JUTP_LOSS_RECOVERY_LIBUTP), 0);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_LOSS_RECOVERY), JUTP_LOSS_RECOVERY_LIBUTP);
+  ASSERT_EQ(utp_context_set_option(ctx, JUTP_LOSS_RECOVERY, 2), -1);
+  ASSERT_EQ(utp_context_get_option(ctx, JUTP_LOSS_RECOVERY), JUTP_LOSS_RECOVERY_LIBUTP);
   ASSERT_EQ(utp_context_set_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW, 0), 0);
   ASSERT_EQ(utp_context_get_option(ctx, JUTP_ENFORCE_RECEIVE_WINDOW), 0);
   ASSERT_EQ(utp_context_set_option(ctx, JUTP_MAX_HALF_OPEN, 16), 0);

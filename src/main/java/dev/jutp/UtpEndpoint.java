@@ -133,6 +133,8 @@ public final class UtpEndpoint implements AutoCloseable {
             engine.setIdleTimeoutMillis((int) options.idleTimeout().toMillis());
             engine.setCongestionControl(options.congestionControl() == CongestionControl.LEDBAT
                     ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
+            engine.setLossRecovery(options.lossRecovery() == LossRecovery.LIBUTP
+                    ? Engine.LOSS_RECOVERY_LIBUTP : Engine.LOSS_RECOVERY_RACK_TLP);
             this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
             this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);

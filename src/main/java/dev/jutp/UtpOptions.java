@@ -30,6 +30,7 @@ import java.util.Objects;
  *       backlog of unconfirmed accepted connections (default 1000).</li>
  *   <li>{@code idleTimeout}: a stream whose peer is silent this long fails (default: never).</li>
  *   <li>{@code congestionControl}: LEDBAT++ (default) or libutp's classic LEDBAT.</li>
+ *   <li>{@code lossRecovery}: RACK-TLP (default) or libutp's retransmission rules.</li>
  * </ul>
  */
 public final class UtpOptions {
@@ -41,7 +42,7 @@ public final class UtpOptions {
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS, LossRecovery.RACK_TLP);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -53,10 +54,11 @@ public final class UtpOptions {
     private final int maxHalfOpen;
     private final Duration idleTimeout;
     private final CongestionControl congestionControl;
+    private final LossRecovery lossRecovery;
 
     private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
                        Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout,
-                       CongestionControl congestionControl) {
+                       CongestionControl congestionControl, LossRecovery lossRecovery) {
         this.transport = transport;
         this.socketBufferBytes = socketBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
@@ -67,6 +69,7 @@ public final class UtpOptions {
         this.maxHalfOpen = maxHalfOpen;
         this.idleTimeout = idleTimeout;
         this.congestionControl = congestionControl;
+        this.lossRecovery = lossRecovery;
     }
 
     public static UtpOptions defaults() {
@@ -80,7 +83,7 @@ public final class UtpOptions {
         if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
             throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
         }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
+        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
     }
 
     /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
@@ -88,23 +91,23 @@ public final class UtpOptions {
         if (bytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
         }
-        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
+        return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
     }
 
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
+        return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
     }
 
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
-        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
     }
 
     /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
-                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
+                checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
     }
 
     /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
@@ -113,21 +116,21 @@ public final class UtpOptions {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
-                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl);
+                udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
     }
 
     /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
     public UtpOptions withMaxConnections(int count) {
         positive(count, "maxConnections");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                count, maxHalfOpen, idleTimeout, congestionControl);
+                count, maxHalfOpen, idleTimeout, congestionControl, lossRecovery);
     }
 
     /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
     public UtpOptions withMaxHalfOpen(int count) {
         positive(count, "maxHalfOpen");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, count, idleTimeout, congestionControl);
+                maxConnections, count, idleTimeout, congestionControl, lossRecovery);
     }
 
     /**
@@ -141,7 +144,7 @@ public final class UtpOptions {
             throw new IllegalArgumentException("idleTimeout must be zero (off) or positive, at most ~24 days: " + timeout);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, timeout, congestionControl);
+                maxConnections, maxHalfOpen, timeout, congestionControl, lossRecovery);
     }
 
     /**
@@ -151,11 +154,26 @@ public final class UtpOptions {
     public UtpOptions withCongestionControl(CongestionControl controller) {
         Objects.requireNonNull(controller, "congestionControl");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
-                maxConnections, maxHalfOpen, idleTimeout, controller);
+                maxConnections, maxHalfOpen, idleTimeout, controller, lossRecovery);
     }
 
     public CongestionControl congestionControl() {
         return congestionControl;
+    }
+
+    /**
+     * {@link LossRecovery#RACK_TLP} (default): a lost retransmission is found from SACK without a
+     * timeout, and tail-loss probes from about two smoothed RTTs replace most 1 s RTO waits;
+     * {@link LossRecovery#LIBUTP}: libutp's exact retransmission rules.
+     */
+    public UtpOptions withLossRecovery(LossRecovery mode) {
+        Objects.requireNonNull(mode, "lossRecovery");
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
+                maxConnections, maxHalfOpen, idleTimeout, congestionControl, mode);
+    }
+
+    public LossRecovery lossRecovery() {
+        return lossRecovery;
     }
 
     public Duration idleTimeout() {
@@ -214,6 +232,6 @@ public final class UtpOptions {
                 + ", receiveBufferBytes=" + receiveBufferBytes + ", sendBufferBytes=" + sendBufferBytes
                 + ", connectTimeout=" + connectTimeout + ", mtu=" + mtu + ", maxConnections=" + maxConnections
                 + ", maxHalfOpen=" + maxHalfOpen + ", idleTimeout=" + idleTimeout
-                + ", congestionControl=" + congestionControl + "]";
+                + ", congestionControl=" + congestionControl + ", lossRecovery=" + lossRecovery + "]";
     }
 }

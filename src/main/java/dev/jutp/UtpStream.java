@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -223,6 +224,20 @@ public final class UtpStream implements java.io.Closeable {
         return soTimeoutMillis;
     }
 
+    /**
+     * Reads up to {@code dst.remaining()} bytes into {@code dst}, as {@code getInputStream().read} does
+     * (blocks until at least one byte, -1 at end of stream), without a {@code byte[]} in between: with
+     * a direct buffer, a {@link java.nio.channels.FileChannel} moves the bytes on with one copy fewer.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        return dst.hasRemaining() ? read(null, 0, dst.remaining(), dst) : 0;
+    }
+
+    /** Writes all of {@code src}'s remaining bytes, as {@code getOutputStream().write} does. */
+    public void write(ByteBuffer src) throws IOException {
+        write(null, 0, src.remaining(), src);
+    }
+
     /** Counters of this connection; after it ended, the last values. */
     public UtpStreamStats stats() {
         lock.lock();
@@ -336,8 +351,11 @@ public final class UtpStream implements java.io.Closeable {
         }
     }
 
-    private int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+    /** Copies into {@code b} at {@code off}, or into {@code dst} when {@code b} is null. */
+    private int read(byte[] b, int off, int len, ByteBuffer dst) throws IOException {
+        if (b != null) {
+            Objects.checkFromIndexSize(off, len, b.length);
+        }
         if (len == 0) {
             return 0;
         }
@@ -374,9 +392,16 @@ public final class UtpStream implements java.io.Closeable {
             }
             n = Math.min(len, rCount);
             int first = Math.min(n, rbuf.length - rHead);
-            System.arraycopy(rbuf, rHead, b, off, first);
-            if (n > first) {
-                System.arraycopy(rbuf, 0, b, off + first, n - first);
+            if (b != null) {
+                System.arraycopy(rbuf, rHead, b, off, first);
+                if (n > first) {
+                    System.arraycopy(rbuf, 0, b, off + first, n - first);
+                }
+            } else {
+                dst.put(rbuf, rHead, first);
+                if (n > first) {
+                    dst.put(rbuf, 0, n - first);
+                }
             }
             rHead = (rHead + n) % rbuf.length;
             rCount -= n;
@@ -413,8 +438,11 @@ public final class UtpStream implements java.io.Closeable {
         }
     }
 
-    private void write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
+    /** Copies from {@code b} at {@code off}, or from {@code src} when {@code b} is null. */
+    private void write(byte[] b, int off, int len, ByteBuffer src) throws IOException {
+        if (b != null) {
+            Objects.checkFromIndexSize(off, len, b.length);
+        }
         while (len > 0) {
             lock.lock();
             try {
@@ -442,9 +470,16 @@ public final class UtpStream implements java.io.Closeable {
                 int n = Math.min(len, sbuf.length - sCount);
                 int tail = (sHead + sCount) % sbuf.length;
                 int first = Math.min(n, sbuf.length - tail);
-                System.arraycopy(b, off, sbuf, tail, first);
-                if (n > first) {
-                    System.arraycopy(b, off + first, sbuf, 0, n - first);
+                if (b != null) {
+                    System.arraycopy(b, off, sbuf, tail, first);
+                    if (n > first) {
+                        System.arraycopy(b, off + first, sbuf, 0, n - first);
+                    }
+                } else {
+                    src.get(sbuf, tail, first);
+                    if (n > first) {
+                        src.get(sbuf, 0, n - first);
+                    }
                 }
                 sCount += n;
                 off += n;
@@ -740,13 +775,13 @@ public final class UtpStream implements java.io.Closeable {
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
-            int n = UtpStream.this.read(one, 0, 1);
+            int n = UtpStream.this.read(one, 0, 1, null);
             return n < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            return UtpStream.this.read(b, off, len);
+            return UtpStream.this.read(b, off, len, null);
         }
 
         @Override
@@ -763,12 +798,12 @@ public final class UtpStream implements java.io.Closeable {
     private final class Out extends OutputStream {
         @Override
         public void write(int b) throws IOException {
-            UtpStream.this.write(new byte[] {(byte) b}, 0, 1);
+            UtpStream.this.write(new byte[] {(byte) b}, 0, 1, null);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            UtpStream.this.write(b, off, len);
+            UtpStream.this.write(b, off, len, null);
         }
 
         @Override

@@ -130,6 +130,17 @@ public final class Utp {
     /** {@link #JUTP_CONGESTION_CONTROL} value: LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus, 60 ms target); the default. */
     public static final int JUTP_CC_LEDBAT_PLUS_PLUS = 1;
 
+    /**
+     * jutp extension (context option): how lost packets are found. {@link #JUTP_LOSS_RECOVERY_RACK_TLP}
+     * (the default): RACK's time-based detection from SACK (a lost retransmission is found without a
+     * timeout) and a tail-loss probe after about two smoothed RTTs, ahead of the 1 s RTO.
+     * {@link #JUTP_LOSS_RECOVERY_LIBUTP}: libutp's exact rules (three SACK marks, else the RTO).
+     * Other values are refused (−1). Copied into sockets at creation.
+     */
+    public static final int JUTP_LOSS_RECOVERY = 0x4A07;
+    public static final int JUTP_LOSS_RECOVERY_LIBUTP = 0;
+    public static final int JUTP_LOSS_RECOVERY_RACK_TLP = 1;
+
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
 
@@ -284,6 +295,12 @@ public final class Utp {
                 }
                 e.setIdleTimeoutMillis(val);
             }
+            case JUTP_LOSS_RECOVERY -> {
+                if (val != JUTP_LOSS_RECOVERY_LIBUTP && val != JUTP_LOSS_RECOVERY_RACK_TLP) {
+                    return -1;
+                }
+                e.setLossRecovery(val);
+            }
             case JUTP_GIVE_UP_RETRANSMISSIONS -> {
                 if (val < 1) {
                     return -1;
@@ -318,6 +335,7 @@ public final class Utp {
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.receiveWindowEnforced() ? 1 : 0;
             case JUTP_IDLE_TIMEOUT -> e.idleTimeoutMillis();
             case JUTP_CONGESTION_CONTROL -> e.congestionControl() == CongestionController.LEDBAT ? JUTP_CC_LEDBAT : JUTP_CC_LEDBAT_PLUS_PLUS;
+            case JUTP_LOSS_RECOVERY -> e.lossRecovery();
             case JUTP_GIVE_UP_RETRANSMISSIONS -> e.giveUpRetransmissions();
             case JUTP_MAX_HALF_OPEN -> e.maxHalfOpen();
             default -> -1;
@@ -507,6 +525,7 @@ public final class Utp {
             return -1;
         }
         checkLength(buf, count);
+        checkReadable(buf, "buf");
         UtpContext ctx = s.context();
         Connection c = s.live();
         ctx.enter();
@@ -521,7 +540,9 @@ public final class Utp {
      * Vectored write: each segment's whole length is one {@code utp_iovec}. At most
      * {@link #UTP_IOV_MAX} vectors are used. −1 for a null socket, null array or a count below 1;
      * {@link IllegalArgumentException} for a null vector or a count (up to {@code UTP_IOV_MAX})
-     * beyond the array, where libutp would read past it.
+     * beyond the array, where libutp would read past it; {@link IllegalStateException} for a
+     * vector whose arena is closed or confined to another thread. Every vector is checked before
+     * any byte is taken, so a call that throws has written nothing.
      */
     public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
         if (s == null || iov == null || num_iovecs <= 0) {
@@ -541,6 +562,9 @@ public final class Utp {
             if (iov[i] == null) {
                 throw new IllegalArgumentException("iov[" + i + "] is null");
             }
+            checkReadable(iov[i], "iov[" + i + "]");     // every vector before any byte is taken
+        }
+        for (int i = 0; i < n; i++) {
             s.iovScratch[i] = iov[i];
             s.offsetScratch[i] = 0;
             s.lengthScratch[i] = iov[i].byteSize();
@@ -644,6 +668,19 @@ public final class Utp {
             c.close();
         } finally {
             ctx.exit();
+        }
+    }
+
+    /**
+     * A write reads the caller's memory only after it has been validated whole, so a bad segment
+     * fails the call before any byte is queued: nothing sent, nothing held.
+     */
+    private static void checkReadable(MemorySegment seg, String name) {
+        if (!seg.scope().isAlive()) {
+            throw new IllegalStateException(name + "'s arena is closed; nothing was written");
+        }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalStateException(name + " is confined to another thread; nothing was written");
         }
     }
 

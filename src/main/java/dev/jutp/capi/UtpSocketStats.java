@@ -57,6 +57,16 @@ public final class UtpSocketStats {
         return s.timeoutRetransmits;
     }
 
+    /** Of {@link #rexmit()}: packets RACK found lost by time (JUTP_LOSS_RECOVERY_RACK_TLP). */
+    public int rackRetransmits() {
+        return s.rackRetransmits;
+    }
+
+    /** Tail-loss probes sent (JUTP_LOSS_RECOVERY_RACK_TLP). */
+    public int tailLossProbes() {
+        return s.tailLossProbes;
+    }
+
     /** Duplicates of already-delivered packets (not counted by libutp). */
     public int staleReceived() {
         return s.staleReceived;

@@ -14,6 +14,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -208,12 +211,13 @@ final class Session {
     private void upload(UtpStream stream, Progress progress) {
         try {
             // -B as in ucat: how much of stdin is read (and handed to the stream) at a time.
-            byte[] buf = new byte[o.bufferBytes() > 0 ? o.bufferBytes() : CHUNK];
-            OutputStream net = stream.getOutputStream();
+            ByteBuffer buf = ByteBuffer.allocateDirect(o.bufferBytes() > 0 ? o.bufferBytes() : CHUNK);
+            ReadableByteChannel in = StdioChannels.readable(stdin);
             while (true) {
                 int n;
                 try {
-                    n = stdin.read(buf);
+                    buf.clear();
+                    n = in.read(buf);
                 } catch (IOException e) {
                     fail("read stdin: " + describe(e));
                     return;
@@ -224,8 +228,7 @@ final class Session {
                 if (n > 0) {
                     debug(3, "read " + n + " bytes from stdin");
                     touch();
-                    net.write(buf, 0, n);
-                    net.flush();
+                    stream.write(buf.flip());
                     progress.addSent(n);
                     touch();
                 }
@@ -244,12 +247,13 @@ final class Session {
 
     private void download(UtpStream stream, Progress progress) {
         try {
-            byte[] buf = new byte[CHUNK];
-            InputStream net = stream.getInputStream();
+            ByteBuffer buf = ByteBuffer.allocateDirect(StdioChannels.STDOUT_CHUNK);
+            WritableByteChannel out = StdioChannels.writable(stdout);
             while (true) {
                 int n;
                 try {
-                    n = net.read(buf);
+                    buf.clear();
+                    n = stream.read(buf);
                 } catch (SocketTimeoutException e) {
                     continue; // no read timeout is set; the idle watchdog decides
                 }
@@ -259,8 +263,7 @@ final class Session {
                 if (n > 0) {
                     touch();
                     try {
-                        stdout.write(buf, 0, n);
-                        stdout.flush();
+                        StdioChannels.writeFully(out, buf.flip());
                     } catch (IOException e) {
                         fail("write stdout: " + describe(e));
                         return;

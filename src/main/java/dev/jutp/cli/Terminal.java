@@ -11,15 +11,22 @@ import java.util.Optional;
 
 /**
  * Whether a standard descriptor is a terminal, and the size of standard input when it is a
- * regular file. {@code System.console()} answers for stdin and stdout together, so utpcat asks
- * the C library's {@code isatty} for stderr directly (the launcher enables native access); where
- * that is unavailable it falls back to where {@code /proc/self/fd/N} points.
+ * regular file. {@code System.console()} answers for stdin and stdout together, so utpcat looks
+ * where {@code /proc/self/fd/N} points (a terminal device); without /proc it asks the C library's
+ * {@code isatty} (the launcher enables native access). /proc first: linking a native call costs
+ * start-up time before the first SYN.
  */
 final class Terminal {
     private Terminal() {}
 
     /** True when file descriptor {@code fd} (0, 1 or 2) is a terminal. */
     static boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (Exception | Error e) {
+            // No /proc: ask the C library below.
+        }
         try {
             Linker linker = Linker.nativeLinker();
             Optional<java.lang.foreign.MemorySegment> isatty = linker.defaultLookup().find("isatty");
@@ -28,14 +35,9 @@ final class Terminal {
                 return (int) h.invokeExact(fd) == 1;
             }
         } catch (Throwable e) {
-            // Native access not enabled or no C library: use /proc below.
+            // Native access not enabled or no C library.
         }
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (Exception | Error e) {
-            return false;
-        }
+        return false;
     }
 
     /** The number of bytes left in standard input when it is a regular file, else -1. */

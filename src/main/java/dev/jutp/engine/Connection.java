@@ -8,6 +8,7 @@ import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.loss.RackTlp;
 import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
@@ -69,6 +70,8 @@ public final class Connection {
     InetSocketAddress peer;
     int recvId;
     int sendId;
+    /** Position in the connection table's iteration order; -1 when not in the table. */
+    int tableIndex = -1;
     int state = UNINITIALIZED;
     private Object attachment;
     private Object userdata;
@@ -80,6 +83,8 @@ public final class Connection {
     private final int giveUpRetransmissions;
     private final ReceiveWindow receiveWindow;
     private final int idleTimeoutMillis;
+    /** {@link Engine#LOSS_RECOVERY_RACK_TLP} or {@link Engine#LOSS_RECOVERY_LIBUTP}. */
+    private final int lossRecovery;
 
     // Sequence space.
     int seqNr = 1;
@@ -103,6 +108,12 @@ public final class Connection {
     private final AckSample ackSample = new AckSample();
     private final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
+    private final RackTlp rack = new RackTlp();
+    private static final long NOTHING_DELIVERED = Long.MIN_VALUE;
+    /** While an ack is processed: send time of the newest packet it newly acknowledges, sent once. */
+    private long newestDeliveredSentMicros = NOTHING_DELIVERED;
+    /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
+    private boolean peerWindowClosed;
 
     // Timers (engine milliseconds).
     private final Deadline rtoDeadline = new Deadline();
@@ -144,6 +155,8 @@ public final class Connection {
         this.giveUpRetransmissions = engine.giveUpRetransmissions;
         this.receiveWindow = new ReceiveWindow(engine.receiveWindowEnforced, engine.slab.slotSize());
         this.idleTimeoutMillis = engine.idleTimeoutMillis;
+        this.lossRecovery = engine.lossRecovery;
+        engine.hasRackConnections |= lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP;
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -482,20 +495,25 @@ public final class Connection {
 
     /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
     private void queuePacket(int type, MemorySegment src, long offset, int payload) {
-        if (queuedPackets == 0) {
-            flushFrom = seqNr;              // anchor the scan hint at the new oldest
-            retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
-        }
         PacketSlab slab = engine.slab;
         int slot = slab.take();
         MemorySegment seg = slab.segment(slot);
         long base = slab.offset(slot);
+        if (payload > 0) {
+            try {
+                MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+            } catch (RuntimeException e) {
+                slab.release(slot);         // the caller's memory went away: nothing was queued
+                throw e;
+            }
+        }
         int connId = type == Header.ST_SYN ? recvId : sendId;
         int ack = type == Header.ST_SYN ? 0 : ackNr;
         Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
-        if (payload > 0) {
-            MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
+        if (queuedPackets == 0) {
+            flushFrom = seqNr;              // anchor the scan hint at the new oldest
+            retransmitTimeout = rtt.rtoMillis();
+            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
         }
         sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
         seqNr = Seq.add(seqNr, 1);
@@ -590,6 +608,9 @@ public final class Connection {
             engine.log(this, Engine.LOG_MTU, "MTU [PROBE] seq:%d size:%d floor:%d ceiling:%d", seq, length, mtu.floor(), mtu.ceiling());
         }
         sendQueue.markSent(seq, engine.nowMicros);
+        if (tx == 0 && lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            rack.armProbe(engine.nowMicros);
+        }
         if (Header.type(seg, base) != Header.ST_SYN) {
             Header.setAck(seg, base, ackNr);
             // Fresh window on every transmission, not the one from packetisation time (Q39).
@@ -756,6 +777,7 @@ public final class Connection {
                 continue;
             }
             ackedBytes += sendQueue.payload(seq);
+            delivered(seq);
             if (mtu.isProbe(seq)) {
                 mtu.probeAcked(engine.nowMillis);
                 engine.log(this, Engine.LOG_MTU, "MTU [ACK] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
@@ -770,14 +792,20 @@ public final class Connection {
                 }
                 if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0) {
                     ackedBytes += sendQueue.payload(seq);
+                    delivered(seq);
                     minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
                 }
             }
         }
 
+        if (newestDeliveredSentMicros != NOTHING_DELIVERED) {
+            rtt.addSample((int) Math.min((engine.nowMicros - newestDeliveredSentMicros) / 1000, Integer.MAX_VALUE));
+            newestDeliveredSentMicros = NOTHING_DELIVERED;
+        }
         measureDelay(p, ackedBytes, minRttMicros);
 
         peerWindow = p.windowSize;
+        peerWindowClosed = peerWindow == 0;
         if (peerWindow == 0) {
             zeroWindowDeadline.armAfter(engine.nowMillis, ZERO_WINDOW_PROBE_MILLIS);
         }
@@ -787,7 +815,10 @@ public final class Connection {
             // Any acceptable packet proves the initiator has our SYN-ACK.
             state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
             engine.halfOpen.remove(this);
-        } else if (state == SYN_SENT && type == Header.ST_STATE) {
+        } else if (state == SYN_SENT && (type == Header.ST_STATE || acks > 0)) {
+            // DATA or FIN acking our SYN carries the acceptor's ISN as the SYN-ACK does: when the
+            // SYN-ACK was lost ahead of a server's first bytes, this is the handshake's answer
+            // (taking it only as an ack of the SYN would leave nothing to retransmit, forever).
             state = CONNECTED;
             engine.events.add(EngineEvents.CONNECT, this, 0);
             engine.log(this, Engine.LOG_NORMAL, "connected");
@@ -839,6 +870,14 @@ public final class Connection {
             selectiveAck(pkAck, p);
         } else if (dupAckTrigger) {
             duplicateAckResend();
+        }
+        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            if (queuedPackets == 0) {
+                rack.disarmProbe();
+            } else if (acks > 0 || ackedBytes > 0) {
+                rack.armProbe(engine.nowMicros);
+            }
+            detectLosses();
         }
 
         if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -928,6 +967,9 @@ public final class Connection {
         }
         if (reorder.holds(Seq.add(ackNr, 1), pkSeq)) {
             stats.duplicatesReceived++;
+            if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+                scheduleAck();              // a tail-loss probe, or our SACK was lost: answer (libutp stays silent)
+            }
             return;
         }
         int len = p.payloadLength;
@@ -975,6 +1017,22 @@ public final class Connection {
         // strictly after the oldest outstanding packet and before seqNr
         int back = Seq.distance(seq, Seq.add(seqNr, -1));
         return queuedPackets > 1 && back < queuedPackets - 1;
+    }
+
+    /**
+     * An outstanding packet was acked or SACKed: RACK learns its send time. The ack's one RTT
+     * sample is the newest packet it newly acknowledges, sent once (as QUIC's largest acknowledged):
+     * libutp samples every acked packet, and one SACKed long after it left (its earlier acks were
+     * lost) inflates the RTO to seconds.
+     */
+    private void delivered(int seq) {
+        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            long sent = sendQueue.sentMicros(seq);
+            rack.onDelivered(seq, sent, sendQueue.transmissions(seq), engine.nowMicros);
+            if (sendQueue.transmissions(seq) == 1 && sent > newestDeliveredSentMicros && sent <= engine.nowMicros) {
+                newestDeliveredSentMicros = sent;
+            }
+        }
     }
 
     private long rttSampleMicros(int seq) {
@@ -1027,7 +1085,9 @@ public final class Connection {
         }
         if (sendQueue.transmissions(seq) == 1) {
             long erttMicros = engine.nowMicros - sendQueue.sentMicros(seq);
-            rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));
+            if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP) {
+                rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));   // RACK-TLP: one per ack (delivered)
+            }
             delays.addRoundTrip(erttMicros, engine.nowMillis);
         }
         retransmitTimeout = rtt.rtoMillis();
@@ -1052,7 +1112,8 @@ public final class Connection {
         int count = 0;
         // With fewer than 4 packets in flight three marks can never arrive: lower the threshold
         // to what the window can produce (early retransmit, RFC 5827), never below one.
-        int threshold = Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
+        int threshold = lossRecovery == Engine.LOSS_RECOVERY_LIBUTP ? DUPLICATE_ACKS_BEFORE_RESEND
+                : Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
         for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
             int seq = Sack.seqOfBit(pkAck, k);
             if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
@@ -1135,7 +1196,7 @@ public final class Connection {
         if (!Seq.lessThan(seq, fastResendSeqNr)) {
             return true;
         }
-        if (sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
+        if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP || sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
             return false;
         }
         long waitMicros = Math.max(10_000L, (rtt.rttMillis() + 4L * rtt.rttVarMillis()) * 1000L);
@@ -1163,7 +1224,114 @@ public final class Connection {
         return probe;
     }
 
+    /**
+     * The SYN's probe: QUIC's first PTO (RFC 9002 §6.2.2: 333 ms initial RTT, about 1 s). The SYN's
+     * 3 s RTO and its give-up count stay as they were; a lost SYN or SYN-ACK then costs 1 s, not 3.
+     */
+    static final long SYN_PROBE_TIMEOUT_MICROS = 1_000_000;
+
+    /** RACK scans at most this many queued packets per call (the loss-free case stops at the first). */
+    private static final int RACK_SCAN_LIMIT = 512;
+
+    /**
+     * RACK (RFC 8985): resends the outstanding packets sent before the most recently delivered
+     * one whose round trip plus the reordering window has passed, a lost retransmission among
+     * them. Like SACK's fast retransmission, a resent packet leaves and re-enters the in-flight
+     * count, so the window is never exceeded; at most {@link #MAX_RESENDS_PER_SACK} per call, and
+     * one LEDBAT loss response (which acts at most once per RTT).
+     */
+    private void detectLosses() {
+        if (queuedPackets == 0 || !rack.hasDelivery()) {
+            return;
+        }
+        long srtt = rtt.hasSample() ? rtt.rttMillis() * 1000L : 0;
+        int resent = 0;
+        boolean congestion = false;
+        int seq = Seq.add(seqNr, -queuedPackets);
+        for (int i = 0; i < Math.min(queuedPackets, RACK_SCAN_LIMIT) && resent < MAX_RESENDS_PER_SACK; i++, seq = Seq.add(seq, 1)) {
+            if (!sendQueue.contains(seq) || sendQueue.needResend(seq)) {
+                continue;
+            }
+            int tx = sendQueue.transmissions(seq);
+            if (tx == 0) {
+                break;                      // never sent, nor anything after it
+            }
+            long delay = rack.lossDelayMicros(seq, sendQueue.sentMicros(seq), tx, engine.nowMicros, srtt);
+            if (delay == Long.MAX_VALUE && tx == 1) {
+                break;                      // sent after the newest delivery, as every later first transmission
+            }
+            if (delay > 0) {
+                continue;                   // not yet: the next ack or tick looks again
+            }
+            stats.fastRetransmits++;
+            stats.rackRetransmits++;
+            congestion |= !resendLost(seq);
+            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
+                fastResendSeqNr = Seq.add(seq, 1);
+            }
+            resent++;
+        }
+        if (resent > 0) {
+            engine.log(this, Engine.LOG_NORMAL, "packet loss: RACK resend of %d packet(s)", resent);
+            if (congestion) {
+                cc.onLoss(engine.nowMillis, rtt.rttMillis());
+            }
+        }
+    }
+
+    /**
+     * TLP (RFC 8985 §7): after a probe timeout with packets outstanding and neither acks nor new
+     * data, resend the newest sent packet, so its ack (with SACK) shows RACK what the tail lost;
+     * unanswered, again after twice the wait (RFC 9002's PTO backoff) until the RTO. A probe stays
+     * counted in flight once (not a new packet), and LEDBAT takes the silence as a loss (at most
+     * one cut per RTT): a scavenger does not speed up under loss.
+     */
+    private void tailLossProbe() {
+        long pto;
+        if (state == SYN_SENT) {
+            pto = SYN_PROBE_TIMEOUT_MICROS;
+        } else if (!rtt.hasSample() || peerWindowClosed) {
+            return;                         // no RTT yet, or the peer cannot take it: the RTO's job
+        } else {
+            pto = RackTlp.probeTimeoutMicros(rtt.rttMillis() * 1000L, rtt.rttVarMillis() * 1000L, queuedPackets == 1);
+        }
+        if (!rack.probeDue(engine.nowMicros, pto) || !engine.takeTimeout()) {
+            return;                         // probes share the RTO's per-tick budget (a burst of them refills the buffer they emptied)
+        }
+        int seq = Seq.add(seqNr, -1);
+        for (int i = 0; i < queuedPackets; i++, seq = Seq.add(seq, -1)) {
+            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
+                rack.probeSent(engine.nowMicros);
+                stats.tailLossProbes++;
+                engine.log(this, Engine.LOG_NORMAL, "tail-loss probe: resending seq %d after %d us", seq, pto);
+                if (state != SYN_SENT) {
+                    cc.onLoss(engine.nowMillis, rtt.rttMillis());
+                }
+                sendPacket(seq);
+                return;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ timers
+
+    /**
+     * RACK's reordering timer and the tail-loss probe, ahead of the RTO. The engine runs this on
+     * every timer call, also between its 500 ms ticks: a probe due after two RTTs of 20 ms must
+     * not wait for the tick.
+     */
+    void checkLossTimers() {
+        if (lossRecovery != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
+                || state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
+                || rtoDeadline.due(engine.nowMillis)) {
+            return;
+        }
+        if (state != SYN_SENT) {
+            detectLosses();                 // the reordering window may have passed since the last ack
+        }
+        tailLossProbe();
+    }
+
 
     /** Per-connection timer work at a tick (libutp's UTPSocket::check_timeouts). */
     void checkTimeouts() {
@@ -1185,6 +1353,7 @@ public final class Connection {
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
+                checkLossTimers();
                 if (rtoDeadline.due(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
@@ -1221,6 +1390,7 @@ public final class Connection {
         }
         retransmitTimeout = newTimeout;
         rtoDeadline.armAfter(now, newTimeout);
+        rack.disarmProbe();                 // the timeout's recovery now; acks re-arm the probe
         if (!ignoreLoss) {
             duplicateAcks = 0;
             cc.onTimeout(queuedPackets > 0, packetSize());

@@ -14,6 +14,10 @@ public final class ConnectionStats {
     public int timeoutRecoveryRetransmits;
     /** Retransmissions on RTO expiry (libutp does not count these). */
     public int timeoutRetransmits;
+    /** Of {@link #fastRetransmits}: packets RACK found lost by time (a lost retransmission among them). */
+    public int rackRetransmits;
+    /** Tail-loss probes: the newest packet resent after a probe timeout of silence. */
+    public int tailLossProbes;
     public int packetsSent;
     public int packetsReceived;
     /** Duplicates of buffered out-of-order packets (libutp's nduprecv). */

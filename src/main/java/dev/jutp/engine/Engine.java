@@ -45,6 +45,10 @@ public final class Engine implements AutoCloseable {
      * overflows the same buffer again, round after round, until they give up.
      */
     public static final int TIMEOUTS_PER_SECOND = 4000;
+    /** libutp's loss detection: three SACK marks or duplicate acks, else the RTO. */
+    public static final int LOSS_RECOVERY_LIBUTP = 0;
+    /** RACK time-based detection and the tail-loss probe ahead of the RTO (the default). */
+    public static final int LOSS_RECOVERY_RACK_TLP = 1;
 
     final EngineHost host;
     final PacketSlab slab;
@@ -77,6 +81,9 @@ public final class Engine implements AutoCloseable {
     boolean duplicateAckFastRetransmit = true;
     boolean receiveWindowEnforced = true;
     int idleTimeoutMillis;
+    int lossRecovery = LOSS_RECOVERY_RACK_TLP;
+    /** Whether any connection was made in RACK-TLP mode (then the between-tick pass is needed). */
+    boolean hasRackConnections;
     int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxHalfOpen = DEFAULT_MAX_HALF_OPEN;
@@ -213,6 +220,21 @@ public final class Engine implements AutoCloseable {
         return idleTimeoutMillis;
     }
 
+    /**
+     * {@link #LOSS_RECOVERY_RACK_TLP} (default) or {@link #LOSS_RECOVERY_LIBUTP} (libutp's exact
+     * retransmission rules, for conformance); copied into connections at creation.
+     */
+    public void setLossRecovery(int mode) {
+        if (mode != LOSS_RECOVERY_LIBUTP && mode != LOSS_RECOVERY_RACK_TLP) {
+            throw new IllegalArgumentException("loss recovery must be 0 (libutp) or 1 (RACK-TLP): " + mode);
+        }
+        lossRecovery = mode;
+    }
+
+    public int lossRecovery() {
+        return lossRecovery;
+    }
+
     /** Consecutive unanswered RTO retransmissions before ETIMEDOUT (libutp: 4; SYN stays 2). */
     public void setGiveUpRetransmissions(int count) {
         giveUpRetransmissions = Math.max(1, count);
@@ -258,6 +280,11 @@ public final class Engine implements AutoCloseable {
 
     public int connectionCount() {
         return table.size();
+    }
+
+    /** Slots the connection table has examined so far (its work; a hash flood would show here). */
+    public long connectionTableProbes() {
+        return table.probes();
     }
 
     public PacketSlab slab() {
@@ -413,14 +440,13 @@ public final class Engine implements AutoCloseable {
     }
 
     private void acceptSyn(PacketView p, InetSocketAddress from, int length) {
-        if (!acceptsConnections) {
-            stats.synsIgnored++;
-            return;
-        }
         from = normalise(from);
         int recvId = Seq.add(p.connectionId, 1);
         Connection existing = table.get(from, recvId);
         if (existing != null) {
+            // Checked before the listening switch and the firewall: a connection already accepted
+            // stays answerable when the application stops accepting new ones (utpcat -l takes one
+            // connection and closes its listener; ucat's firewall refuses a second peer).
             if (existing.isDuplicateSyn(p.seq)) {
                 // Our SYN-ACK was lost: answer the retransmitted SYN with the same SYN-ACK (Q3).
                 stats.synAckResent++;
@@ -428,6 +454,10 @@ public final class Engine implements AutoCloseable {
             } else {
                 stats.synsIgnored++;
             }
+            return;
+        }
+        if (!acceptsConnections) {
+            stats.synsIgnored++;
             return;
         }
         boolean full = halfOpen.size() >= maxHalfOpen || table.size() >= maxConnections;
@@ -563,6 +593,7 @@ public final class Engine implements AutoCloseable {
             return;
         }
         if (ticked && nowMillis - lastTickMillis < tickMillis) {
+            checkLossTimers();
             return;
         }
         ticked = true;
@@ -585,6 +616,18 @@ public final class Engine implements AutoCloseable {
                 events.add(EngineEvents.DESTROYING, c, 0);
             }
             untracked.clear();
+        }
+    }
+
+    /** Between ticks: only the RACK-TLP timers, which work on the RTT's scale, not the tick's. */
+    private void checkLossTimers() {
+        if (!hasRackConnections) {
+            return;                         // libutp's exact behaviour: nothing happens between ticks
+        }
+        iteration = table.snapshot(iteration);
+        for (int i = 0; iteration[i] != null; i++) {
+            iteration[i].checkLossTimers();
+            iteration[i] = null;
         }
     }
 

@@ -313,7 +313,7 @@ class ConformanceApiTest {
 
     @Test
     void check18_connectTimeout() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             h.globalDrop = d -> true;
             long t0 = h.nowMicros / 1000;
             UtpSocket s = utp_create_socket(h.sideA.ctx);
@@ -340,7 +340,7 @@ class ConformanceApiTest {
 
     @Test
     void check18_synRetransmissionTimes() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             List<Long> times = new ArrayList<>();
             h.globalDrop = d -> {
                 times.add(h.nowMicros / 1000);
@@ -375,7 +375,7 @@ class ConformanceApiTest {
 
     @Test
     void check20_retransmittedSynGetsTheSameSynAck() {
-        try (Harness h = new Harness()) {
+        try (Harness h = new Harness().libutpLossRecovery()) {
             h.sideB.dropOutgoing = d -> true;   // every SYN-ACK is lost
             UtpSocket s = utp_create_socket(h.sideA.ctx);
             utp_connect(s, Harness.ADDR_B);

@@ -172,7 +172,7 @@ class ConformanceDataTest {
 
     @Test
     void check29_duplicateOfBufferedDataIsDroppedSilently() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Pair p = new Pair(h);
             p.injectIntoB(p.dataFromA(1, payload(1)));
             p.injectIntoB(p.dataFromA(3, payload(3)));
@@ -291,7 +291,7 @@ class ConformanceDataTest {
 
     @Test
     void check34_pureDuplicateAcksInLibutpCompatMode() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Flight f = new Flight(h, 0);
             for (int i = 0; i < 6; i++) {
                 f.injectIntoA(f.stateFromB(f.first - 1, null));
@@ -425,7 +425,7 @@ class ConformanceDataTest {
 
     @Test
     void check37_rtoBackoffAndGiveUp() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Pair p = new Pair(h);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
             long t0 = h.nowMicros / 1000;
@@ -444,7 +444,7 @@ class ConformanceDataTest {
 
     @Test
     void check37_retransmissionTimes() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Pair p = new Pair(h);
             List<Long> times = new java.util.ArrayList<>();
             h.globalDrop = d -> {
@@ -473,7 +473,7 @@ class ConformanceDataTest {
     /** With several packets lost, each expiry resends only the oldest; a retransmission carries the current ack_nr. */
     @Test
     void check37_onlyTheOldestIsResentAndItsAckIsRefreshed() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Flight f = new Flight(h, 0);                    // 8 DATA packets outstanding, all lost
             utp_write(f.p.b(), Harness.bytes(new byte[5]), 5);  // B speaks: A's ack_nr moves on
             h.deliver();
@@ -488,7 +488,7 @@ class ConformanceDataTest {
 
     @Test
     void check38_rtoFloorIsOneSecond() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Pair p = new Pair(h);
             assertTrue(p.a.connection().rtoMillis() >= 1000);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
@@ -547,7 +547,7 @@ class ConformanceDataTest {
 
     @Test
     void check40_ticksCloserThan500msDoNothing() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Pair p = new Pair(h);
             h.globalDrop = d -> d.from() == h.sideA && d.type() == 0;
             utp_write(p.a, Harness.bytes(new byte[10]), 10);
@@ -605,7 +605,7 @@ class ConformanceDataTest {
      */
     @Test
     void check43_windowGrowsAbout3000BytesPerRttAtZeroQueuingDelay() {
-        try (Harness h = Harness.classicLedbat()) {
+        try (Harness h = Harness.classicLedbat().libutpLossRecovery()) {
             Pair p = new Pair(h);
             MemorySegment source = Harness.bytes(new byte[1 << 20]);
             int rounds = 12;

@@ -165,6 +165,19 @@ final class Harness implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Both sides find lost packets as libutp does (JUTP_LOSS_RECOVERY_LIBUTP): for the checks
+     * that pin libutp's exact retransmissions and their timing. Sockets made afterwards only.
+     */
+    Harness libutpLossRecovery() {
+        for (Side s : new Side[] {sideA, sideB}) {
+            if (utp_context_set_option(s.ctx, JUTP_LOSS_RECOVERY, JUTP_LOSS_RECOVERY_LIBUTP) != 0) {
+                throw new AssertionError("JUTP_LOSS_RECOVERY refused");
+            }
+        }
+        return this;
+    }
+
     /** Delivers every queued datagram (and those they cause), then issues deferred acks; bounded. */
     void deliver() {
         for (int round = 0; round < 100_000 && !network.isEmpty(); round++) {

@@ -68,6 +68,8 @@ final class VirtualNet implements AutoCloseable {
         boolean closeOnEof = true;
         boolean closeOnError = true;
         boolean vanished;
+        /** Called after every READ with the socket's record (received bytes appended). */
+        java.util.function.Consumer<Record> onReceived = r -> { };
 
         Host(InetSocketAddress addr) {
             this.addr = addr;
@@ -84,7 +86,9 @@ final class VirtualNet implements AutoCloseable {
             });
             utp_set_callback(ctx, UTP_ON_READ, a -> {
                 byte[] b = a.buf().toArray(ValueLayout.JAVA_BYTE);
-                live.get(a.socket()).received.write(b, 0, b.length);
+                Record r = live.get(a.socket());
+                r.received.write(b, 0, b.length);
+                onReceived.accept(r);
                 return 0;
             });
             utp_set_callback(ctx, UTP_ON_STATE_CHANGE, a -> {
@@ -135,6 +139,11 @@ final class VirtualNet implements AutoCloseable {
                 track(a.socket(), a.address());
                 return 0;
             });
+        }
+
+        /** For an ON_ACCEPT callback of the test's own: counts the accepted socket like {@link #acceptConnections}. */
+        Record trackAccepted(UtpSocket s, InetSocketAddress peer) {
+            return track(s, peer);
         }
 
         private Record track(UtpSocket s, InetSocketAddress peer) {

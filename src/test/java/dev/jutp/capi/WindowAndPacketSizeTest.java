@@ -35,9 +35,12 @@ class WindowAndPacketSizeTest {
         return p;
     }
 
+    /** Payload of the distinct DATA packets A sent since {@code index} (a tail-loss probe resends one: not new bytes in flight). */
     static long payloadSentByASince(Harness h, int index) {
         List<Datagram> all = h.sentBy(h.sideA);
-        return all.subList(index, all.size()).stream().filter(d -> d.type() == 0).mapToLong(Datagram::payloadLength).sum();
+        java.util.Map<Integer, Integer> bySeq = new java.util.HashMap<>();
+        all.subList(index, all.size()).stream().filter(d -> d.type() == 0).forEach(d -> bySeq.put(d.seq(), d.payloadLength()));
+        return bySeq.values().stream().mapToLong(Integer::longValue).sum();
     }
 
     @Test

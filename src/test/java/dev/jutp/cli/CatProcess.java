@@ -75,6 +75,12 @@ final class CatProcess implements AutoCloseable {
         return new CatProcess(pb.start(), out);
     }
 
+    /** Starts utpcat with its stdout a pipe to this process ({@code process.getInputStream()}); stdout is null. */
+    static CatProcess startPipedOut(File stdin, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectInput(stdin);
+        return new CatProcess(pb.start(), null);
+    }
+
     OutputStream stdin() {
         return process.getOutputStream();
     }

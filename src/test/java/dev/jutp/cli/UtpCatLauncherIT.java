@@ -1,6 +1,7 @@
 package dev.jutp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -127,5 +128,157 @@ class UtpCatLauncherIT {
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("mvn -B -DskipTests package"), r.err());
         assertEquals("", r.out());
+    }
+
+    // ------------------------------------------------------------------ issue 17: start-up and threads
+
+    /** The archives `mvn package` recorded next to the jar (one per JDK major version and kind). */
+    private static List<Path> packagedArchives() throws Exception {
+        try (var files = Files.list(ROOT.resolve("target"))) {
+            List<Path> found = files.filter(f -> f.getFileName().toString().matches("utpcat-jdk\\d+\\.(aot|jsa)"))
+                    .toList();
+            assertFalse(found.isEmpty(), "mvn package made no target/utpcat-jdk*.aot|jsa");
+            return found;
+        }
+    }
+
+    /** An idle listener started through {@code launcher}, its stdin an open pipe; ready once it listens. */
+    private static Process idleListener(Path launcher) throws Exception {
+        int port;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Process p = new ProcessBuilder(launcher.toString(), "-d", "-l", "-p", Integer.toString(port))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        java.io.BufferedReader err = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        for (String line; (line = err.readLine()) != null; ) {
+            if (line.contains("listening on")) {
+                return p;
+            }
+        }
+        p.destroyForcibly();
+        throw new AssertionError("the listener ended before listening (exit " + p.waitFor() + ")");
+    }
+
+    private static String maps(Process p) throws Exception {
+        return Files.readString(Path.of("/proc/" + p.pid() + "/maps"));
+    }
+
+    private static void stop(Process p) throws Exception {
+        p.destroyForcibly(); // our own child, by its handle
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void mapsThePackagedClassDataArchive() throws Exception {
+        List<Path> archives = packagedArchives();
+        Process p = idleListener(LAUNCHER);
+        try {
+            String maps = maps(p);
+            assertTrue(archives.stream().anyMatch(a -> maps.contains(a.toString())), "utpcat mapped none of " + archives);
+        } finally {
+            stop(p);
+        }
+    }
+
+    /**
+     * A command-line tool's thread budget: an idle listener (JVM, one compiler thread, the serial GC's
+     * none, the endpoint's I/O thread) runs at most 15 threads, read from /proc; with G1 and both JIT
+     * compilers it was 19.
+     */
+    @Test
+    void idleListenerRunsAtMostFifteenThreads() throws Exception {
+        Process p = idleListener(LAUNCHER);
+        try (var tasks = Files.list(Path.of("/proc/" + p.pid() + "/task"))) {
+            List<String> names = tasks.map(t -> {
+                try {
+                    return Files.readString(t.resolve("comm")).trim();
+                } catch (java.io.IOException e) {
+                    return "?";
+                }
+            }).toList();
+            assertTrue(names.size() <= 15, names.size() + " threads: " + names);
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("jutp-io")), "the endpoint's thread runs: " + names);
+        } finally {
+            stop(p);
+        }
+    }
+
+    /** A copy of the checkout (bin/utpcat, the jar, target/lib) whose archive this test controls. */
+    private Path checkoutCopy() throws Exception {
+        Path copy = dir.resolve("checkout");
+        Path target = copy.resolve("target");
+        Files.createDirectories(target.resolve("lib"));
+        Path launcher = Files.copy(LAUNCHER, Files.createDirectories(copy.resolve("bin")).resolve("utpcat"));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (var files = Files.list(ROOT.resolve("target"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches("jutp-[^/]*\\.jar")
+                    && !f.getFileName().toString().matches(".*-(sources|javadoc|tests)\\.jar")).toList()) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        }
+        try (var libs = Files.list(ROOT.resolve("target/lib"))) {
+            for (Path f : libs.toList()) {
+                Files.copy(f, target.resolve("lib").resolve(f.getFileName()));
+            }
+        }
+        return copy;
+    }
+
+    private static Path jarIn(Path checkout) throws Exception {
+        try (var files = Files.list(checkout.resolve("target"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+    }
+
+    /** The demo ran, and neither stream carries a JVM or class-data message. */
+    private static void assertCleanDemo(Run r) {
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("sha-256 received") && r.out().contains("OK"), r.out());
+        for (String s : List.of(r.out(), r.err())) {
+            assertFalse(s.contains("[warning]") || s.contains("[error") || s.contains("CDS") || s.contains("AOT"), s);
+        }
+    }
+
+    @Test
+    void archiveAbsentStaleOrForeignStillRunsAndIsUsedOnlyWhenFresh() throws Exception {
+        Path copy = checkoutCopy();
+        Path launcher = copy.resolve("bin/utpcat");
+        Path target = copy.resolve("target");
+        // Absent: runs without one.
+        assertCleanDemo(run(launcher, Map.of(), new File("/dev/null"), "demo", "--size", "2M"));
+
+        // Recorded for this copy: mapped by the next run.
+        Run made = run(launcher, Map.of("JUTP_UTPCAT_ARCHIVE", "create"), new File("/dev/null"));
+        assertEquals(0, made.exit(), made.err());
+        Path archive;
+        try (var files = Files.list(target)) {
+            archive = files.filter(f -> f.getFileName().toString().matches("utpcat-jdk\\d+\\.(aot|jsa)")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no archive recorded: " + made.err()));
+        }
+        Process p = idleListener(launcher);
+        try {
+            assertTrue(maps(p).contains(archive.toString()), "fresh archive not mapped");
+        } finally {
+            stop(p);
+        }
+
+        // Stale: the jar is newer (rebuilt), so the launcher leaves the archive alone.
+        Files.setLastModifiedTime(jarIn(copy), java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(archive).toMillis() + 5_000));
+        p = idleListener(launcher);
+        try {
+            assertFalse(maps(p).contains(archive.toString()), "stale archive mapped");
+        } finally {
+            stop(p);
+        }
+        assertCleanDemo(run(launcher, Map.of(), new File("/dev/null"), "demo", "--size", "2M"));
+
+        // Foreign (another JDK build, or garbage) and newer than the jar: the JVM refuses it, silently.
+        Files.write(archive, "not a class-data archive".getBytes(StandardCharsets.UTF_8));
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jarIn(copy)).toMillis() + 5_000));
+        assertCleanDemo(run(launcher, Map.of(), new File("/dev/null"), "demo", "--size", "2M"));
     }
 }

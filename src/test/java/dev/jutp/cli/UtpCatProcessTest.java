@@ -55,6 +55,51 @@ class UtpCatProcessTest {
         }
     }
 
+    /**
+     * Pipes at both ends (`producer | utpcat` and `utpcat -l | consumer`), the file-descriptor channel
+     * path utpcat copies stdin and stdout through: the producer writes odd-sized pieces, the consumer
+     * reads slowly at first (the receiver's stdout copier must wait on a full pipe); byte-exact.
+     */
+    @Test
+    void pipeToPipeIsByteExact() throws Exception {
+        Path data = CatProcess.randomFile(dir, "pipe.bin", MB20, 5);
+        byte[] bytes = Files.readAllBytes(data);
+        int port = CatProcess.freeUdpPort();
+        try (CatProcess server = CatProcess.startPipedOut(NO_INPUT, "-d", "-l", "-p", "" + port)) {
+            server.awaitErrLine(UtpCatProcessTest::isListening);
+            try (CatProcess client = CatProcess.start(dir, "client", null, "127.0.0.1", "" + port)) {
+                Thread producer = Thread.ofPlatform().start(() -> {
+                    try (OutputStream in = client.stdin()) {
+                        for (int off = 0, i = 0; off < bytes.length; i++) {
+                            int n = Math.min(bytes.length - off, 1 + (i * 7919) % 100_000);
+                            in.write(bytes, off, n);
+                            off += n;
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                long total = 0;
+                byte[] buf = new byte[1000];        // small reads first: the pipe fills behind them
+                try (var out = server.process.getInputStream()) {
+                    for (int n; (n = out.read(buf)) >= 0; ) {
+                        sha.update(buf, 0, n);
+                        total += n;
+                        if (total > (4 << 20) && buf.length < 65_536) {
+                            buf = new byte[65_536];
+                        }
+                    }
+                }
+                producer.join(TimeUnit.SECONDS.toMillis(CatProcess.WAIT_SECONDS));
+                assertEquals(0, client.exitCode(), client::err);
+                assertEquals(0, server.exitCode(), server::err);
+                assertEquals(MB20, total);
+                assertEquals(CatProcess.sha256(data), java.util.HexFormat.of().formatHex(sha.digest()));
+            }
+        }
+    }
+
     @Test
     void downloadsTwentyMegabytesFromAListener() throws Exception {
         Path data = CatProcess.randomFile(dir, "down.bin", MB20, 2);

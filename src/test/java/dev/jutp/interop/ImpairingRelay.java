@@ -94,6 +94,9 @@ public final class ImpairingRelay implements AutoCloseable {
     private final Thread[] threads;
     private volatile SocketAddress client;
     private volatile int pathMtu = MAX_DATAGRAM;
+    /** Positions (0 = each direction's first datagram) dropped before any other impairment. */
+    private volatile java.util.Set<Long> dropToServer = java.util.Set.of();
+    private volatile java.util.Set<Long> dropToClient = java.util.Set.of();
     private volatile boolean closed;
 
     private ImpairingRelay(InetSocketAddress server, LinkConfig toServer, LinkConfig toClient, long seed) throws IOException {
@@ -139,6 +142,17 @@ public final class ImpairingRelay implements AutoCloseable {
             throw new IllegalArgumentException("path MTU must be 1.." + MAX_DATAGRAM + " bytes: " + payloadBytes);
         }
         pathMtu = payloadBytes;
+        return this;
+    }
+
+    /**
+     * Drops datagrams by position, not by chance: the n-th datagram offered in a direction (from 0,
+     * counting retransmissions) vanishes before any other impairment and takes no random draw.
+     * Counted as lost. Set before the first datagram passes.
+     */
+    public ImpairingRelay dropPositions(java.util.Set<Long> toServer, java.util.Set<Long> toClient) {
+        dropToServer = java.util.Set.copyOf(toServer);
+        dropToClient = java.util.Set.copyOf(toClient);
         return this;
     }
 
@@ -202,7 +216,11 @@ public final class ImpairingRelay implements AutoCloseable {
      * bottleneck (an oversized datagram takes no random draw, so it does not shift the seed's).
      */
     private void impair(Impairment imp, Counters c, byte[] bytes, boolean toServer) {
-        c.offered.incrementAndGet();
+        long position = c.offered.getAndIncrement();
+        if ((toServer ? dropToServer : dropToClient).contains(position)) {
+            c.lost.incrementAndGet();
+            return;
+        }
         if (bytes.length > pathMtu) {
             c.tooBig.incrementAndGet();
             return;

@@ -1,25 +1,19 @@
 package dev.jutp.sim;
 
-import static dev.jutp.capi.Utp.*;
-
-import dev.jutp.capi.UtpSocket;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The LEDBAT experiment: a long-running uTP flow through a rate-limited bottleneck with a large
- * tail-drop buffer, optionally joined by a Reno flow for a while. Samples every 100 ms of
- * virtual time: bottleneck queueing delay, uTP and Reno delivered bytes, the uTP window and the
- * delay the uTP sender reports through UTP_ON_DELAY_SAMPLE.
+ * tail-drop buffer, optionally joined for a while by a Reno flow, a BBR-like flow or a second uTP
+ * flow. Samples every 100 ms of virtual time: bottleneck queueing delay, each flow's delivered
+ * bytes, the uTP window and the delay the uTP sender reports through UTP_ON_DELAY_SAMPLE.
  */
 public final class Bottleneck {
     /** One 100 ms sample. */
     public record Sample(double seconds, double queueDelayMillis, long utpBytes, long renoBytes,
-                         long cwndBytes, int delaySampleMillis) {}
+                         long cwndBytes, int delaySampleMillis, long bbrBytes, long secondUtpBytes) {}
 
     public final Sim sim;
     public final Network net;
@@ -27,11 +21,12 @@ public final class Bottleneck {
     public final UtpNode utpSender;
     public final UtpNode utpReceiver;
     public final RenoFlow reno;
+    public final BbrFlow bbr;
     public final List<Sample> samples = new ArrayList<>();
-    private final MemorySegment chunk = Arena.ofAuto().allocate(65536);
-    private UtpSocket socket;
-    private long utpReceived;
-    private int lastDelaySample;
+    private final long oneWayMillis;
+    private final UtpBulkFlow utp;
+    private UtpBulkFlow second;
+    private boolean classic;
 
     /**
      * @param rateBitsPerSecond bottleneck rate
@@ -44,38 +39,50 @@ public final class Bottleneck {
         utpSender = UtpNode.at(net, "10.0.0.1", 1000);
         utpReceiver = UtpNode.at(net, "10.0.1.1", 1000);
         reno = new RenoFlow(net, new InetSocketAddress("10.0.0.2", 1000), new InetSocketAddress("10.0.1.2", 1000));
+        bbr = new BbrFlow(net, new InetSocketAddress("10.0.0.3", 1000), new InetSocketAddress("10.0.1.3", 1000));
+        this.oneWayMillis = oneWayMillis;
         bottleneck = new Link(net, "bottleneck", LinkConfig.of(oneWayMillis).rate(rateBitsPerSecond, bufferMillis));
-        net.route(utpSender.address(), utpReceiver.address(), bottleneck);
-        net.route(reno.sender.address(), reno.receiver.address(), bottleneck);
-        net.route(utpReceiver.address(), utpSender.address(), new Link(net, "utp-acks", LinkConfig.of(oneWayMillis)));
-        net.route(reno.receiver.address(), reno.sender.address(), new Link(net, "reno-acks", LinkConfig.of(oneWayMillis)));
+        utp = new UtpBulkFlow(utpSender, utpReceiver);
+        throughBottleneck(utpSender.address(), utpReceiver.address(), "utp-acks");
+        throughBottleneck(reno.sender.address(), reno.receiver.address(), "reno-acks");
+        throughBottleneck(bbr.sender.address(), bbr.receiver.address(), "bbr-acks");
+    }
+
+    /** Data from {@code from} crosses the bottleneck; its acks return over their own uncongested link. */
+    private void throughBottleneck(InetSocketAddress from, InetSocketAddress to, String ackLink) {
+        net.route(from, to, bottleneck);
+        net.route(to, from, new Link(net, ackLink, LinkConfig.of(oneWayMillis)));
+    }
+
+    /** Every uTP flow of this run uses libutp's classic LEDBAT (call before starting them). */
+    public Bottleneck classicLedbat() {
+        classic = true;
+        utpSender.useClassicLedbat();
+        return this;
     }
 
     /** Starts the uTP flow now: an endless writer and a receiver that counts bytes. */
     public Bottleneck startUtp() {
-        utpReceiver.listen().app(new UtpApp() {
-            @Override public void onRead(UtpNode node, UtpSocket s, MemorySegment data) { utpReceived += data.byteSize(); }
-        });
-        utpSender.app(new UtpApp() {
-            @Override public void onConnect(UtpNode node, UtpSocket s) { pump(); }
-            @Override public void onWritable(UtpNode node, UtpSocket s) { pump(); }
-            @Override public void onDelaySample(UtpNode node, UtpSocket s, int ms) { lastDelaySample = ms; }
-        });
-        utpSender.startTicking(UtpNode.DEFAULT_TICK_MICROS);
-        utpReceiver.startTicking(UtpNode.DEFAULT_TICK_MICROS);
-        socket = utpSender.connect(utpReceiver.address());
+        utp.start();
         sim.every(100_000, () -> {
-            samples.add(new Sample(sim.elapsedSeconds(), bottleneck.queueDelayMicros() / 1000.0, utpReceived,
-                    reno.deliveredBytes(), utp_get_stats(socket).congestionWindow(), lastDelaySample));
+            samples.add(new Sample(sim.elapsedSeconds(), bottleneck.queueDelayMicros() / 1000.0, utp.received(),
+                    reno.deliveredBytes(), utp.congestionWindow(), utp.lastDelaySample(), bbr.deliveredBytes(),
+                    second == null ? 0 : second.received()));
             return true;
         });
         return this;
     }
 
-    private void pump() {
-        for (int i = 0; i < 10_000 && utp_write(socket, chunk, chunk.byteSize()) > 0; i++) {
-            // keep the window full; bounded so a broken window test cannot spin forever
+    /** Starts a second uTP flow (its own two nodes) through the bottleneck now. */
+    public Bottleneck startSecondUtp() {
+        UtpNode from = UtpNode.at(net, "10.0.0.4", 1000);
+        UtpNode to = UtpNode.at(net, "10.0.1.4", 1000);
+        if (classic) {
+            from.useClassicLedbat();
         }
+        throughBottleneck(from.address(), to.address(), "utp2-acks");
+        second = new UtpBulkFlow(from, to).start();
+        return this;
     }
 
     public void runUntilSeconds(double seconds) {
@@ -90,9 +97,12 @@ public final class Bottleneck {
 
     /** Bytes delivered in [from, to) seconds: uTP ({@code utp}) or Reno. */
     public long deliveredBetween(double from, double to, boolean utp) {
-        Sample a = at(from);
-        Sample b = at(to);
-        return utp ? b.utpBytes() - a.utpBytes() : b.renoBytes() - a.renoBytes();
+        return deliveredBetween(from, to, utp ? Sample::utpBytes : Sample::renoBytes);
+    }
+
+    /** Bytes delivered in [from, to) seconds by the flow {@code counter} reads. */
+    public long deliveredBetween(double from, double to, java.util.function.ToLongFunction<Sample> counter) {
+        return counter.applyAsLong(at(to)) - counter.applyAsLong(at(from));
     }
 
     private Sample at(double seconds) {
@@ -111,7 +121,9 @@ public final class Bottleneck {
     }
 
     public void close() {
-        utpSender.destroy();
-        utpReceiver.destroy();
+        utp.destroy();
+        if (second != null) {
+            second.destroy();
+        }
     }
 }

@@ -64,6 +64,21 @@ public final class Scenario {
         return this;
     }
 
+    /** Sets JUTP_LOSS_RECOVERY (libutp's rules or RACK-TLP) on both contexts. */
+    public Scenario lossRecovery(int mode) {
+        for (UtpNode n : new UtpNode[] {sender, receiver}) {
+            if (dev.jutp.capi.Utp.utp_context_set_option(n.context(), dev.jutp.capi.Utp.JUTP_LOSS_RECOVERY, mode) != 0) {
+                throw new IllegalArgumentException("bad loss recovery mode " + mode);
+            }
+        }
+        return this;
+    }
+
+    /** Virtual seconds from the start to the receiver's EOF; NaN if it never came. */
+    public double completionSeconds() {
+        return transfer.doneMicros == 0 ? Double.NaN : (transfer.doneMicros - Sim.START_MICROS) / 1e6;
+    }
+
     public Scenario run() {
         sender.startTicking(UtpNode.DEFAULT_TICK_MICROS);
         receiver.startTicking(UtpNode.DEFAULT_TICK_MICROS);

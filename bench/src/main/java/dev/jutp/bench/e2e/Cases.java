@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,21 +37,39 @@ public final class Cases {
             new Case("libutp", "libutp → libutp (C, reference)", true),
             new Case("libutp-defbuf", "libutp → libutp, default socket buffers", true),
             new Case("udp", "raw UDP, 1400 B, one sendto each (C)", true),
-            new Case("udp-gso", "raw UDP, GSO 44 × 1400 B per send (C), unpaced", true));
+            new Case("udp-gso", "raw UDP, GSO 44 × 1400 B per send (C), unpaced", true),
+            new Case("utpcat", "utpcat → utpcat, two bin/utpcat processes, sender start to exit", false),
+            new Case("utpcat-jvmdefaults", "the same with the JVM's defaults (G1, C2, no class-data archive)", false));
 
     /** Rows run unless --cases says otherwise (libutp with default buffers can stall for seconds). */
     public static final List<String> DEFAULT_IDS = List.of("jutp-linux", "jutp-nio", "jutp-linux-defbuf",
             "jutp-libutp", "libutp-jutp", "libutp", "udp", "udp-gso");
 
+    /**
+     * The JVM options bin/utpcat had before issue 17 (G1, tiered C1+C2), for the row that shows what the
+     * launcher's settings bring in the same run; the archive is switched off through its own variable.
+     */
+    static final Map<String, String> JVM_DEFAULTS = Map.of(
+            "UTPCAT_JAVA_OPTS", "-XX:-UseSerialGC -XX:+UseG1GC -XX:TieredStopAtLevel=4 -XX:CICompilerCount=2 -XX:+UsePerfData",
+            "JUTP_UTPCAT_ARCHIVE", "off");
+
     private final Path cBench;
     private final long bytes;
     private final Duration timeout;
+    private final Path utpcat;
+    private Path utpcatInput;
 
     /** {@code cBench} may be null: rows that need it then fail with a note. */
     public Cases(Path cBench, long bytes, Duration timeout) {
+        this(cBench, bytes, timeout, null);
+    }
+
+    /** {@code utpcat}: the launcher for the utpcat rows, or null (they then fail with a note). */
+    public Cases(Path cBench, long bytes, Duration timeout, Path utpcat) {
         this.cBench = cBench;
         this.bytes = bytes;
         this.timeout = timeout;
+        this.utpcat = utpcat;
     }
 
     static Case byId(String id) {
@@ -82,6 +101,8 @@ public final class Cases {
                 case "libutp-defbuf" -> libutpToLibutp(id, round, 0);
                 case "udp" -> rawUdp(id, round, false);
                 case "udp-gso" -> rawUdp(id, round, true);
+                case "utpcat" -> utpcatPair(id, round, Map.of());
+                case "utpcat-jvmdefaults" -> utpcatPair(id, round, JVM_DEFAULTS);
                 default -> throw new IllegalArgumentException(id);
             };
         } catch (Exception e) {
@@ -174,6 +195,38 @@ public final class Cases {
                 return new RunResult(id, round, ok, ok ? got : 0, CBench.number(rres, "mb_per_s"), cpu, -1,
                         ok ? "" : "receiver " + rres + " sender " + sres);
             }
+        }
+    }
+
+    private RunResult utpcatPair(String id, int round, Map<String, String> env) throws Exception {
+        if (utpcat == null) {
+            return RunResult.failed(id, round, "no --utpcat launcher given");
+        }
+        UtpcatPair.Outcome o = new UtpcatPair(utpcat, env).transfer(utpcatInput(), timeout);
+        boolean ok = o.error().isEmpty() && o.bytes() == bytes && o.mismatchAt() < 0;
+        String note = !o.error().isEmpty() ? o.error()
+                : o.mismatchAt() >= 0 ? "data mismatch at " + o.mismatchAt()
+                : o.bytes() != bytes ? "received " + o.bytes() + " of " + bytes
+                : String.format(Locale.ROOT, "receiver first byte to EOF %.0f MB/s", o.receiverMbPerSecond());
+        return new RunResult(id, round, ok, ok ? o.bytes() : 0, bytes / 1e6 / Math.max(o.seconds(), 1e-9),
+                o.cpuSeconds(), -1, note);
+    }
+
+    /** The sender's stdin: {@code bytes} of the pattern in a file, written once per run. */
+    private synchronized Path utpcatInput() throws IOException {
+        if (utpcatInput == null) {
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+            utpcatInput = UtpcatPair.patternFile(dir, bytes);
+            utpcatInput.toFile().deleteOnExit();
+        }
+        return utpcatInput;
+    }
+
+    /** Deletes the utpcat input file, if one was written. */
+    public synchronized void deleteInput() {
+        if (utpcatInput != null) {
+            utpcatInput.toFile().delete();
+            utpcatInput = null;
         }
     }
 

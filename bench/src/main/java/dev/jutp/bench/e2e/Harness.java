@@ -24,7 +24,7 @@ import java.util.Locale;
 public final class Harness {
     /** Parsed command line. */
     public record Config(long bytes, int reps, List<String> ids, Path cBench, boolean markdown, Path out,
-                         Duration timeout, boolean warmup) {
+                         Duration timeout, boolean warmup, Path utpcat, int busy) {
         static Config parse(String... args) {
             long bytes = 200_000_000L;
             int reps = 3;
@@ -34,6 +34,8 @@ public final class Harness {
             Path out = null;
             Duration timeout = Duration.ofSeconds(180);
             boolean warmup = true;
+            Path utpcat = null;
+            int busy = 0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -45,14 +47,16 @@ public final class Harness {
                     case "--utp-bench" -> cBench = Path.of(value(args, ++i, a));
                     case "--out" -> out = Path.of(value(args, ++i, a));
                     case "--timeout-s" -> timeout = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+                    case "--utpcat" -> utpcat = Path.of(value(args, ++i, a));
+                    case "--busy" -> busy = Integer.parseInt(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            if (bytes <= 0 || reps <= 0) {
-                throw new IllegalArgumentException("--size and --reps must be positive");
+            if (bytes <= 0 || reps <= 0 || busy < 0) {
+                throw new IllegalArgumentException("--size and --reps must be positive, --busy not negative");
             }
             ids.forEach(Cases::byId); // fails early on a typo
-            return new Config(bytes, reps, ids, cBench, markdown, out, timeout, warmup);
+            return new Config(bytes, reps, ids, cBench, markdown, out, timeout, warmup, utpcat, busy);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -74,7 +78,7 @@ public final class Harness {
             System.err.println(e.getMessage());
             System.err.println("usage: Harness [--size MB] [--reps N] [--cases " + String.join(",", Cases.ALL.stream()
                     .map(Cases.Case::id).toList()) + "] [--utp-bench PATH] [--markdown] [--out FILE] [--timeout-s S]"
-                    + " [--no-warmup]");
+                    + " [--no-warmup] [--utpcat bin/utpcat] [--busy N]");
             System.exit(2);
             return;
         }
@@ -91,15 +95,16 @@ public final class Harness {
 
     static String header(Config c) {
         return String.format(Locale.ROOT, "%d round(s) × %.0f MB per case, one connection each, loopback; "
-                + "MB = 10^6 B; CPU-s/GB = user+sys of both ends per 10^9 B; ratios are same-round medians",
-                c.reps(), c.bytes() / 1e6);
+                + "MB = 10^6 B; CPU-s/GB = user+sys of both ends per 10^9 B; ratios are same-round medians%s",
+                c.reps(), c.bytes() / 1e6, c.busy() > 0 ? "; " + c.busy() + " busy loop(s) running beside every case"
+                        : "");
     }
 
     /** Runs every case of {@code c} once per round; {@code progress} gets one line per transfer. */
     public static Outcome run(Config c, PrintStream progress) {
         String machine = Machine.describe();
         progress.println(machine);
-        Cases cases = new Cases(c.cBench(), c.bytes(), c.timeout());
+        Cases cases = new Cases(c.cBench(), c.bytes(), c.timeout(), c.utpcat());
         if (c.warmup()) {
             // Let the JIT compile the jutp path before anything is measured (results discarded).
             Cases warm = new Cases(c.cBench(), Math.min(c.bytes(), 50_000_000L), c.timeout());
@@ -110,21 +115,34 @@ public final class Harness {
             }
         }
         List<RunResult> results = new ArrayList<>();
-        for (int round = 1; round <= c.reps(); round++) {
-            for (String id : c.ids()) {
-                RunResult r = cases.run(id, round);
-                progress.println(r);
-                results.add(r);
+        try (BusyLoops busy = new BusyLoops(c.busy())) {
+            for (int round = 1; round <= c.reps(); round++) {
+                for (String id : c.ids()) {
+                    RunResult r = cases.run(id, round);
+                    progress.println(r);
+                    results.add(r);
+                }
             }
+        } catch (java.io.IOException e) {
+            progress.println("cannot start the busy loops: " + e.getMessage());
+        } finally {
+            cases.deleteInput();
         }
         Table t = new Table(c.ids(), results, c.bytes());
         // The load average at both ends says how busy the machine was while we measured.
-        return new Outcome(machine + ", at end " + Machine.loadAverage(), t, results, targets(t, c.ids()));
+        return new Outcome(machine + ", at end " + Machine.loadAverage(), t, results, targets(t, c.ids(), c.busy()));
     }
 
     /** Issue 6's targets, checked against this run's same-round medians (only where both rows ran). */
-    static List<String> targets(Table t, List<String> ids) {
+    static List<String> targets(Table t, List<String> ids, int busy) {
         List<String> lines = new ArrayList<>();
+        if (ids.containsAll(Arrays.asList("utpcat", "libutp")) && (busy == 0 || busy == 2)) {
+            // Issue 17: the user's path, quiet and beside two busy loops.
+            double mb = t.ratio("utpcat", "libutp", RunResult::mbPerSecond);
+            double want = busy == 0 ? 2.5 : 2.0;
+            lines.add(String.format(Locale.ROOT, "target: utpcat → utpcat ≥ %.1f× libutp MB/s%s: %s× → %s", want,
+                    busy == 0 ? "" : " beside two busy loops", Table.fmt(mb, 2), mb >= want ? "met" : "not met"));
+        }
         if (ids.containsAll(Arrays.asList("jutp-linux", "libutp"))) {
             double mb = t.ratio("jutp-linux", "libutp", RunResult::mbPerSecond);
             double cpu = t.ratio("jutp-linux", "libutp", RunResult::cpuSecondsPerGb);
