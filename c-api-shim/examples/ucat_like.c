@@ -7,9 +7,10 @@
  * Options: -t seconds  give up after this long (default 300)
  *          -q          quiet: no statistics at the end
  *
- * The receiver writes what arrives to -o (or stdout) and exits at the
- * sender's FIN (EOF); the sender exits when its socket is destroyed, i.e.
- * once its own FIN has been acknowledged. One UDP socket per process, poll() for readiness, utp_check_timeouts
+ * The receiver writes what arrives to -o (or stdout) and, at the sender's FIN
+ * (EOF), closes and exits once its socket is destroyed (at most 3 s later);
+ * the sender exits when its socket is destroyed, i.e. once its own FIN has
+ * been acknowledged. One UDP socket per process, poll() for readiness, utp_check_timeouts
  * every loop. Exit status 0 on a complete transfer.
  *
  * Built twice by the Makefile: as an executable linked with -lutp, and as a
@@ -35,7 +36,7 @@ static utp_socket *conn;
 static FILE *in, *out;
 static unsigned char pending[CHUNK];
 static size_t pending_off, pending_len;
-static int input_done, closed, finished, failed, quiet;
+static int input_done, closed, finished, failed, quiet, eof_seen;
 static unsigned long long bytes_in, bytes_out;
 
 static void die(const char *what) {
@@ -99,10 +100,12 @@ static uint64 on_state_change(utp_callback_arguments *a) {
     if (in != NULL) fill_and_write();
     break;
   case UTP_STATE_EOF:
-    /* Everything has arrived. The FIN's ack leaves with this loop's deferred
-     * acks; the socket itself is destroyed by utp_destroy at exit. */
+    /* Everything has arrived. Close and stay until the socket is destroyed
+     * (our FIN acknowledged) or a short linger passes: a process that exits at
+     * once makes the peer's last ack hit a closed port, and a peer that treats
+     * the ICMP error as fatal (libutp's ucat.c does) fails a clean transfer. */
     utp_close(a->socket);
-    if (a->socket == conn) finished = 1;
+    if (a->socket == conn) eof_seen = 1;
     break;
   case UTP_STATE_DESTROYING:
     if (a->socket == conn) finished = 1;
@@ -195,7 +198,12 @@ int main(int argc, char **argv) {
 
   double start = now_s(), deadline = start + limit;
   static unsigned char dgram[65536];
+  int lingering = 0;
   while (!finished && !failed && now_s() < deadline) {
+    if (eof_seen && !lingering) {
+      lingering = 1;
+      if (now_s() + 3 < deadline) deadline = now_s() + 3;
+    }
     struct pollfd p = { .fd = fd, .events = POLLIN };
     int pr = poll(&p, 1, 50);
     if (pr < 0 && errno != EINTR) die("poll");
@@ -221,12 +229,12 @@ int main(int argc, char **argv) {
     unsigned long long b = listen_mode ? bytes_in : bytes_out;
     fprintf(stderr, "ucat_like: %s %llu bytes in %.2f s (%.1f MB/s)%s\n",
             listen_mode ? "received" : "sent", b, secs, b / secs / 1e6,
-            finished ? "" : failed ? " FAILED" : " TIMED OUT");
+            finished || eof_seen ? "" : failed ? " FAILED" : " TIMED OUT");
   }
   if (out != NULL) fflush(out);
   if (out != NULL && out != stdout) fclose(out);
   if (in != NULL && in != stdin) fclose(in);
-  int ok = finished && !failed && (listen_mode || input_done);
+  int ok = (finished || eof_seen) && !failed && (listen_mode || input_done);
   utp_destroy(ctx);
   close(fd);
   return ok ? 0 : 1;
