@@ -19,9 +19,7 @@ import dev.jutp.engine.time.Deadline;
  *       2 RTTs, then slow start climbs back to the window it had (ssthresh). The next slowdown
  *       is due 9× that slowdown's duration after it ended (≤ 10 % of the time slowed). The queue
  *       drains meanwhile, so every flow re-measures its base delay and a latecomer is not fooled
- *       by the standing queue of an earlier flow. jutp postpones a due slowdown while the queuing
- *       delay is under a quarter of the target: there is no queue to drain, and on loopback (base
- *       RTT ~0, gain 1/16) the climb back would cost ~100 RTTs of throughput.</li>
+ *       by the standing queue of an earlier flow.</li>
  *   <li>Loss halves the window at most once per RTT (≥ 100 ms apart), as classic LEDBAT.</li>
  * </ul>
  */
@@ -36,8 +34,6 @@ public final class LedbatPlusPlus implements CongestionController {
     static final int INITIAL_SLOWDOWN_WAIT_RTTS = 2;
     static final int SLOWDOWN_INTERVAL_FACTOR = 9;
     static final int MIN_LOSS_SPACING_MILLIS = 100;
-    /** A slowdown is postponed while the queuing delay is under this fraction of the target. */
-    static final double SLOWDOWN_MIN_QUEUE_FRACTION = 0.25;
     static final int WINDOW_FULL_MEMORY_MILLIS = 1000;
 
     /** Phases of the window. */
@@ -136,30 +132,19 @@ public final class LedbatPlusPlus implements CongestionController {
                     endSlowStart(a.nowMicros);
                 }
             }
-        } else if (nextSlowdown.due(a.nowMicros) && delay < target * SLOWDOWN_MIN_QUEUE_FRACTION) {
-            // jutp's bound: no standing queue to drain, so nothing to re-measure (a window limited by
-            // the buffers, e.g. on loopback, where the base RTT is ~0 and the climb back at gain
-            // 1/16 would cost ~100 RTTs of throughput): look again two RTTs later.
-            nextSlowdown.armAfter(a.nowMicros, INITIAL_SLOWDOWN_WAIT_RTTS * lastRoundMicros);
-            growCongestionAvoidance(gain, acked, delay, target, growing);
         } else if (nextSlowdown.due(a.nowMicros)) {
             startSlowdown(a.nowMicros);
             return;
         } else {
-            growCongestionAvoidance(gain, acked, delay, target, growing);
+            double perRound = gain * packetSize;
+            if (delay > target) {
+                perRound = Math.max(perRound - window * DECREASE_CONSTANT * (delay / target - 1), -window / 2);
+            }
+            if (perRound < 0 || growing) {
+                window += perRound * acked / window;
+            }
         }
         window = Math.clamp(window, minWindow(), Math.max(minWindow(), a.sndbuf));
-    }
-
-    /** Below target: gain packets per RTT; above: −W·C·(delay/target − 1) per RTT, at most −W/2. */
-    private void growCongestionAvoidance(double gain, double acked, double delay, double target, boolean growing) {
-        double perRound = gain * packetSize;
-        if (delay > target) {
-            perRound = Math.max(perRound - window * DECREASE_CONSTANT * (delay / target - 1), -window / 2);
-        }
-        if (perRound < 0 || growing) {
-            window += perRound * acked / window;
-        }
     }
 
     /** Round trip used to time the slowdowns: the smoothed RTT, never less than the base. */

@@ -140,7 +140,7 @@ class LedbatPlusPlusTest {
 
         nowMicros = exit + 2 * RTT;
         long start = nowMicros;
-        ack(l, PACKET, 20_000);
+        ack(l, PACKET, 10_000);
         assertEquals(Phase.SLOWDOWN, l.phase());
         assertEquals(2 * PACKET, l.window(), "two packets during the slowdown");
         assertEquals(before, l.ssthresh(), "the window to climb back to");
@@ -163,22 +163,10 @@ class LedbatPlusPlusTest {
     }
 
     @Test
-    void aSlowdownWaitsForAQueueToDrain() {
-        LedbatPlusPlus l = avoiding(40 * PACKET);
-        nowMicros += 2 * RTT;
-        ack(l, PACKET, 14_000);                     // under a quarter of the 60 ms target: nothing to drain
-        assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase());
-        assertEquals(nowMicros + 2 * RTT, l.nextSlowdown().at(), "looked at again two RTTs later");
-        nowMicros += 2 * RTT;
-        ack(l, PACKET, 15_000);
-        assertEquals(Phase.SLOWDOWN, l.phase());
-    }
-
-    @Test
     void aQueueDuringTheClimbBackEndsItEarly() {
         LedbatPlusPlus l = avoiding(40 * PACKET);
         nowMicros += 2 * RTT;
-        ack(l, PACKET, 20_000);
+        ack(l, PACKET, 0);
         assertEquals(Phase.SLOWDOWN, l.phase());
         nowMicros += 2 * RTT;
         ack(l, 2 * PACKET, 0);
@@ -206,7 +194,7 @@ class LedbatPlusPlusTest {
     void lossDuringASlowdownLowersTheWindowToClimbBackTo() {
         LedbatPlusPlus l = avoiding(40 * PACKET);
         nowMicros += 2 * RTT;
-        ack(l, PACKET, 20_000);
+        ack(l, PACKET, 0);
         assertEquals(Phase.SLOWDOWN, l.phase());
         long target = l.ssthresh();
         assertTrue(l.onLoss(nowMicros / 1000, 100));
