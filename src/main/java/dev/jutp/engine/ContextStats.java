@@ -18,6 +18,8 @@ public final class ContextStats {
     /** RSTs for a known connection whose ack_nr acknowledges nothing it sent (forged, dropped). */
     public long resetsIgnored;
     public long synsIgnored;
+    /** SYNs answered with an RST because the context holds maxConnections connections. */
+    public long synsRefusedFull;
     public long synsAccepted;
     public long synAckResent;
     /** Half-open connections pushed out of a full SYN backlog by newer SYNs. */

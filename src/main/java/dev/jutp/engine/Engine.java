@@ -485,17 +485,22 @@ public final class Engine implements AutoCloseable {
             stats.synsIgnored++;
             return;
         }
-        boolean full = halfOpen.size() >= maxHalfOpen || table.size() >= maxConnections;
-        if (full && halfOpen.size() == 0) {
-            stats.synsIgnored++;            // full of confirmed connections: as libutp
+        if (table.size() >= maxConnections) {
+            // A hard cap: a half-open connection is one its initiator believes established (it
+            // has our SYN-ACK), so none is pushed out for a newcomer. libutp ignores the SYN; the
+            // newcomer gets an RST (one 20-byte reply per SYN, rate-limited as any unknown-id
+            // answer) and fails at once with "connection refused" instead of a connect timeout.
+            stats.synsIgnored++;
+            stats.synsRefusedFull++;
+            answerUnknown(from, p.connectionId, p.seq);
             return;
         }
         if (host.firewallRejects(from)) {
             stats.synsIgnored++;
             return;
         }
-        if (full) {
-            evictHalfOpen(halfOpen.oldest());
+        if (halfOpen.size() >= maxHalfOpen) {
+            evictHalfOpen(halfOpen.oldest());   // the SYN backlog: a flood cannot lock real clients out
         }
         Connection c = new Connection(this);
         c.accept(from, p.connectionId, p.seq);

@@ -152,6 +152,46 @@ class SynFloodTest {
         }
     }
 
+    /**
+     * maxConnections is a hard cap that never pushes out a connection its initiator believes
+     * established: at the cap, two accepted connections whose clients have not sent yet stay, and
+     * a third client is refused at once (RST, ECONNREFUSED) instead of evicting the first.
+     */
+    @Test
+    void atMaxConnectionsANewcomerIsRefusedAndNoAcceptedConnectionIsPushedOut() {
+        try (VirtualNet net = new VirtualNet(11)) {
+            VirtualNet.Host server = net.host("10.0.0.2", 2000);
+            VirtualNet.Host first = net.host("10.0.0.1", 1000);
+            VirtualNet.Host second = net.host("10.0.0.3", 1000);
+            VirtualNet.Host third = net.host("10.0.0.4", 1000);
+            server.acceptConnections();
+            server.ctx.engine.setMaxConnections(2);
+            VirtualNet.Record a = first.connect(server);
+            VirtualNet.Record b = second.connect(server);
+            net.advance(100, 5);
+            assertEquals(1, a.connects);
+            assertEquals(1, b.connects);
+            assertEquals(2, server.ctx.engine.halfOpenCount(), "neither client has sent anything yet");
+
+            VirtualNet.Record c = third.connect(server);
+            net.advance(100, 5);
+            assertEquals(0, c.connects);
+            assertEquals(1, c.errors, c.toString());
+            assertEquals(UTP_ECONNREFUSED, c.error);
+            assertEquals(1, server.ctx.engine.stats().synsRefusedFull);
+            assertEquals(0, server.ctx.engine.stats().halfOpenEvicted);
+
+            byte[] payload = new byte[3000];
+            net.random.nextBytes(payload);
+            first.write(a, payload, true);
+            second.write(b, payload, true);
+            net.advance(2_000, 5);
+            assertArrayEquals(payload, server.acceptedFrom(first.addr).received.toByteArray());
+            assertArrayEquals(payload, server.acceptedFrom(second.addr).received.toByteArray());
+            assertEquals(0, a.errors + b.errors);
+        }
+    }
+
     /** Heap per half-open connection: 10,000 of them, measured after GC; stated and bounded. */
     @Test
     void halfOpenConnectionsCostABoundedFewKilobytesEach() {
