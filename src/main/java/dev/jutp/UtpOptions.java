@@ -45,7 +45,7 @@ public final class UtpOptions {
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS, LossRecovery.RACK_TLP, DEFAULT_LINGER);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT, LossRecovery.RACK_TLP, DEFAULT_LINGER);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -153,8 +153,9 @@ public final class UtpOptions {
     }
 
     /**
-     * The congestion controller of the endpoint's streams: {@link CongestionControl#LEDBAT_PLUS_PLUS}
-     * (default; yields to TCP and to later flows) or {@link CongestionControl#LEDBAT} (libutp's).
+     * The congestion controller of the endpoint's streams: {@link CongestionControl#LEDBAT}
+     * (libutp's, the default) or {@link CongestionControl#LEDBAT_PLUS_PLUS} (yields to TCP far
+     * better, but on lossy paths it is slower and can give up; see the README's congestion control).
      */
     public UtpOptions withCongestionControl(CongestionControl controller) {
         Objects.requireNonNull(controller, "congestionControl");

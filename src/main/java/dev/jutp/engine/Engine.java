@@ -82,7 +82,7 @@ public final class Engine implements AutoCloseable {
     int sndbuf = DEFAULT_BUFFER_BYTES;
     int rcvbuf = DEFAULT_BUFFER_BYTES;
     int targetDelayMicros = TARGET_DELAY_UNSET;
-    int congestionControl = CongestionController.LEDBAT_PLUS_PLUS;
+    int congestionControl = CongestionController.LEDBAT;
     boolean acceptsConnections;
     boolean overheadEvents;
     boolean duplicateAckFastRetransmit = true;
@@ -160,7 +160,7 @@ public final class Engine implements AutoCloseable {
 
     /**
      * The congestion controller of connections created from now on:
-     * {@link CongestionController#LEDBAT_PLUS_PLUS} (default) or {@link CongestionController#LEDBAT}.
+     * {@link CongestionController#LEDBAT} (default) or {@link CongestionController#LEDBAT_PLUS_PLUS}.
      */
     public void setCongestionControl(int kind) {
         if (!CongestionController.isKind(kind)) {

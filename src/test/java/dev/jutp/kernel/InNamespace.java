@@ -76,7 +76,7 @@ public final class InNamespace {
         int utpPort = 6881;
         for (Scenario.Flow f : flows) {
             Meter m = switch (f.kind()) {
-                case JUTP_DEFAULT, JUTP_CLASSIC -> new JutpMeter(f, utpPort++);
+                case JUTP_LEDBAT_PLUS_PLUS, JUTP_CLASSIC -> new JutpMeter(f, utpPort++);
                 case LIBUTP -> new LibutpMeter(f);
                 case TCP_CUBIC, TCP_BBR -> new TcpMeter(f, tcpPort++);
             };
@@ -298,9 +298,7 @@ public final class InNamespace {
         @Override
         void start() throws Exception {
             List<String> cmd = new ArrayList<>(List.of(utpcat));
-            if (flow.kind() == FlowKind.JUTP_CLASSIC) {
-                cmd.addAll(List.of("--congestion", "ledbat"));
-            }
+            cmd.addAll(List.of("--congestion", flow.kind() == FlowKind.JUTP_CLASSIC ? "ledbat" : "ledbat++"));
             cmd.addAll(List.of("127.0.0.1", Integer.toString(port)));
             Process sender = launch(new ProcessBuilder(cmd)
                     .redirectInput(Path.of("/dev/zero").toFile())

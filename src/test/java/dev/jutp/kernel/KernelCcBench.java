@@ -23,7 +23,7 @@ import java.util.Map;
  * </pre>
  */
 public final class KernelCcBench {
-    private static final List<FlowKind> IMPLEMENTATIONS = List.of(FlowKind.JUTP_DEFAULT, FlowKind.JUTP_CLASSIC, FlowKind.LIBUTP);
+    private static final List<FlowKind> IMPLEMENTATIONS = List.of(FlowKind.JUTP_LEDBAT_PLUS_PLUS, FlowKind.JUTP_CLASSIC, FlowKind.LIBUTP);
 
     private KernelCcBench() {
     }

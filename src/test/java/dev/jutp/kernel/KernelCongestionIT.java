@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * jutp's default congestion control judged against the real kernel's TCP (issue 12), the short
+ * jutp's LEDBAT++ (`--congestion ledbat++`) judged against the real kernel's TCP (issue 12), the short
  * version of {@code bench/kernel-cc.sh}: a namespace whose loopback is a 20 Mbit/s tbf bottleneck
  * with up to 400 ms of queue, jutp moved by two {@code bin/utpcat} processes, iperf3 joining 5 s
  * after jutp's first byte, TCP's share judged over the 10 s from 1 s after it joined. A background
@@ -32,7 +32,7 @@ class KernelCongestionIT {
     static final double MIN_ALONE_SHARE = 0.60;
 
     private static final ScenarioRunner RUNNER = ScenarioRunner.ofProject();
-    private static final FlowKind JUTP = FlowKind.valueOf(System.getProperty("jutp.kernel.it.flow", "JUTP_DEFAULT"));
+    private static final FlowKind JUTP = FlowKind.valueOf(System.getProperty("jutp.kernel.it.flow", "JUTP_LEDBAT_PLUS_PLUS"));
 
     @BeforeAll
     static void tools() {

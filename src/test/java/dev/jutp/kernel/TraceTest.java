@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The figures the congestion harness draws from a run: shares, added delay, Jain's index, rates. */
 class TraceTest {
     private static final Scenario PAIR = new Scenario("pair", Shape.MBIT_20, List.of(
-            new Scenario.Flow("a", FlowKind.JUTP_DEFAULT, 0), new Scenario.Flow("b", FlowKind.TCP_CUBIC, 2)), 4, 2, 4);
+            new Scenario.Flow("a", FlowKind.JUTP_LEDBAT_PLUS_PLUS, 0), new Scenario.Flow("b", FlowKind.TCP_CUBIC, 2)), 4, 2, 4);
 
     /** Flow a: 15 Mbit/s throughout; b: nothing until it starts at 2 s, then 5 Mbit/s. Pings: 0.05 ms unloaded. */
     private static Trace trace() {

@@ -19,6 +19,8 @@ class BbrCompetitionTest {
         Bottleneck b = new Bottleneck(SEED, 10_000_000, 400, 10);
         if (classic) {
             b.classicLedbat();
+        } else {
+            b.ledbatPlusPlus();
         }
         b.startUtp();
         b.sim.at(Sim.START_MICROS + 20_000_000, b.bbr::start);

@@ -27,6 +27,7 @@ public final class Bottleneck {
     private final UtpBulkFlow utp;
     private UtpBulkFlow second;
     private boolean classic;
+    private boolean plusPlus;
 
     /**
      * @param rateBitsPerSecond bottleneck rate
@@ -61,6 +62,13 @@ public final class Bottleneck {
         return this;
     }
 
+    /** Every uTP flow of this run uses LEDBAT++ (call before starting them). */
+    public Bottleneck ledbatPlusPlus() {
+        plusPlus = true;
+        utpSender.useLedbatPlusPlus();
+        return this;
+    }
+
     /** Starts the uTP flow now: an endless writer and a receiver that counts bytes. */
     public Bottleneck startUtp() {
         utp.start();
@@ -79,6 +87,8 @@ public final class Bottleneck {
         UtpNode to = UtpNode.at(net, "10.0.1.4", 1000);
         if (classic) {
             from.useClassicLedbat();
+        } else if (plusPlus) {
+            from.useLedbatPlusPlus();
         }
         throughBottleneck(from.address(), to.address(), "utp2-acks");
         second = new UtpBulkFlow(from, to).start();

@@ -37,6 +37,10 @@ public final class UtpNode implements Node {
         utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT);
     }
 
+    public void useLedbatPlusPlus() {
+        utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT_PLUS_PLUS);
+    }
+
     public UtpNode(Network net, InetSocketAddress address) {
         this.net = net;
         this.address = address;
