@@ -63,12 +63,27 @@ public final class UtpEndpoint implements AutoCloseable {
         };
     }
 
-    /** Binds a UDP socket at {@code local} (port 0 = ephemeral) with default options. */
+    /**
+     * Binds a UDP socket at {@code local} (port 0 = ephemeral) with default options and starts its
+     * I/O thread.
+     *
+     * @param local the address to bind
+     * @return the running endpoint; close it to release the socket and the thread
+     * @throws IOException if the socket cannot be bound (address in use, not local)
+     */
     public static UtpEndpoint bind(InetSocketAddress local) throws IOException {
         return bind(local, UtpOptions.defaults());
     }
 
-    /** Binds a UDP socket at {@code local} (port 0 = ephemeral) and starts its I/O thread. */
+    /**
+     * Binds a UDP socket at {@code local} (port 0 = ephemeral) and starts its I/O thread.
+     *
+     * @param local the address to bind
+     * @param options the endpoint's options, also the defaults of its streams
+     * @return the running endpoint; close it to release the socket and the thread
+     * @throws IOException if the socket cannot be bound (address in use, not local), or the
+     *     {@code "linux"} transport was asked for and is not available
+     */
     public static UtpEndpoint bind(InetSocketAddress local, UtpOptions options) throws IOException {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(options, "options");
@@ -90,12 +105,20 @@ public final class UtpEndpoint implements AutoCloseable {
         return new UtpEndpoint(loop);
     }
 
-    /** The bound address (with the port the kernel chose for port 0). */
+    /**
+     * The bound address (with the port the kernel chose for port 0).
+     *
+     * @return the bound address (with the port the kernel chose for port 0)
+     */
     public InetSocketAddress localAddress() {
         return port.localAddress();
     }
 
-    /** "nio" or "linux" ("sim" on a test's virtual network). */
+    /**
+     * "nio" or "linux" ("sim" on a test's virtual network).
+     *
+     * @return the transport in use
+     */
     public String transportName() {
         return loop != null ? loop.transportName() : "sim";
     }
@@ -104,6 +127,8 @@ public final class UtpEndpoint implements AutoCloseable {
      * Outgoing datagrams dropped so far because the kernel's send buffer stayed full (EAGAIN, or ENOBUFS
      * on Linux) while the endpoint's own queue of 256 refused datagrams was full too: uTP retransmits
      * them, so a growing count costs throughput, not data. Any thread; a snapshot.
+     *
+     * @return datagrams dropped, since the endpoint started
      */
     public long sendBufferFullDrops() {
         return driver.sendBufferFullDrops();
@@ -113,12 +138,18 @@ public final class UtpEndpoint implements AutoCloseable {
      * Times the kernel refused a send because its send buffer was full (a slow uplink, a shaping
      * qdisc). Refused datagrams are not dropped: they wait and go out as the buffer drains, in order
      * (libtorrent #3542: dropping them reads as loss and halves the window). Any thread; a snapshot.
+     *
+     * @return refused sends, since the endpoint started
      */
     public long sendBufferStalls() {
         return driver.sendBufferStalls();
     }
 
-    /** Commands that failed on the I/O thread (each logged through System.Logger, its stream failed). */
+    /**
+     * Commands that failed on the I/O thread (each logged through System.Logger, its stream failed).
+     *
+     * @return failed commands and handler exceptions, since the endpoint started
+     */
     public long internalErrors() {
         return driver.commandFailures() + driver.handlerFailures();
     }
@@ -142,7 +173,14 @@ public final class UtpEndpoint implements AutoCloseable {
         }
     }
 
-    /** Connects with the endpoint's configured connect timeout. */
+    /**
+     * Opens a connection and waits for the handshake at most the endpoint's
+     * {@link UtpOptions#connectTimeout()}; fails as {@link #connect(SocketAddress, Duration)} does.
+     *
+     * @param remote the peer's address ({@link InetSocketAddress})
+     * @return the connected stream
+     * @throws IOException if the connection is refused, times out or cannot be opened
+     */
     public UtpStream connect(SocketAddress remote) throws IOException {
         return connect(remote, port.options().connectTimeout());
     }
@@ -150,12 +188,17 @@ public final class UtpEndpoint implements AutoCloseable {
     /**
      * Opens a connection and waits for the handshake.
      *
+     * @param remote the peer's address ({@link InetSocketAddress})
+     * @param timeout the longest wait for the handshake, positive
+     * @return the connected stream
      * @throws java.net.ConnectException "connection refused" (an RST or ICMP port unreachable answered the SYN)
      * @throws java.net.SocketTimeoutException "connect timed out" (no answer within {@code timeout}, or the
      *     protocol gave up retransmitting the SYN)
      * @throws java.net.SocketException when the endpoint already holds {@link UtpOptions#maxConnections()}
-     * @throws IllegalArgumentException when {@code remote}'s address family cannot be reached from this
-     *     endpoint's (an IPv4 socket and an IPv6 address, or the reverse)
+     * @throws IOException any other failure before the connection is up (the endpoint closed, an interrupt)
+     * @throws IllegalArgumentException when {@code remote} is not a resolved {@link InetSocketAddress} with a
+     *     port, its address family cannot be reached from this endpoint's (an IPv4 socket and an IPv6
+     *     address, or the reverse), or {@code timeout} is not positive
      */
     public UtpStream connect(SocketAddress remote, Duration timeout) throws IOException {
         UtpOptions.checkTimeout(timeout, "timeout");
@@ -213,6 +256,7 @@ public final class UtpEndpoint implements AutoCloseable {
      * Returns once the I/O thread accepts SYNs, so a peer told to connect right after this call is
      * not ignored (it would lose its first SYN and wait 3 s for the retransmission).
      *
+     * @return the listener
      * @throws IllegalStateException if the endpoint is closed
      */
     public UtpListener listen() {
@@ -282,6 +326,8 @@ public final class UtpEndpoint implements AutoCloseable {
      * Receives datagrams that are not uTP (DHT-style sharing of the port), on the I/O thread: the handler
      * must be quick and must not block. The buffer is a fresh heap copy. {@code null} removes the handler.
      * A handler that throws is logged and counted ({@link #internalErrors()}); the endpoint keeps serving.
+     *
+     * @param handler called with each non-uTP datagram and its sender, or {@code null}
      */
     public void setDatagramHandler(BiConsumer<ByteBuffer, InetSocketAddress> handler) {
         driver.setDatagramHandler(handler);

@@ -42,12 +42,26 @@ public final class UtpListener implements java.io.Closeable {
         this.capacity = backlog;
     }
 
-    /** Binds a new endpoint at {@code local} and listens on it; {@link #close()} closes the endpoint. */
+    /**
+     * Binds a new endpoint at {@code local} (port 0 = ephemeral) with default options and listens on it;
+     * {@link #close()} closes the endpoint.
+     *
+     * @param local the address to bind ({@link java.net.InetSocketAddress})
+     * @return the listener
+     * @throws IOException if the socket cannot be bound
+     */
     public static UtpListener bind(SocketAddress local) throws IOException {
         return bind(local, UtpOptions.defaults());
     }
 
-    /** Like {@link #bind(SocketAddress)}, with {@code options} for the endpoint and its streams. */
+    /**
+     * Like {@link #bind(SocketAddress)}, with {@code options} for the endpoint and its streams.
+     *
+     * @param local the address to bind ({@link java.net.InetSocketAddress})
+     * @param options the options of the endpoint and of the accepted streams
+     * @return the listener
+     * @throws IOException if the socket cannot be bound
+     */
     public static UtpListener bind(SocketAddress local, UtpOptions options) throws IOException {
         Objects.requireNonNull(local, "local");
         if (!(local instanceof java.net.InetSocketAddress isa)) {
@@ -66,12 +80,21 @@ public final class UtpListener implements java.io.Closeable {
      * Waits for the next connection (parks the caller; a connection or {@link #close()} wakes it).
      *
      * @throws SocketException "listener closed" once closed and no accepted connection is left
+     * @return the next accepted connection
      */
     public UtpStream accept() throws IOException {
         return take(-1);
     }
 
-    /** Waits at most {@code timeout} for the next connection; {@link SocketTimeoutException} after that. */
+    /**
+     * Waits at most {@code timeout} for the next connection.
+     *
+     * @param timeout the longest wait, positive
+     * @return the next accepted connection
+     * @throws SocketTimeoutException when none arrives within {@code timeout}
+     * @throws SocketException "listener closed" once closed and no accepted connection is left
+     * @throws IOException if the wait is interrupted ({@link java.io.InterruptedIOException})
+     */
     public UtpStream accept(Duration timeout) throws IOException {
         UtpOptions.checkTimeout(timeout, "timeout");
         return take(timeout.toNanos());
@@ -118,6 +141,8 @@ public final class UtpListener implements java.io.Closeable {
      * Accepted connections, one per element, in arrival order (rust-utp's incoming iterator). Each
      * element blocks like {@link #accept()}; the stream ends when the listener is closed. Other I/O
      * errors surface as {@link UncheckedIOException}.
+     *
+     * @return a sequential stream of accepted connections
      */
     public Stream<UtpStream> incoming() {
         Spliterator<UtpStream> sp = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
@@ -140,12 +165,20 @@ public final class UtpListener implements java.io.Closeable {
         return StreamSupport.stream(sp, false);
     }
 
-    /** The local address connections arrive at. */
+    /**
+     * The local address connections arrive at.
+     *
+     * @return the bound address
+     */
     public java.net.InetSocketAddress localAddress() {
         return endpoint.localAddress();
     }
 
-    /** The endpoint this listener accepts on. */
+    /**
+     * The endpoint this listener accepts on.
+     *
+     * @return the endpoint
+     */
     public UtpEndpoint endpoint() {
         return endpoint;
     }

@@ -29,7 +29,7 @@ import java.util.Objects;
  *   <li>{@code maxConnections}, {@code maxHalfOpen}: connections per endpoint (default 3000) and the SYN
  *       backlog of unconfirmed accepted connections (default 1000).</li>
  *   <li>{@code idleTimeout}: a stream whose peer is silent this long fails (default: never).</li>
- *   <li>{@code congestionControl}: LEDBAT++ (default) or libutp's classic LEDBAT.</li>
+ *   <li>{@code congestionControl}: libutp's classic LEDBAT (default) or LEDBAT++.</li>
  *   <li>{@code lossRecovery}: RACK-TLP (default) or libutp's retransmission rules.</li>
  *   <li>{@code linger}: how long {@code close()} waits for the peer's acknowledgements before it
  *       resets and reports the bytes not delivered (default 60 s).</li>
@@ -77,11 +77,23 @@ public final class UtpOptions {
         this.linger = linger;
     }
 
+    /**
+     * The default options (listed in the class description); start every configuration from here.
+     *
+     * @return the shared default instance
+     */
     public static UtpOptions defaults() {
         return DEFAULTS;
     }
 
-    /** {@code "nio"}, {@code "linux"} or {@code "auto"} (case-insensitive). */
+    /**
+     * The datagram transport: {@code "nio"}, {@code "linux"} or {@code "auto"} (case-insensitive).
+     *
+     * @param nioLinuxOrAuto the transport name
+     * @return a copy with this transport
+     * @throws IllegalArgumentException for any other name
+     * @throws NullPointerException if {@code nioLinuxOrAuto} is null
+     */
     public UtpOptions withTransport(String nioLinuxOrAuto) {
         Objects.requireNonNull(nioLinuxOrAuto, "transport");
         String t = nioLinuxOrAuto.trim().toLowerCase(Locale.ROOT);
@@ -91,7 +103,13 @@ public final class UtpOptions {
         return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
-    /** Requested SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
+    /**
+     * Requested SO_RCVBUF/SO_SNDBUF in bytes; 0 keeps the kernel's defaults. The kernel may grant less.
+     *
+     * @param bytes the buffer size in bytes, 0 or more
+     * @return a copy with this socket buffer size
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public UtpOptions withSocketBufferBytes(int bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("socketBufferBytes must not be negative: " + bytes);
@@ -99,23 +117,53 @@ public final class UtpOptions {
         return new UtpOptions(transport, bytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
+    /**
+     * Unread bytes a stream holds per connection; this is the receive window it advertises.
+     *
+     * @param bytes the buffer size in bytes, positive
+     * @return a copy with this receive buffer size
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
     public UtpOptions withReceiveBufferBytes(int bytes) {
         positive(bytes, "receiveBufferBytes");
         return new UtpOptions(transport, socketBufferBytes, bytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
+    /**
+     * Bytes a stream accepts from {@code write} per connection before the protocol has sent and had
+     * them acknowledged; a writer blocks while it is full.
+     *
+     * @param bytes the buffer size in bytes, positive
+     * @return a copy with this send buffer size
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
     public UtpOptions withSendBufferBytes(int bytes) {
         positive(bytes, "sendBufferBytes");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, bytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
-    /** Positive; {@code Duration.ZERO} is refused (use a long duration to wait long). */
+    /**
+     * How long {@code connect} waits for the handshake; also bounds {@link UtpEndpoint#close()}'s wait
+     * for FIN acknowledgements.
+     *
+     * @param timeout positive; {@code Duration.ZERO} is refused (use a long duration to wait long)
+     * @return a copy with this connect timeout
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws NullPointerException if {@code timeout} is null
+     */
     public UtpOptions withConnectTimeout(Duration timeout) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes,
                 checkTimeout(timeout, "connectTimeout"), mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
-    /** Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family default. */
+    /**
+     * Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family
+     * default (1402 over IPv4, 1232 over IPv6).
+     *
+     * @param udpPayloadBytes the payload size in bytes, or 0
+     * @return a copy with this MTU
+     * @throws IllegalArgumentException if {@code udpPayloadBytes} is neither 0 nor in range
+     */
     public UtpOptions withMtu(int udpPayloadBytes) {
         if (udpPayloadBytes != 0 && (udpPayloadBytes < MIN_MTU || udpPayloadBytes > MAX_MTU)) {
             throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
@@ -124,14 +172,29 @@ public final class UtpOptions {
                 udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
-    /** Connections an endpoint holds at once; SYNs beyond it are ignored (default 3000, as libutp). */
+    /**
+     * Connections an endpoint holds at once (default 3000, as libutp); at the cap a new SYN is
+     * answered with a reset, so the newcomer's connect fails at once and no accepted connection is
+     * pushed out.
+     *
+     * @param count the cap, positive
+     * @return a copy with this cap
+     * @throws IllegalArgumentException if {@code count} is not positive
+     */
     public UtpOptions withMaxConnections(int count) {
         positive(count, "maxConnections");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
                 count, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
-    /** SYN backlog: accepted connections not yet confirmed by their peer (default 1000); the oldest is pushed out. */
+    /**
+     * SYN backlog: accepted connections not yet confirmed by their peer (default 1000); when it is
+     * full, the oldest unconfirmed one is pushed out.
+     *
+     * @param count the backlog, positive
+     * @return a copy with this backlog
+     * @throws IllegalArgumentException if {@code count} is not positive
+     */
     public UtpOptions withMaxHalfOpen(int count) {
         positive(count, "maxHalfOpen");
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
@@ -142,6 +205,11 @@ public final class UtpOptions {
      * A stream whose peer sends nothing for this long fails (reads and writes throw): the peer
      * vanished without a FIN or RST. {@code Duration.ZERO} (the default) never gives up, as
      * libutp. A live idle peer sends a keep-alive every 29 s, so use a minute or more.
+     *
+     * @param timeout zero (off) or positive, at most about 24 days
+     * @return a copy with this idle timeout
+     * @throws IllegalArgumentException if {@code timeout} is negative or too long
+     * @throws NullPointerException if {@code timeout} is null
      */
     public UtpOptions withIdleTimeout(Duration timeout) {
         Objects.requireNonNull(timeout, "idleTimeout");
@@ -156,6 +224,10 @@ public final class UtpOptions {
      * The congestion controller of the endpoint's streams: {@link CongestionControl#LEDBAT}
      * (libutp's, the default) or {@link CongestionControl#LEDBAT_PLUS_PLUS} (yields to TCP far
      * better, but on lossy paths it is slower and can give up; see the README's congestion control).
+     *
+     * @param controller the controller
+     * @return a copy with this controller
+     * @throws NullPointerException if {@code controller} is null
      */
     public UtpOptions withCongestionControl(CongestionControl controller) {
         Objects.requireNonNull(controller, "congestionControl");
@@ -163,6 +235,11 @@ public final class UtpOptions {
                 maxConnections, maxHalfOpen, idleTimeout, controller, lossRecovery, linger);
     }
 
+    /**
+     * The congestion controller ({@link #withCongestionControl}).
+     *
+     * @return the controller
+     */
     public CongestionControl congestionControl() {
         return congestionControl;
     }
@@ -171,6 +248,10 @@ public final class UtpOptions {
      * {@link LossRecovery#RACK_TLP} (default): a lost retransmission is found from SACK without a
      * timeout, and tail-loss probes from about two smoothed RTTs replace most 1 s RTO waits;
      * {@link LossRecovery#LIBUTP}: libutp's exact retransmission rules.
+     *
+     * @param mode the loss recovery
+     * @return a copy with this loss recovery
+     * @throws NullPointerException if {@code mode} is null
      */
     public UtpOptions withLossRecovery(LossRecovery mode) {
         Objects.requireNonNull(mode, "lossRecovery");
@@ -178,6 +259,11 @@ public final class UtpOptions {
                 maxConnections, maxHalfOpen, idleTimeout, congestionControl, mode, linger);
     }
 
+    /**
+     * The loss recovery ({@link #withLossRecovery}).
+     *
+     * @return the loss recovery
+     */
     public LossRecovery lossRecovery() {
         return lossRecovery;
     }
@@ -188,13 +274,22 @@ public final class UtpOptions {
      * {@code close()} throws, how many were not delivered (default 60 s). Like {@code SO_LINGER}, but
      * never silent: {@code Duration.ZERO} resets at once and still reports unacknowledged bytes. A
      * stream can override it ({@link UtpStream#setLinger}).
+     *
+     * @param linger zero or positive
+     * @return a copy with this linger
+     * @throws IllegalArgumentException if {@code linger} is negative
+     * @throws NullPointerException if {@code linger} is null
      */
     public UtpOptions withLinger(Duration linger) {
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu,
                 maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, checkLinger(linger));
     }
 
-    /** The linger ({@link #withLinger}). */
+    /**
+     * The linger ({@link #withLinger}).
+     *
+     * @return the linger
+     */
     public Duration linger() {
         return linger;
     }
@@ -207,39 +302,83 @@ public final class UtpOptions {
         return linger;
     }
 
-    /** The idle timeout ({@link #withIdleTimeout}). */
+    /**
+     * The idle timeout ({@link #withIdleTimeout}).
+     *
+     * @return the idle timeout; {@code Duration.ZERO} means never
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
+    /**
+     * The connection cap ({@link #withMaxConnections}).
+     *
+     * @return connections per endpoint
+     */
     public int maxConnections() {
         return maxConnections;
     }
 
+    /**
+     * The SYN backlog ({@link #withMaxHalfOpen}).
+     *
+     * @return unconfirmed accepted connections held at most
+     */
     public int maxHalfOpen() {
         return maxHalfOpen;
     }
 
+    /**
+     * The transport ({@link #withTransport}).
+     *
+     * @return {@code "nio"}, {@code "linux"} or {@code "auto"}, lower case
+     */
     public String transport() {
         return transport;
     }
 
+    /**
+     * The requested socket buffer size ({@link #withSocketBufferBytes}).
+     *
+     * @return bytes, or 0 for the kernel's defaults
+     */
     public int socketBufferBytes() {
         return socketBufferBytes;
     }
 
+    /**
+     * The per-stream receive buffer ({@link #withReceiveBufferBytes}).
+     *
+     * @return bytes
+     */
     public int receiveBufferBytes() {
         return receiveBufferBytes;
     }
 
+    /**
+     * The per-stream send buffer ({@link #withSendBufferBytes}).
+     *
+     * @return bytes
+     */
     public int sendBufferBytes() {
         return sendBufferBytes;
     }
 
+    /**
+     * The connect timeout ({@link #withConnectTimeout}).
+     *
+     * @return the timeout, positive
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /**
+     * The largest UDP payload ({@link #withMtu}).
+     *
+     * @return bytes, or 0 for the per-family default
+     */
     public int mtu() {
         return mtu;
     }

@@ -66,17 +66,38 @@ public final class UtpStream implements java.io.Closeable {
 
     // ------------------------------------------------------------------ static connect
 
-    /** Connects from a new endpoint on an ephemeral port; {@link #close()} closes that endpoint too. */
+    /**
+     * Connects from a new endpoint on an ephemeral port, waiting at most the default connect timeout;
+     * {@link #close()} closes that endpoint too.
+     *
+     * @param remote the peer's address ({@link InetSocketAddress})
+     * @return the connected stream
+     * @throws IOException as {@link UtpEndpoint#connect(SocketAddress, Duration)}, or when no socket can be bound
+     */
     public static UtpStream connect(SocketAddress remote) throws IOException {
         return connect(remote, UtpOptions.defaults());
     }
 
-    /** Like {@link #connect(SocketAddress)}, waiting at most {@code timeout} for the handshake. */
+    /**
+     * Like {@link #connect(SocketAddress)}, waiting at most {@code timeout} for the handshake.
+     *
+     * @param remote the peer's address ({@link InetSocketAddress})
+     * @param timeout the longest wait for the handshake, positive
+     * @return the connected stream
+     * @throws IOException as {@link UtpEndpoint#connect(SocketAddress, Duration)}, or when no socket can be bound
+     */
     public static UtpStream connect(SocketAddress remote, Duration timeout) throws IOException {
         return connect(remote, UtpOptions.defaults().withConnectTimeout(timeout));
     }
 
-    /** Like {@link #connect(SocketAddress)}, with {@code options} for the new endpoint and the stream. */
+    /**
+     * Like {@link #connect(SocketAddress)}, with {@code options} for the new endpoint and the stream.
+     *
+     * @param remote the peer's address ({@link InetSocketAddress})
+     * @param options the options of the new endpoint and of the stream
+     * @return the connected stream
+     * @throws IOException as {@link UtpEndpoint#connect(SocketAddress, Duration)}, or when no socket can be bound
+     */
     public static UtpStream connect(SocketAddress remote, UtpOptions options) throws IOException {
         InetSocketAddress to = UtpEndpoint.checkRemote(remote);
         Objects.requireNonNull(options, "options");
@@ -98,12 +119,22 @@ public final class UtpStream implements java.io.Closeable {
 
     // ------------------------------------------------------------------ public API
 
-    /** The bytes the peer sends; closing it closes this stream. */
+    /**
+     * The bytes the peer sends, in order; reads block until a byte arrives (at most the
+     * {@link #setSoTimeout} read timeout) and return -1 at end of stream. Closing it closes this stream.
+     *
+     * @return the input stream, the same one on every call
+     */
     public InputStream getInputStream() {
         return in;
     }
 
-    /** The bytes sent to the peer; closing it closes this stream. */
+    /**
+     * The bytes sent to the peer; writes block while the send buffer is full (at most the
+     * {@link #setWriteTimeout} write timeout). Closing it closes this stream.
+     *
+     * @return the output stream, the same one on every call
+     */
     public OutputStream getOutputStream() {
         return out;
     }
@@ -111,12 +142,18 @@ public final class UtpStream implements java.io.Closeable {
     /**
      * Sends FIN after every byte already written; reading continues (half-close). Idempotent. Works
      * from an interrupted thread (the interrupt flag stays set).
+     *
+     * @throws IOException if the stream is closed or the connection failed
      */
     public void shutdownOutput() throws IOException {
         core.shutdownOutput();
     }
 
-    /** Reads return end of stream from now on; bytes still arriving are discarded. Idempotent. */
+    /**
+     * Reads return end of stream from now on; bytes still arriving are discarded. Idempotent.
+     *
+     * @throws IOException if the stream is closed
+     */
     public void shutdownInput() throws IOException {
         core.shutdownInput();
     }
@@ -155,42 +192,74 @@ public final class UtpStream implements java.io.Closeable {
      * How long {@link #close()} waits for the peer to acknowledge the bytes written before it resets
      * the connection and reports what was not delivered (like {@code SO_LINGER}, but never silent).
      * Default {@link UtpOptions#linger()}. {@code Duration.ZERO}: reset at once if anything is unacknowledged.
+     *
+     * @param linger zero or positive
+     * @throws IllegalArgumentException if {@code linger} is negative
      */
     public void setLinger(Duration linger) {
         core.setLinger(linger);
     }
 
-    /** The current linger ({@link #setLinger}). */
+    /**
+     * The current linger ({@link #setLinger}).
+     *
+     * @return the linger
+     */
     public Duration getLinger() {
         return core.linger();
     }
 
-    /** Whether the connection is up: connected, not failed, not closed by this side. */
+    /**
+     * Whether the connection is up: connected, not failed, not closed by this side.
+     *
+     * @return true while the connection is up
+     */
     public boolean isConnected() {
         return core.isConnected();
     }
 
-    /** Whether {@link #close()} or {@link #abort()} was called. */
+    /**
+     * Whether {@link #close()} or {@link #abort()} was called.
+     *
+     * @return true once closed or aborted
+     */
     public boolean isClosed() {
         return core.isClosed();
     }
 
-    /** The local address of this stream's endpoint. */
+    /**
+     * The local address of this stream's endpoint.
+     *
+     * @return the local address
+     */
     public InetSocketAddress localAddress() {
         return core.port().localAddress();
     }
 
-    /** The peer's address. */
+    /**
+     * The peer's address.
+     *
+     * @return the peer's address
+     */
     public InetSocketAddress remoteAddress() {
         return core.remoteAddress();
     }
 
-    /** Read timeout in milliseconds, 0 = wait forever (like {@link java.net.Socket#setSoTimeout}). */
+    /**
+     * Read timeout in milliseconds, 0 = wait forever (like {@link java.net.Socket#setSoTimeout}).
+     *
+     * @param millis the timeout in milliseconds, 0 or more
+     * @throws IllegalArgumentException if {@code millis} is negative
+     */
     public void setSoTimeout(int millis) {
         core.setSoTimeout(millis);
     }
 
-    /** The read timeout in milliseconds (0 = none). */
+    /**
+     * The read timeout in milliseconds (0 = none).
+     *
+     * @return the timeout in milliseconds
+     */
     public int getSoTimeout() {
         return core.soTimeout();
     }
@@ -200,12 +269,19 @@ public final class UtpStream implements java.io.Closeable {
      * full for this long throws {@link SocketTimeoutException}, whose
      * {@link java.io.InterruptedIOException#bytesTransferred} counts the bytes of that call that were
      * taken (and will be sent). The stream stays usable.
+     *
+     * @param millis the timeout in milliseconds, 0 or more
+     * @throws IllegalArgumentException if {@code millis} is negative
      */
     public void setWriteTimeout(int millis) {
         core.setWriteTimeout(millis);
     }
 
-    /** The write timeout in milliseconds (0 = none). */
+    /**
+     * The write timeout in milliseconds (0 = none).
+     *
+     * @return the timeout in milliseconds
+     */
     public int getWriteTimeout() {
         return core.writeTimeout();
     }
@@ -214,17 +290,30 @@ public final class UtpStream implements java.io.Closeable {
      * Reads up to {@code dst.remaining()} bytes into {@code dst}, as {@code getInputStream().read} does
      * (blocks until at least one byte, -1 at end of stream), without a {@code byte[]} in between: with
      * a direct buffer, a {@link java.nio.channels.FileChannel} moves the bytes on with one copy fewer.
+     *
+     * @param dst the buffer to fill from its position
+     * @return the bytes read, or -1 at end of stream
+     * @throws IOException as {@code getInputStream().read}: read timeout, reset, closed stream
      */
     public int read(ByteBuffer dst) throws IOException {
         return core.read(dst);
     }
 
-    /** Writes all of {@code src}'s remaining bytes, as {@code getOutputStream().write} does. */
+    /**
+     * Writes all of {@code src}'s remaining bytes, as {@code getOutputStream().write} does.
+     *
+     * @param src the bytes from its position to its limit; its position ends at its limit
+     * @throws IOException as {@code getOutputStream().write}: write timeout, reset, closed stream
+     */
     public void write(ByteBuffer src) throws IOException {
         core.write(src);
     }
 
-    /** Counters of this connection; after it ended, the last values. */
+    /**
+     * Counters of this connection; after it ended, the last values.
+     *
+     * @return a snapshot of the counters
+     */
     public UtpStreamStats stats() {
         return core.stats();
     }

@@ -40,41 +40,134 @@ public final class Utp {
 
     // ------------------------------------------------------------------ constants (utp.h values)
 
+    /**
+     * {@code UTP_SENDTO} flag: send the datagram with the don't-fragment bit (MTU probes).
+     */
     public static final int UTP_UDP_DONTFRAG = 2;
 
+    /**
+     * {@code UTP_ON_STATE_CHANGE} state: the handshake completed (outgoing connection).
+     */
     public static final int UTP_STATE_CONNECT = 1;
+    /**
+     * {@code UTP_ON_STATE_CHANGE} state: the send window has room again after a short {@code utp_write}.
+     */
     public static final int UTP_STATE_WRITABLE = 2;
+    /**
+     * {@code UTP_ON_STATE_CHANGE} state: the peer's FIN arrived and every byte before it was delivered.
+     */
     public static final int UTP_STATE_EOF = 3;
+    /**
+     * {@code UTP_ON_STATE_CHANGE} state: the socket is being freed; it must not be used afterwards.
+     */
     public static final int UTP_STATE_DESTROYING = 4;
 
+    /**
+     * {@code UTP_ON_ERROR} code: the SYN was answered with a reset or ICMP unreachable.
+     */
     public static final int UTP_ECONNREFUSED = 0;
+    /**
+     * {@code UTP_ON_ERROR} code: the peer reset an established connection.
+     */
     public static final int UTP_ECONNRESET = 1;
+    /**
+     * {@code UTP_ON_ERROR} code: the peer stopped answering (retransmissions or the idle timeout ran out).
+     */
     public static final int UTP_ETIMEDOUT = 2;
 
+    /**
+     * Callback slot: an incoming SYN from {@code address()}; return non-zero to refuse it.
+     */
     public static final int UTP_ON_FIREWALL = 0;
+    /**
+     * Callback slot: a new incoming connection, {@code socket()}; without this callback SYNs are ignored.
+     */
     public static final int UTP_ON_ACCEPT = 1;
+    /**
+     * Callback slot: an outgoing connection completed its handshake.
+     */
     public static final int UTP_ON_CONNECT = 2;
+    /**
+     * Callback slot: the socket failed with {@code error_code()}; the application then calls {@code utp_close}.
+     */
     public static final int UTP_ON_ERROR = 3;
+    /**
+     * Callback slot: in-order payload arrived in {@code buf()}, {@code len()} bytes, valid during the call.
+     */
     public static final int UTP_ON_READ = 4;
+    /**
+     * Callback slot: {@code len()} bytes sent or received ({@code send()}) of category {@code type()}.
+     */
     public static final int UTP_ON_OVERHEAD_STATISTICS = 5;
+    /**
+     * Callback slot: the socket entered {@code state()} ({@code UTP_STATE_*}).
+     */
     public static final int UTP_ON_STATE_CHANGE = 6;
+    /**
+     * Callback slot: return the bytes the application holds unread for {@code socket()}; shrinks the advertised window.
+     */
     public static final int UTP_GET_READ_BUFFER_SIZE = 7;
+    /**
+     * Callback slot: a one-way delay sample, {@code sample_ms()} milliseconds.
+     */
     public static final int UTP_ON_DELAY_SAMPLE = 8;
+    /**
+     * Callback slot: return the path MTU in bytes for {@code address()} (0 or unset: the default).
+     */
     public static final int UTP_GET_UDP_MTU = 9;
+    /**
+     * Callback slot: return the IP and UDP header bytes per datagram to {@code address()}.
+     */
     public static final int UTP_GET_UDP_OVERHEAD = 10;
+    /**
+     * Callback slot: return a monotonic clock in milliseconds (unset: jutp's clock).
+     */
     public static final int UTP_GET_MILLISECONDS = 11;
+    /**
+     * Callback slot: return a monotonic clock in microseconds (unset: jutp's clock).
+     */
     public static final int UTP_GET_MICROSECONDS = 12;
+    /**
+     * Callback slot: return a random number (connection ids, initial sequence numbers).
+     */
     public static final int UTP_GET_RANDOM = 13;
+    /**
+     * Callback slot: a log line in {@code buf()} ({@code log_text()}), when a log option is on.
+     */
     public static final int UTP_LOG = 14;
+    /**
+     * Callback slot: send {@code buf()}, {@code len()} bytes, to {@code address()} with {@code flags()}.
+     */
     public static final int UTP_SENDTO = 15;
 
+    /**
+     * Context option: 1 turns on normal log lines through {@code UTP_LOG}.
+     */
     public static final int UTP_LOG_NORMAL = 16;
+    /**
+     * Context option: 1 turns on MTU-discovery log lines through {@code UTP_LOG}.
+     */
     public static final int UTP_LOG_MTU = 17;
+    /**
+     * Context option: 1 turns on debug log lines through {@code UTP_LOG}.
+     */
     public static final int UTP_LOG_DEBUG = 18;
+    /**
+     * Context and socket option: the send buffer in bytes, at least 1.
+     */
     public static final int UTP_SNDBUF = 19;
+    /**
+     * Context and socket option: the receive buffer in bytes, at least 1; bounds the advertised window.
+     */
     public static final int UTP_RCVBUF = 20;
+    /**
+     * Context and socket option: the congestion controller's queuing-delay target in microseconds.
+     */
     public static final int UTP_TARGET_DELAY = 21;
 
+    /**
+     * Number of callback slots and option ids in libutp's tables (not an option itself).
+     */
     public static final int UTP_ARRAY_SIZE = 22;
 
     /**
@@ -138,23 +231,54 @@ public final class Utp {
      * Other values are refused (−1). Copied into sockets at creation.
      */
     public static final int JUTP_LOSS_RECOVERY = 0x4A07;
+    /**
+     * {@link #JUTP_LOSS_RECOVERY} value: libutp's exact retransmission rules.
+     */
     public static final int JUTP_LOSS_RECOVERY_LIBUTP = 0;
+    /**
+     * {@link #JUTP_LOSS_RECOVERY} value: RACK-TLP; the default.
+     */
     public static final int JUTP_LOSS_RECOVERY_RACK_TLP = 1;
 
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;
 
-    /** {@code bandwidth_type_t} values in {@code UTP_ON_OVERHEAD_STATISTICS}'s {@code type}. */
+    /**
+     * Overhead category: payload bytes.
+     */
     public static final int UTP_PAYLOAD_BANDWIDTH = 0;
+    /**
+     * Overhead category: handshake packets.
+     */
     public static final int UTP_CONNECT_OVERHEAD = 1;
+    /**
+     * Overhead category: packets that close a connection.
+     */
     public static final int UTP_CLOSE_OVERHEAD = 2;
+    /**
+     * Overhead category: packets that only acknowledge.
+     */
     public static final int UTP_ACK_OVERHEAD = 3;
+    /**
+     * Overhead category: headers of packets carrying payload.
+     */
     public static final int UTP_HEADER_OVERHEAD = 4;
+    /**
+     * Overhead category: retransmitted packets.
+     */
     public static final int UTP_RETRANSMIT_OVERHEAD = 5;
 
-    /** {@code utp_shutdown}'s {@code how}, with the POSIX values. */
+    /**
+     * {@code utp_shutdown}: stop delivering received data.
+     */
     public static final int SHUT_RD = 0;
+    /**
+     * {@code utp_shutdown}: send a FIN after the data written.
+     */
     public static final int SHUT_WR = 1;
+    /**
+     * {@code utp_shutdown}: both.
+     */
     public static final int SHUT_RDWR = 2;
 
     private static final String[] STATE_NAMES = {null, "UTP_STATE_CONNECT", "UTP_STATE_WRITABLE", "UTP_STATE_EOF", "UTP_STATE_DESTROYING"};
@@ -165,39 +289,71 @@ public final class Utp {
         "UTP_ON_DELAY_SAMPLE", "UTP_GET_UDP_MTU", "UTP_GET_UDP_OVERHEAD", "UTP_GET_MILLISECONDS",
         "UTP_GET_MICROSECONDS", "UTP_GET_RANDOM", "UTP_LOG", "UTP_SENDTO"};
 
-    /** libutp's exported name tables (index 0 of the state names is null, as in libutp). */
+    /**
+     * libutp's exported name tables (index 0 of the state names is null, as in libutp).
+     *
+     * @return a copy, indexed by state
+     */
     public static String[] utp_state_names() {
         return STATE_NAMES.clone();
     }
 
-    /** A copy of libutp's error names, indexed by {@code UTP_ECONNREFUSED}…{@code UTP_ETIMEDOUT}. */
+    /**
+     * A copy of libutp's error names, indexed by {@code UTP_ECONNREFUSED}…{@code UTP_ETIMEDOUT}.
+     *
+     * @return a copy, indexed by error code
+     */
     public static String[] utp_error_code_names() {
         return ERROR_NAMES.clone();
     }
 
-    /** A copy of libutp's 16 callback names, indexed by slot (options have no names, as in libutp). */
+    /**
+     * A copy of libutp's 16 callback names, indexed by slot (options have no names, as in libutp).
+     *
+     * @return a copy, indexed by slot
+     */
     public static String[] utp_callback_names() {
         return CALLBACK_NAMES.clone();
     }
 
-    /** jutp convenience: {@code utp_state_names[state]}, or null outside 1…4 (no index error). */
+    /**
+     * jutp convenience: {@code utp_state_names[state]}, or null outside 1…4 (no index error).
+     *
+     * @param state a {@code UTP_STATE_*} value
+     * @return its name, or null
+     */
     public static String utp_state_name(int state) {
         return state > 0 && state < STATE_NAMES.length ? STATE_NAMES[state] : null;
     }
 
-    /** jutp convenience: {@code utp_error_code_names[code]}, or null outside 0…2. */
+    /**
+     * jutp convenience: {@code utp_error_code_names[code]}, or null outside 0…2.
+     *
+     * @param code a {@code UTP_E*} value
+     * @return its name, or null
+     */
     public static String utp_error_code_name(int code) {
         return code >= 0 && code < ERROR_NAMES.length ? ERROR_NAMES[code] : null;
     }
 
-    /** jutp convenience: {@code utp_callback_names[slot]}, or null outside 0…15. */
+    /**
+     * jutp convenience: {@code utp_callback_names[slot]}, or null outside 0…15.
+     *
+     * @param slot a callback slot ({@code UTP_ON_*}, {@code UTP_GET_*}, {@code UTP_LOG}, {@code UTP_SENDTO})
+     * @return its name, or null
+     */
     public static String utp_callback_name(int slot) {
         return slot >= 0 && slot < CALLBACK_NAMES.length ? CALLBACK_NAMES[slot] : null;
     }
 
     // ------------------------------------------------------------------ context
 
-    /** A new context for API version 2; null for any other version (libutp aborts). */
+    /**
+     * A new context for API version 2; null for any other version (libutp aborts).
+     *
+     * @param version the API version; only 2 is supported
+     * @return the context, or null
+     */
     public static UtpContext utp_init(int version) {
         return version == 2 ? new UtpContext() : null;
     }
@@ -206,6 +362,8 @@ public final class Utp {
      * Frees every socket, each with a {@code UTP_STATE_DESTROYING} callback from inside this call;
      * sends nothing. Throws {@link IllegalStateException} if called from one of the context's own
      * callbacks.
+     *
+     * @param ctx the context; null does nothing
      */
     public static void utp_destroy(UtpContext ctx) {
         if (ctx == null || ctx.isDestroyed()) {
@@ -233,6 +391,10 @@ public final class Utp {
      * to jutp's monotonic clock rather than a frozen time, unsetting {@code UTP_GET_UDP_MTU} (or
      * answering 0) to the default MTU rather than an underflow; other unset slots answer 0, as in
      * libutp.
+     *
+     * @param ctx the context; null does nothing
+     * @param callback_name the slot
+     * @param proc the callback, or null to unset
      */
     public static void utp_set_callback(UtpContext ctx, int callback_name, UtpCallback proc) {
         if (ctx == null) {
@@ -244,7 +406,13 @@ public final class Utp {
         ctx.setCallback(callback_name, proc);
     }
 
-    /** Stores {@code userdata} (ignored for a null context) and returns it. */
+    /**
+     * Stores {@code userdata} (ignored for a null context) and returns it.
+     *
+     * @param ctx the context
+     * @param userdata any object, or null
+     * @return {@code userdata}
+     */
     public static Object utp_context_set_userdata(UtpContext ctx, Object userdata) {
         if (ctx != null) {
             ctx.setUserdata(userdata);
@@ -252,7 +420,12 @@ public final class Utp {
         return userdata;
     }
 
-    /** The stored userdata; null for a null context. */
+    /**
+     * The stored userdata; null for a null context.
+     *
+     * @param ctx the context
+     * @return the userdata, or null
+     */
     public static Object utp_context_get_userdata(UtpContext ctx) {
         return ctx == null ? null : ctx.userdata();
     }
@@ -260,6 +433,11 @@ public final class Utp {
     /**
      * Sets a context option: 0 on success, −1 for an unknown option, a null context, or
      * SNDBUF/RCVBUF below 1 (libutp aborts). New values apply to sockets created afterwards.
+     *
+     * @param ctx the context
+     * @param opt a {@code UTP_*} or {@code JUTP_*} option
+     * @param val the value (bytes for SNDBUF/RCVBUF, µs for TARGET_DELAY)
+     * @return 0, or −1
      */
     public static int utp_context_set_option(UtpContext ctx, int opt, int val) {
         if (ctx == null) {
@@ -320,7 +498,13 @@ public final class Utp {
         return 0;
     }
 
-    /** The option's value, or −1 for an unknown option or null context. */
+    /**
+     * The option's value, or −1 for an unknown option or null context.
+     *
+     * @param ctx the context
+     * @param opt a {@code UTP_*} or {@code JUTP_*} option
+     * @return the value, or −1
+     */
     public static int utp_context_get_option(UtpContext ctx, int opt) {
         if (ctx == null) {
             return -1;
@@ -352,6 +536,12 @@ public final class Utp {
      * may be reused as soon as it returns. A null context, buffer or source, an unresolved
      * source (no address to answer) or a negative length return 0, as libutp's NULL arguments;
      * {@code len} beyond the buffer throws {@link IllegalArgumentException}.
+     *
+     * @param ctx the context
+     * @param buf the datagram's bytes
+     * @param len bytes of {@code buf} to read, from offset 0
+     * @param from the datagram's source
+     * @return 1 if it was uTP, else 0
      */
     public static int utp_process_udp(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress from) {
         if (ctx == null || buf == null || from == null || from.isUnresolved() || len < 0) {
@@ -373,6 +563,12 @@ public final class Utp {
      * An ICMP error for a datagram we sent: {@code buf} is the quoted original UDP payload, {@code to}
      * its destination. Returns 1 if it matched a socket (which then fails with ECONNREFUSED while
      * connecting, ECONNRESET otherwise), else 0.
+     *
+     * @param ctx the context
+     * @param buf the quoted UDP payload
+     * @param len bytes of {@code buf} to read, from offset 0
+     * @param to the quoted datagram's destination
+     * @return 1 if a socket matched, else 0
      */
     public static int utp_process_icmp_error(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to) {
         if (ctx == null || buf == null || to == null || to.isUnresolved() || len < 0 || len > Integer.MAX_VALUE) {
@@ -391,6 +587,13 @@ public final class Utp {
      * ICMP "fragmentation needed": {@code next_hop_mtu} is the IP MTU from the message. jutp
      * converts it to a UDP payload size and clamps it rather than trusting it (libutp uses it as a
      * payload size and can abort on small values).
+     *
+     * @param ctx the context
+     * @param buf the quoted UDP payload
+     * @param len bytes of {@code buf} to read, from offset 0
+     * @param to the quoted datagram's destination
+     * @param next_hop_mtu the IP MTU from the message, in bytes
+     * @return 1 if a socket matched, else 0
      */
     public static int utp_process_icmp_fragmentation(UtpContext ctx, MemorySegment buf, long len, InetSocketAddress to, int next_hop_mtu) {
         if (ctx == null || buf == null || to == null || to.isUnresolved() || len < 0 || len > Integer.MAX_VALUE) {
@@ -405,7 +608,11 @@ public final class Utp {
         }
     }
 
-    /** Runs timers (effective at most every 500 ms) and frees destroyed sockets. */
+    /**
+     * Runs timers (effective at most every 500 ms) and frees destroyed sockets.
+     *
+     * @param ctx the context; null does nothing
+     */
     public static void utp_check_timeouts(UtpContext ctx) {
         if (ctx == null) {
             return;
@@ -418,7 +625,11 @@ public final class Utp {
         }
     }
 
-    /** Sends the acks deferred while processing datagrams; call after draining the UDP socket. */
+    /**
+     * Sends the acks deferred while processing datagrams; call after draining the UDP socket.
+     *
+     * @param ctx the context; null does nothing
+     */
     public static void utp_issue_deferred_acks(UtpContext ctx) {
         if (ctx == null) {
             return;
@@ -434,14 +645,24 @@ public final class Utp {
         }
     }
 
-    /** Live datagram counters; null for a null context. */
+    /**
+     * Live datagram counters; null for a null context.
+     *
+     * @param ctx the context
+     * @return the stats view, or null
+     */
     public static UtpContextStats utp_get_context_stats(UtpContext ctx) {
         return ctx == null ? null : ctx.stats();
     }
 
     // ------------------------------------------------------------------ sockets
 
-    /** A new socket, to be connected with {@link #utp_connect}; null for a null context. */
+    /**
+     * A new socket, to be connected with {@link #utp_connect}; null for a null context.
+     *
+     * @param ctx the context
+     * @return the socket, or null
+     */
     public static UtpSocket utp_create_socket(UtpContext ctx) {
         if (ctx == null) {
             return null;
@@ -455,6 +676,10 @@ public final class Utp {
     /**
      * Stores {@code userdata} (ignored for a null socket) and returns it;
      * {@link IllegalStateException} after the socket's {@code UTP_STATE_DESTROYING}.
+     *
+     * @param s the socket
+     * @param userdata any object, or null
+     * @return {@code userdata}
      */
     public static Object utp_set_userdata(UtpSocket s, Object userdata) {
         if (s != null) {
@@ -463,12 +688,24 @@ public final class Utp {
         return userdata;
     }
 
-    /** The stored userdata; null for a null socket; {@link IllegalStateException} after DESTROYING. */
+    /**
+     * The stored userdata; null for a null socket; {@link IllegalStateException} after DESTROYING.
+     *
+     * @param s the socket
+     * @return the userdata, or null
+     */
     public static Object utp_get_userdata(UtpSocket s) {
         return s == null ? null : s.live().userdata();
     }
 
-    /** SNDBUF, RCVBUF (≥ 1) and TARGET_DELAY (µs) only: 0, or −1 for anything else. */
+    /**
+     * SNDBUF, RCVBUF (≥ 1) and TARGET_DELAY (µs) only: 0, or −1 for anything else.
+     *
+     * @param s the socket
+     * @param opt {@code UTP_SNDBUF}, {@code UTP_RCVBUF} or {@code UTP_TARGET_DELAY}
+     * @param val bytes, or µs for the target delay
+     * @return 0, or −1
+     */
     public static int utp_setsockopt(UtpSocket s, int opt, int val) {
         if (s == null) {
             return -1;
@@ -485,7 +722,13 @@ public final class Utp {
         };
     }
 
-    /** SNDBUF, RCVBUF or TARGET_DELAY (µs); −1 for another option or a null socket. */
+    /**
+     * SNDBUF, RCVBUF or TARGET_DELAY (µs); −1 for another option or a null socket.
+     *
+     * @param s the socket
+     * @param opt {@code UTP_SNDBUF}, {@code UTP_RCVBUF} or {@code UTP_TARGET_DELAY}
+     * @return the value, or −1
+     */
     public static int utp_getsockopt(UtpSocket s, int opt) {
         if (s == null) {
             return -1;
@@ -504,6 +747,10 @@ public final class Utp {
      * argument, a socket already used (libutp aborts and destroys it; jutp leaves it as it was), or
      * when 64 draws of {@code UTP_GET_RANDOM} all give an id already in use to that peer (libutp
      * draws forever).
+     *
+     * @param s the socket
+     * @param to the peer's address
+     * @return 0, or −1
      */
     public static int utp_connect(UtpSocket s, InetSocketAddress to) {
         if (s == null || to == null || to.isUnresolved()) {
@@ -519,7 +766,14 @@ public final class Utp {
         }
     }
 
-    /** Writes up to {@code count} bytes: the number accepted into the send window (maybe 0), or −1. */
+    /**
+     * Writes up to {@code count} bytes: the number accepted into the send window (maybe 0), or −1.
+     *
+     * @param s the socket
+     * @param buf the bytes to send, from offset 0
+     * @param count bytes of {@code buf} to send
+     * @return bytes accepted, or −1
+     */
     public static long utp_write(UtpSocket s, MemorySegment buf, long count) {
         if (s == null || buf == null || count < 0) {
             return -1;
@@ -543,6 +797,11 @@ public final class Utp {
      * beyond the array, where libutp would read past it; {@link IllegalStateException} for a
      * vector whose arena is closed or confined to another thread. Every vector is checked before
      * any byte is taken, so a call that throws has written nothing.
+     *
+     * @param s the socket
+     * @param iov the vectors, each sent whole
+     * @param num_iovecs how many of {@code iov} to use
+     * @return bytes accepted, or −1
      */
     public static long utp_writev(UtpSocket s, MemorySegment[] iov, long num_iovecs) {
         if (s == null || iov == null || num_iovecs <= 0) {
@@ -580,7 +839,12 @@ public final class Utp {
         }
     }
 
-    /** The peer's address (IPv4-mapped peers as IPv4), or null where libutp returns −1. */
+    /**
+     * The peer's address (IPv4-mapped peers as IPv4), or null where libutp returns −1.
+     *
+     * @param s the socket
+     * @return the peer's address, or null
+     */
     public static InetSocketAddress utp_getpeername(UtpSocket s) {
         if (s == null) {
             return null;
@@ -589,7 +853,11 @@ public final class Utp {
         return c.state() == Connection.UNINITIALIZED ? null : c.peer();
     }
 
-    /** Tells the socket the application consumed data it had reported through GET_READ_BUFFER_SIZE. */
+    /**
+     * Tells the socket the application consumed data it had reported through GET_READ_BUFFER_SIZE.
+     *
+     * @param s the socket; null does nothing
+     */
     public static void utp_read_drained(UtpSocket s) {
         if (s == null) {
             return;
@@ -604,7 +872,12 @@ public final class Utp {
         }
     }
 
-    /** Delay estimates, or null where libutp returns −1 (socket never connected). */
+    /**
+     * Delay estimates, or null where libutp returns −1 (socket never connected).
+     *
+     * @param s the socket
+     * @return the estimates, or null
+     */
     public static UtpDelays utp_get_delays(UtpSocket s) {
         if (s == null) {
             return null;
@@ -616,7 +889,12 @@ public final class Utp {
         return new UtpDelays(c.ourDelayMicros(), c.theirDelayMicros(), (int) Math.min(c.delayAgeMillis(), Integer.MAX_VALUE));
     }
 
-    /** Live statistics; never null for a socket (libutp returns NULL outside debug builds). */
+    /**
+     * Live statistics; never null for a socket (libutp returns NULL outside debug builds).
+     *
+     * @param s the socket
+     * @return the stats view, null only for a null socket
+     */
     public static UtpSocketStats utp_get_stats(UtpSocket s) {
         if (s == null) {
             return null;
@@ -625,7 +903,12 @@ public final class Utp {
         return s.stats();
     }
 
-    /** The socket's context, also after DESTROYING; null for a null socket. */
+    /**
+     * The socket's context, also after DESTROYING; null for a null socket.
+     *
+     * @param s the socket
+     * @return the context, or null
+     */
     public static UtpContext utp_get_context(UtpSocket s) {
         return s == null ? null : s.context();
     }
@@ -634,6 +917,9 @@ public final class Utp {
      * SHUT_RD stops delivery (data is still acked), SHUT_WR queues a FIN after the data already
      * written, SHUT_RDWR both. Called while connecting, SHUT_WR is remembered and the FIN follows
      * the handshake (libutp forgets it). Does nothing on a socket never connected.
+     *
+     * @param s the socket
+     * @param how {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}
      */
     public static void utp_shutdown(UtpSocket s, int how) {
         if (s == null) {
@@ -656,6 +942,8 @@ public final class Utp {
      * Closes: gracefully (FIN, then freed once acked) when connected, at once otherwise. The handle
      * stays valid until its {@code UTP_STATE_DESTROYING} callback, which comes from a later
      * {@link #utp_check_timeouts}, never from this call. A second close does nothing.
+     *
+     * @param s the socket; null does nothing
      */
     public static void utp_close(UtpSocket s) {
         if (s == null || s.isDestroyed()) {

@@ -6,5 +6,13 @@ package dev.jutp.capi;
  */
 @FunctionalInterface
 public interface UtpCallback {
+    /**
+     * Handles one callback. Runs on the thread that called into the context; it may call back into
+     * the API (libutp's re-entrancy rules apply).
+     *
+     * @param a the callback's arguments, valid only during this call
+     * @return the slot's answer (for {@code UTP_ON_FIREWALL}: non-zero refuses the connection;
+     *     for {@code UTP_GET_*}: the value asked for); ignored for other slots
+     */
     long call(UtpCallbackArguments a);
 }

@@ -26,6 +26,11 @@ public final class UtpSocket {
         connection.attach(this);
     }
 
+    /**
+     * The context this socket belongs to ({@code utp_get_context}).
+     *
+     * @return the context
+     */
     public UtpContext context() {
         return context;
     }
@@ -48,6 +53,11 @@ public final class UtpSocket {
         return stats;
     }
 
+    /**
+     * Whether {@code UTP_STATE_DESTROYING} was delivered; the socket must not be used after that.
+     *
+     * @return true once destroyed
+     */
     public boolean isDestroyed() {
         return destroyed;
     }
