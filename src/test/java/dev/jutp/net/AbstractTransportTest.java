@@ -336,7 +336,7 @@ abstract class AbstractTransportTest {
         DatagramBatch inA = new DatagramBatch(arena, 4, 2048);
         DatagramBatch inB = new DatagramBatch(arena, 4, 2048);
         InetSocketAddress toB = b.localAddress();
-        pingPong(a, b, payload, outA, outB, inA, inB, toB, 20_000);
+        PingPongAllocation.pingPong(a, b, payload, outA, outB, inA, inB, toB, 20_000);
         AllocationMeter meter = new AllocationMeter();
         meter.currentThreadAllocatedBytes();
         // Steady state means compiled code: on a busy machine the JIT may still be compiling after
@@ -346,7 +346,7 @@ abstract class AbstractTransportTest {
         List<Long> rounds = new ArrayList<>();
         for (int round = 0; round < 5 && allocated >= 16 * 1024; round++) {
             long before = meter.currentThreadAllocatedBytes();
-            int cycles = pingPong(a, b, payload, outA, outB, inA, inB, toB, 10_000);
+            int cycles = PingPongAllocation.pingPong(a, b, payload, outA, outB, inA, inB, toB, 10_000);
             allocated = meter.currentThreadAllocatedBytes() - before;
             assertEquals(10_000, cycles);
             rounds.add(allocated);
@@ -354,37 +354,6 @@ abstract class AbstractTransportTest {
         System.out.printf("%s: bytes allocated per 10,000 receive+send cycles, by round: %s%n", a.name(), rounds);
         // A fixed slack for one-off bookkeeping; per-datagram allocation would be >= 160 KiB here.
         assertTrue(allocated < 16 * 1024, "bytes allocated per 10,000 cycles, by round: " + rounds);
-    }
-
-    /** A sends to B, B replies to the reported source; returns the completed round trips. */
-    private static int pingPong(Transport a, Transport b, MemorySegment payload, OutgoingBatch outA,
-                                OutgoingBatch outB, DatagramBatch inA, DatagramBatch inB,
-                                InetSocketAddress toB, int rounds) {
-        int done = 0;
-        for (int r = 0; r < rounds; r++) {
-            outA.add(payload, 0, 1200, toB, 0);
-            a.send(outA);
-            if (!spinReceive(b, inB)) {
-                break;
-            }
-            outB.add(payload, 0, 1200, inB.source(0), 0);
-            b.send(outB);
-            if (!spinReceive(a, inA)) {
-                break;
-            }
-            done++;
-        }
-        return done;
-    }
-
-    private static boolean spinReceive(Transport t, DatagramBatch in) {
-        for (int i = 0; i < 1_000; i++) {
-            if (t.receive(in) > 0) {
-                return true;
-            }
-            t.awaitReadable(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-        return false;
     }
 
     static void sendAll(Transport t, OutgoingBatch out) {

@@ -31,13 +31,8 @@ public final class PingPongAllocation {
             StringBuilder out = new StringBuilder();
             for (int round = 0; round < rounds; round++) {
                 long before = mx.currentThreadAllocatedBytes();
-                for (int r = 0; r < 2_000; r++) {
-                    outA.add(payload, 0, 1200, toB, 0);
-                    a.send(outA);
-                    receive(b, inB);
-                    outB.add(payload, 0, 1200, inB.source(0), 0);
-                    b.send(outB);
-                    receive(a, inA);
+                if (pingPong(a, b, payload, outA, outB, inA, inB, toB, 2_000) != 2_000) {
+                    throw new IllegalStateException("no datagram within 10 s");
                 }
                 long after = mx.currentThreadAllocatedBytes();
                 out.append(round == 0 ? "" : " ").append((after - before) / 2_000);
@@ -48,13 +43,37 @@ public final class PingPongAllocation {
         }
     }
 
-    private static void receive(Transport t, DatagramBatch in) {
+    /**
+     * A sends to B, B replies to the reported source; returns the completed round trips. Shared
+     * with {@link AbstractTransportTest} (this class has no JUnit, so the child JVM can run it).
+     */
+    static int pingPong(Transport a, Transport b, MemorySegment payload, OutgoingBatch outA,
+                        OutgoingBatch outB, DatagramBatch inA, DatagramBatch inB,
+                        InetSocketAddress toB, int rounds) {
+        int done = 0;
+        for (int r = 0; r < rounds; r++) {
+            outA.add(payload, 0, 1200, toB, 0);
+            a.send(outA);
+            if (!spinReceive(b, inB)) {
+                break;
+            }
+            outB.add(payload, 0, 1200, inB.source(0), 0);
+            b.send(outB);
+            if (!spinReceive(a, inA)) {
+                break;
+            }
+            done++;
+        }
+        return done;
+    }
+
+    private static boolean spinReceive(Transport t, DatagramBatch in) {
         for (int i = 0; i < 1_000; i++) {
             if (t.receive(in) > 0) {
-                return;
+                return true;
             }
             t.awaitReadable(TimeUnit.MILLISECONDS.toNanos(10));
         }
-        throw new IllegalStateException("no datagram within 10 s");
+        return false;
     }
 }
