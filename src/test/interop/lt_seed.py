@@ -77,6 +77,7 @@ def main():
     h = ses.add_torrent(atp)
 
     ready = False
+    checked = False  # READY waits for the check: a peer connecting earlier gets no handshake
     utp_peers = 0
     tcp_peers = 0
     while stop["reason"] is None and not deadline.passed():
@@ -89,13 +90,15 @@ def main():
                     utp_peers += 1
                 else:
                     tcp_peers += 1
+            if isinstance(al, lt.torrent_checked_alert):
+                checked = True
             if isinstance(al, lt.listen_failed_alert):
                 c.say("FAIL listen: " + msg)
                 return 1
         if not ready:
             port = ses.listen_port()
             st = h.status()
-            if port and st.is_seeding:
+            if port and st.is_seeding and checked:
                 ready = True
                 c.say("READY listen_port=%d" % port)
     if stop["reason"] is None:
