@@ -1140,6 +1140,7 @@ public final class Connection {
             AckSample a = ackSample;
             a.ackedBytes = ackedBytes;
             a.queuingDelayMicros = delay + delays.driftPenaltyMicros();
+            a.roundTripQueuingMicros = delays.roundTripQueuingMicros();
             a.baseRttMicros = delays.baseRttMicros();
             a.rttMicros = delays.smoothedRttMicros();
             a.targetMicros = targetDelayMicros;

@@ -9,6 +9,8 @@ public final class AckSample {
     public long ackedBytes;
     /** Queuing delay of our direction (µs): filtered, capped by the RTT, clock-drift penalty included. */
     public long queuingDelayMicros;
+    /** Queuing delay on the round trip (µs): the least recent round trip above the base one. */
+    public long roundTripQueuingMicros;
     /** The path's base round trip (µs): the least RTT seen lately; 0 when unknown. */
     public long baseRttMicros;
     /** Smoothed round trip (µs); 0 when unknown. */

@@ -16,6 +16,8 @@ import dev.jutp.wire.Timestamps;
 public final class DelayTracker {
     static final int MAX_SKEW_COMPENSATION_MICROS = 10_000;
     static final int BASE_RTT_BUCKET_MILLIS = 60_000;
+    /** Round-trip samples the current round trip is the least of (a burst's spread, not a trend). */
+    static final int RECENT_RTT_SAMPLES = 4;
 
     private final DelayHistory ours = new DelayHistory();
     private final DelayHistory theirs = new DelayHistory();
@@ -25,6 +27,9 @@ public final class DelayTracker {
     private long baseRttPrevious;
     private long bucketStartMillis;
     private long smoothedRtt;
+    private final long[] recentRtt = new long[RECENT_RTT_SAMPLES];
+    private int recentRttCount;
+    private int recentRttNext;
 
     public void reset(long nowMillis) {
         ours.clear(nowMillis);
@@ -35,6 +40,8 @@ public final class DelayTracker {
         baseRttPrevious = Long.MAX_VALUE;
         bucketStartMillis = nowMillis;
         smoothedRtt = 0;
+        recentRttCount = 0;
+        recentRttNext = 0;
     }
 
     /**
@@ -82,12 +89,33 @@ public final class DelayTracker {
             bucketStartMillis = nowMillis;
         }
         baseRttCurrent = Math.min(baseRttCurrent, rttMicros);
+        recentRtt[recentRttNext] = rttMicros;
+        recentRttNext = (recentRttNext + 1) % RECENT_RTT_SAMPLES;
+        recentRttCount = Math.min(recentRttCount + 1, RECENT_RTT_SAMPLES);
         smoothedRtt = smoothedRtt == 0 ? rttMicros : smoothedRtt + (rttMicros - smoothedRtt) / 8;
     }
 
     /** Our direction's queuing delay, never more than the round trip {@code minRttMicros}. */
     public long queuingDelayMicros(long minRttMicros) {
         return Math.min(ours.value(), minRttMicros);
+    }
+
+    /**
+     * Queuing delay measured on the round trip (µs): the least of the last few round-trip samples
+     * above the base round trip; 0 before any sample. Unlike the one-way delay it needs no clock
+     * and is not fooled when both directions share one queue: a packet that found the queue empty
+     * has its ack wait behind the burst it led, so its one-way delay reads near zero while its
+     * round trip still carries the queue.
+     */
+    public long roundTripQueuingMicros() {
+        if (recentRttCount == 0) {
+            return 0;
+        }
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < recentRttCount; i++) {
+            least = Math.min(least, recentRtt[i]);
+        }
+        return Math.max(0, least - baseRttMicros());
     }
 
     /** Extra delay (µs) the controller should see when the peer's clock drifts suspiciously. */

@@ -108,7 +108,7 @@ public final class LedbatPlusPlus implements CongestionController {
         double gain = gain(target, a.baseRttMicros);
         boolean growing = a.nowMillis - a.lastWindowFullMillis <= WINDOW_FULL_MEMORY_MILLIS;
         double acked = Math.min(a.ackedBytes, window);
-        double delay = a.queuingDelayMicros;
+        double delay = a.roundTripQueuingMicros;
 
         if (phase == Phase.SLOWDOWN) {
             if (!slowdownEnd.due(a.nowMicros)) {

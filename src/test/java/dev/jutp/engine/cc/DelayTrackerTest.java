@@ -106,4 +106,24 @@ class DelayTrackerTest {
         t.addRoundTrip(Long.MAX_VALUE, 130_000);
         assertEquals(50_000, t.baseRttMicros(), "no sample: ignored");
     }
+
+    @Test
+    void roundTripQueuingIsTheLeastRecentRoundTripAboveTheBase() {
+        DelayTracker t = new DelayTracker();
+        t.reset(0);
+        assertEquals(0, t.roundTripQueuingMicros(), "no sample yet");
+        t.addRoundTrip(10_000, 1);                  // the base
+        assertEquals(0, t.roundTripQueuingMicros());
+        for (long rtt : new long[] {70_000, 60_000, 80_000, 75_000}) {
+            t.addRoundTrip(rtt, 2);
+        }
+        assertEquals(50_000, t.roundTripQueuingMicros(), "least of the last four (60 ms) above the 10 ms base");
+        t.addRoundTrip(90_000, 3);
+        t.addRoundTrip(85_000, 3);                  // 70 and 60 ms left the last four
+        assertEquals(65_000, t.roundTripQueuingMicros());
+        t.addRoundTrip(12_000, 4);                  // the queue drained
+        assertEquals(2_000, t.roundTripQueuingMicros());
+        t.reset(5);
+        assertEquals(0, t.roundTripQueuingMicros(), "reset forgets the samples");
+    }
 }

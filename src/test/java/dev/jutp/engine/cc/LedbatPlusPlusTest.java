@@ -20,10 +20,10 @@ class LedbatPlusPlusTest {
         a.targetMicros = 0;                     // the default, 60 ms
     }
 
-    /** One ack of {@code bytes} with queuing delay {@code delayMicros}, at the current time. */
+    /** One ack of {@code bytes} with round-trip queuing delay {@code delayMicros}, at the current time. */
     void ack(LedbatPlusPlus l, long bytes, long delayMicros) {
         a.ackedBytes = bytes;
-        a.queuingDelayMicros = delayMicros;
+        a.roundTripQueuingMicros = delayMicros;
         a.nowMicros = nowMicros;
         a.nowMillis = nowMicros / 1000;
         a.lastWindowFullMillis = a.nowMillis;   // window-limited: growth allowed
@@ -117,10 +117,23 @@ class LedbatPlusPlusTest {
     }
 
     @Test
+    void theRoundTripQueueDrivesTheWindowNotTheOneWayDelay() {
+        // Both directions through one queue (a shaped loopback, a half-duplex radio): the first
+        // packet of a burst finds the queue empty, so its one-way delay reads near zero, while
+        // its ack waits behind the burst and the round trip carries the whole queue.
+        LedbatPlusPlus l = avoiding(40 * PACKET);
+        a.queuingDelayMicros = 500;
+        for (int i = 0; i < 40; i++) {
+            ack(l, PACKET, 120_000);
+        }
+        assertTrue(l.window() <= 20 * PACKET, "twice the target on the round trip: at least halved, got " + l.window());
+    }
+
+    @Test
     void noGrowthWhenTheSenderWasNotWindowLimited() {
         LedbatPlusPlus l = avoiding(20 * PACKET);
         a.ackedBytes = 20 * PACKET;
-        a.queuingDelayMicros = 0;
+        a.roundTripQueuingMicros = 0;
         a.nowMicros = nowMicros;
         a.nowMillis = nowMicros / 1000;
         a.lastWindowFullMillis = a.nowMillis - 1001;
