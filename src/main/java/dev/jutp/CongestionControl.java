@@ -2,16 +2,17 @@ package dev.jutp;
 
 /**
  * The congestion controller of an endpoint's streams ({@link UtpOptions#withCongestionControl}).
- * Both are background controllers driven by one-way delay; they differ in how readily they yield.
+ * Both are background controllers driven by delay; they differ in how readily they yield.
  */
 public enum CongestionControl {
     /**
-     * LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus): 60 ms target, growth scaled down on short
-     * paths, multiplicative decrease above the target and periodic slowdowns, so it yields to TCP
-     * far better than LEDBAT; on lossy paths its window stays small (slower, and on bursty loss it
-     * can give up with a timeout), which is why it is not yet the default.
+     * LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus), the default: 60 ms target on the round trip,
+     * growth scaled down on short paths, multiplicative decrease above the target and periodic
+     * slowdowns, so it leaves kernel TCP (CUBIC, BBR) most of a shared link where LEDBAT takes
+     * nearly all of it. Its cost: on lossy paths its window stays small, so it is slower there than
+     * LEDBAT, and on long bursts of loss it gives up (timeout) more often.
      */
     LEDBAT_PLUS_PLUS,
-    /** libutp's LEDBAT (BEP 29), unchanged: 100 ms target, additive decrease, no slowdowns; the default. */
+    /** libutp's LEDBAT (BEP 29), unchanged: 100 ms one-way target, additive decrease, no slowdowns. */
     LEDBAT
 }

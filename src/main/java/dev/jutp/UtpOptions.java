@@ -29,7 +29,7 @@ import java.util.Objects;
  *   <li>{@code maxConnections}, {@code maxHalfOpen}: connections per endpoint (default 3000) and the SYN
  *       backlog of unconfirmed accepted connections (default 1000).</li>
  *   <li>{@code idleTimeout}: a stream whose peer is silent this long fails (default: never).</li>
- *   <li>{@code congestionControl}: libutp's classic LEDBAT (default) or LEDBAT++.</li>
+ *   <li>{@code congestionControl}: LEDBAT++ (default) or libutp's classic LEDBAT.</li>
  *   <li>{@code lossRecovery}: RACK-TLP (default) or libutp's retransmission rules.</li>
  *   <li>{@code linger}: how long {@code close()} waits for the peer's acknowledgements before it
  *       resets and reports the bytes not delivered (default 60 s).</li>
@@ -45,7 +45,7 @@ public final class UtpOptions {
 
     private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
             DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
-            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT, LossRecovery.RACK_TLP, DEFAULT_LINGER);
+            Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT_PLUS_PLUS, LossRecovery.RACK_TLP, DEFAULT_LINGER);
 
     private final String transport;
     private final int socketBufferBytes;
@@ -221,9 +221,9 @@ public final class UtpOptions {
     }
 
     /**
-     * The congestion controller of the endpoint's streams: {@link CongestionControl#LEDBAT}
-     * (libutp's, the default) or {@link CongestionControl#LEDBAT_PLUS_PLUS} (yields to TCP far
-     * better, but on lossy paths it is slower and can give up; see the README's congestion control).
+     * The congestion controller of the endpoint's streams: {@link CongestionControl#LEDBAT_PLUS_PLUS}
+     * (the default; yields to TCP) or {@link CongestionControl#LEDBAT} (libutp's; faster on lossy
+     * paths, but takes nearly all of a link it shares with TCP; see the README's congestion control).
      *
      * @param controller the controller
      * @return a copy with this controller

@@ -212,15 +212,15 @@ public final class Utp {
 
     /**
      * jutp extension (context option): the congestion controller of sockets created afterwards,
-     * {@link #JUTP_CC_LEDBAT} (libutp's controller, bit for bit; the default) or
-     * {@link #JUTP_CC_LEDBAT_PLUS_PLUS}. Other values are refused (−1). {@code UTP_TARGET_DELAY} sets the
+     * {@link #JUTP_CC_LEDBAT_PLUS_PLUS} (the default: it yields to TCP) or
+     * {@link #JUTP_CC_LEDBAT} (libutp's controller, bit for bit). Other values are refused (−1). {@code UTP_TARGET_DELAY} sets the
      * target of either; unset, it reads as the controller's default (60 ms for LEDBAT++, 100 ms for
      * LEDBAT).
      */
     public static final int JUTP_CONGESTION_CONTROL = 0x4A06;
-    /** {@link #JUTP_CONGESTION_CONTROL} value: libutp's LEDBAT (BEP 29, 100 ms target); the default. */
+    /** {@link #JUTP_CONGESTION_CONTROL} value: libutp's LEDBAT (BEP 29, 100 ms target). */
     public static final int JUTP_CC_LEDBAT = 0;
-    /** {@link #JUTP_CONGESTION_CONTROL} value: LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus, 60 ms target). */
+    /** {@link #JUTP_CONGESTION_CONTROL} value: LEDBAT++ (draft-irtf-iccrg-ledbat-plus-plus, 60 ms target); the default. */
     public static final int JUTP_CC_LEDBAT_PLUS_PLUS = 1;
 
     /**

@@ -33,7 +33,7 @@ import org.apache.commons.cli.ParseException;
  * @param timeout    --timeout, or null
  * @param transport  --transport, or null for the library's default
  * @param demoSize   demo --size in bytes
- * @param congestion --congestion, or null for the library's default (classic LEDBAT)
+ * @param congestion --congestion, or null for the library's default (LEDBAT++)
  */
 record CatOptions(Mode mode, int debug, boolean listen, int localPort, String source, String host, int port,
         int bufferBytes, boolean numeric, boolean ipv6, Boolean progress, boolean stats, Duration timeout,
@@ -76,7 +76,7 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
         o.addOption(Option.builder().longOpt("transport").hasArg().argName("nio|linux|auto")
                 .desc("UDP transport (default: auto)").build());
         o.addOption(Option.builder().longOpt("congestion").hasArg().argName("ledbat++|ledbat")
-                .desc("congestion control: libutp's classic LEDBAT (default) or LEDBAT++ (yields to TCP)").build());
+                .desc("congestion control: LEDBAT++ (default; yields to TCP) or libutp's classic LEDBAT").build());
         return o;
     }
 
@@ -90,7 +90,7 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
         o.addOption(Option.builder().longOpt("transport").hasArg().argName("nio|linux|auto")
                 .desc("UDP transport (default: auto)").build());
         o.addOption(Option.builder().longOpt("congestion").hasArg().argName("ledbat++|ledbat")
-                .desc("congestion control (default: ledbat)").build());
+                .desc("congestion control (default: ledbat++)").build());
         o.addOption(Option.builder().longOpt("progress").desc("progress line on stderr").build());
         o.addOption(Option.builder().longOpt("no-progress").desc("no progress line").build());
         return o;

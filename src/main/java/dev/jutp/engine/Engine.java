@@ -82,7 +82,7 @@ public final class Engine implements AutoCloseable {
     int sndbuf = DEFAULT_BUFFER_BYTES;
     int rcvbuf = DEFAULT_BUFFER_BYTES;
     int targetDelayMicros = TARGET_DELAY_UNSET;
-    int congestionControl = CongestionController.LEDBAT;
+    int congestionControl = CongestionController.LEDBAT_PLUS_PLUS;
     boolean acceptsConnections;
     boolean overheadEvents;
     boolean duplicateAckFastRetransmit = true;

@@ -8,30 +8,30 @@ import dev.jutp.UtpOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code JUTP_CONGESTION_CONTROL}: libutp's LEDBAT by default, LEDBAT++ selectable, each with its
+ * {@code JUTP_CONGESTION_CONTROL}: LEDBAT++ by default, libutp's LEDBAT selectable, each with its
  * own default target delay; {@code UTP_TARGET_DELAY} sets the target of whichever is chosen.
  */
 class CongestionControlOptionTest {
     @Test
-    void classicLedbatIsTheDefaultWithA100MsTarget() {
+    void ledbatPlusPlusIsTheDefaultWithA60MsTarget() {
         UtpContext ctx = utp_init(2);
-        assertEquals(JUTP_CC_LEDBAT, utp_context_get_option(ctx, JUTP_CONGESTION_CONTROL));
-        assertEquals(100_000, utp_context_get_option(ctx, UTP_TARGET_DELAY));
-        assertEquals(100_000, utp_getsockopt(utp_create_socket(ctx), UTP_TARGET_DELAY));
+        assertEquals(JUTP_CC_LEDBAT_PLUS_PLUS, utp_context_get_option(ctx, JUTP_CONGESTION_CONTROL));
+        assertEquals(60_000, utp_context_get_option(ctx, UTP_TARGET_DELAY));
+        assertEquals(60_000, utp_getsockopt(utp_create_socket(ctx), UTP_TARGET_DELAY));
         utp_destroy(ctx);
     }
 
     @Test
-    void ledbatPlusPlusIsSelectableWithA60MsTarget() {
+    void classicLedbatIsSelectableWithA100MsTarget() {
         UtpContext ctx = utp_init(2);
         UtpSocket before = utp_create_socket(ctx);
-        assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT_PLUS_PLUS));
-        assertEquals(JUTP_CC_LEDBAT_PLUS_PLUS, utp_context_get_option(ctx, JUTP_CONGESTION_CONTROL));
-        assertEquals(60_000, utp_context_get_option(ctx, UTP_TARGET_DELAY));
-        assertEquals(60_000, utp_getsockopt(utp_create_socket(ctx), UTP_TARGET_DELAY));
-        assertEquals(100_000, utp_getsockopt(before, UTP_TARGET_DELAY), "a socket keeps the controller it was created with");
         assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT));
         assertEquals(JUTP_CC_LEDBAT, utp_context_get_option(ctx, JUTP_CONGESTION_CONTROL));
+        assertEquals(100_000, utp_context_get_option(ctx, UTP_TARGET_DELAY));
+        assertEquals(100_000, utp_getsockopt(utp_create_socket(ctx), UTP_TARGET_DELAY));
+        assertEquals(60_000, utp_getsockopt(before, UTP_TARGET_DELAY), "a socket keeps the controller it was created with");
+        assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT_PLUS_PLUS));
+        assertEquals(JUTP_CC_LEDBAT_PLUS_PLUS, utp_context_get_option(ctx, JUTP_CONGESTION_CONTROL));
         utp_destroy(ctx);
     }
 
@@ -41,7 +41,7 @@ class CongestionControlOptionTest {
         assertEquals(0, utp_context_set_option(ctx, UTP_TARGET_DELAY, 25_000));
         assertEquals(25_000, utp_getsockopt(utp_create_socket(ctx), UTP_TARGET_DELAY));
         assertEquals(0, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT));
-        assertEquals(25_000, utp_context_get_option(ctx, UTP_TARGET_DELAY));
+        assertEquals(25_000, utp_context_get_option(ctx, UTP_TARGET_DELAY), "the explicit target survives a change of controller");
         assertEquals(25_000, utp_getsockopt(utp_create_socket(ctx), UTP_TARGET_DELAY));
         utp_destroy(ctx);
     }
@@ -51,18 +51,18 @@ class CongestionControlOptionTest {
         UtpContext ctx = utp_init(2);
         assertEquals(-1, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, 2));
         assertEquals(-1, utp_context_set_option(ctx, JUTP_CONGESTION_CONTROL, -1));
-        assertEquals(JUTP_CC_LEDBAT, utp_context_get_option(ctx, JUTP_CONGESTION_CONTROL));
+        assertEquals(JUTP_CC_LEDBAT_PLUS_PLUS, utp_context_get_option(ctx, JUTP_CONGESTION_CONTROL));
         assertEquals(-1, utp_context_set_option(null, JUTP_CONGESTION_CONTROL, JUTP_CC_LEDBAT));
         assertEquals(-1, utp_context_get_option(null, JUTP_CONGESTION_CONTROL));
         utp_destroy(ctx);
     }
 
     @Test
-    void streamOptionsDefaultToClassicLedbat() {
-        assertEquals(CongestionControl.LEDBAT, UtpOptions.defaults().congestionControl());
-        UtpOptions plus = UtpOptions.defaults().withCongestionControl(CongestionControl.LEDBAT_PLUS_PLUS);
-        assertEquals(CongestionControl.LEDBAT_PLUS_PLUS, plus.congestionControl());
-        assertTrue(plus.toString().contains("congestionControl=LEDBAT_PLUS_PLUS"));
+    void streamOptionsDefaultToLedbatPlusPlus() {
+        assertEquals(CongestionControl.LEDBAT_PLUS_PLUS, UtpOptions.defaults().congestionControl());
+        UtpOptions classic = UtpOptions.defaults().withCongestionControl(CongestionControl.LEDBAT);
+        assertEquals(CongestionControl.LEDBAT, classic.congestionControl());
+        assertTrue(classic.toString().contains("congestionControl=LEDBAT,"), classic.toString());
         assertThrows(NullPointerException.class, () -> UtpOptions.defaults().withCongestionControl(null));
     }
 }

@@ -28,8 +28,8 @@ class KernelCongestionIT {
      * builds, where the utpcat processes themselves were short of CPU. The bench (bench/kernel-cc.sh)
      * has the full figures.
      */
-    static final double MIN_CUBIC_SHARE = 0.15;
-    static final double MIN_BBR_SHARE = 0.15;
+    static final double MIN_CUBIC_SHARE = 0.65;
+    static final double MIN_BBR_SHARE = 0.50;
     /** And jutp alone still uses the link (a sender that yields by never sending must fail). */
     static final double MIN_ALONE_SHARE = 0.60;
 
