@@ -8,7 +8,6 @@ import dev.jutp.engine.EngineHost;
 import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.net.IcmpErrorHandler;
 import dev.jutp.net.OutgoingBatch;
-import dev.jutp.net.Transport;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -580,26 +579,51 @@ final class EndpointDriver {
         dispatch();
     }
 
-    /** Stages one datagram (copied: the engine reuses its ack scratch buffer) for the next flush. */
-    private void stage(MemorySegment seg, long off, int len, InetSocketAddress to, int flags) {
+    /**
+     * Owner's thread: queues a datagram that is not uTP (the application's, on the shared port) for
+     * the next flush. It goes out like the engine's: dropped and counted only when the kernel's send
+     * buffer and the staging queue are both full, as UDP may drop it.
+     */
+    void sendDatagram(byte[] datagram, InetSocketAddress to) {
+        if (datagram.length <= stagingSlotBytes) {
+            stage(MemorySegment.ofArray(datagram), 0, datagram.length, to, 0);
+        } else if (roomToStage()) {
+            // Larger than a staging slot (no uTP packet is): native memory of its own, freed by the GC once sent.
+            MemorySegment big = Arena.ofAuto().allocate(datagram.length);
+            MemorySegment.copy(datagram, 0, big, ValueLayout.JAVA_BYTE, 0, datagram.length);
+            outbound.add(big, 0, datagram.length, to, 0);
+        }
+    }
+
+    /** Whether the staging queue has room for one more datagram (flushing first if full); counts a drop if not. */
+    private boolean roomToStage() {
         if (outbound.remaining() == OUTGOING_BATCH) {
             flush();
             if (outbound.remaining() == OUTGOING_BATCH) {
                 // Kernel buffer and our queue both full: drop the newest, uTP retransmits it.
                 droppedDatagrams++;
                 sendBufferFullDrops++;
-                return;
+                return false;
             }
+        }
+        return true;
+    }
+
+    /** Stages one datagram (copied: the engine reuses its ack scratch buffer) for the next flush. */
+    private void stage(MemorySegment seg, long off, int len, InetSocketAddress to, int flags) {
+        if (!roomToStage()) {
+            return;
         }
         if (len > stagingSlotBytes) {
             droppedDatagrams++;
             return;
         }
-        // FIFO in both: with fewer than OUTGOING_BATCH queued, this slot's last datagram has left.
+        // FIFO in both: with fewer than OUTGOING_BATCH queued, this slot's last datagram has left
+        // (datagrams queued without a slot only make fewer slots in use).
         long at = (long) nextStagingSlot * stagingSlotBytes;
         nextStagingSlot = (nextStagingSlot + 1) % OUTGOING_BATCH;
         MemorySegment.copy(seg, off, staging, at, len);
-        outbound.add(staging, at, len, to, (flags & EngineHost.DONT_FRAGMENT) != 0 ? Transport.FLAG_DONTFRAG : 0);
+        outbound.add(staging, at, len, to, (flags & EngineHost.DONT_FRAGMENT) != 0 ? dev.jutp.net.Transport.FLAG_DONTFRAG : 0);
     }
 
     private final class Host implements EngineHost {
