@@ -5,6 +5,7 @@ import dev.jutp.engine.ContextStats;
 import dev.jutp.engine.Engine;
 import dev.jutp.engine.EngineEvents;
 import dev.jutp.engine.EngineHost;
+import dev.jutp.engine.UdpDefaults;
 import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.net.IcmpErrorHandler;
 import dev.jutp.net.OutgoingBatch;
@@ -12,7 +13,6 @@ import dev.jutp.net.OutgoingBatch;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -57,14 +57,12 @@ final class EndpointDriver {
      * would otherwise ack every two or three datagrams, each ack a syscall on both ends.
      */
     static final int ACK_EVERY_DATAGRAMS = 16;
-    static final long ACK_DELAY_NANOS = 1_000_000;
+    static final long ACK_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final int OUTGOING_BATCH = 256;
     /** A refused send is retried this soon (no portable writability wake-up on both transports). */
-    static final long SEND_RETRY_NANOS = 250_000;
+    static final long SEND_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     static final int COMMAND_QUEUE = 1 << 16;
     static final int ACCEPT_BACKLOG = 4096;
-    static final int MTU_V4 = 1402;
-    static final int MTU_V6 = 1232;
     /**
      * Keep-alives go every 28 to 29 s (within the 30 s of common NAT timeouts), so that the loop wakes
      * once a second at most for all the connections of an idle endpoint.
@@ -165,7 +163,8 @@ final class EndpointDriver {
     void setTime(long nowNanos) {
         this.nowNanos = nowNanos;
         long sinceStart = nowNanos - originNanos;
-        engine.setTime(sinceStart / 1_000_000 + ENGINE_EPOCH_MILLIS, sinceStart / 1_000 + ENGINE_EPOCH_MILLIS * 1_000);
+        engine.setTime(TimeUnit.NANOSECONDS.toMillis(sinceStart) + ENGINE_EPOCH_MILLIS,
+                TimeUnit.NANOSECONDS.toMicros(sinceStart) + TimeUnit.MILLISECONDS.toMicros(ENGINE_EPOCH_MILLIS));
     }
 
     /** One received datagram. The segment is the owner's and is only read during this call. */
@@ -269,11 +268,11 @@ final class EndpointDriver {
     long pollTimeout() {
         long engineNext = engine.nextTimeoutMillis();
         long due = engineNext == Long.MAX_VALUE ? Long.MAX_VALUE
-                : originNanos + (engineNext - ENGINE_EPOCH_MILLIS) * 1_000_000;
+                : ownerNanos(engineNext);
         for (int i = 0; i < lingering.size(); i++) {
             StreamCore s = lingering.get(i);
             long ms = Math.min(s.lingerDeadlineMillis(), silenceDeadlineMillis(s));
-            due = Math.min(due, originNanos + (ms - ENGINE_EPOCH_MILLIS) * 1_000_000);
+            due = Math.min(due, ownerNanos(ms));
         }
         if (unackedDatagrams > 0 && engine.hasDeferredAcks()) {
             due = Math.min(due, ackDueNanos);
@@ -285,6 +284,13 @@ final class EndpointDriver {
             due = Math.min(due, closeLastHeardNanos + TimeUnit.MILLISECONDS.toNanos(CLOSE_SILENCE_MILLIS));
         }
         return due;
+    }
+
+    /** An engine time (ms) on the owner's nanosecond clock; {@link Long#MAX_VALUE} beyond it (a linger of years). */
+    private long ownerNanos(long engineMillis) {
+        long sinceOrigin = TimeUnit.MILLISECONDS.toNanos(engineMillis - ENGINE_EPOCH_MILLIS);   // saturates
+        long at = originNanos + sinceOrigin;
+        return ((originNanos ^ at) & (sinceOrigin ^ at)) < 0 ? Long.MAX_VALUE : at;
     }
 
     /** Hands staged datagrams to the output; what it refuses stays staged for the next call. */
@@ -300,10 +306,6 @@ final class EndpointDriver {
     }
 
     // ------------------------------------------------------------------ streams and the listener
-
-    Engine engine() {
-        return engine;
-    }
 
     /** Owner's thread: opens an outgoing connection for {@code s}. */
     void startConnect(StreamCore s, InetSocketAddress to) {
@@ -330,10 +332,6 @@ final class EndpointDriver {
         }
     }
 
-    UtpListener listener() {
-        return listener;
-    }
-
     void setDatagramHandler(BiConsumer<ByteBuffer, InetSocketAddress> handler) {
         this.datagramHandler = handler;
     }
@@ -345,10 +343,6 @@ final class EndpointDriver {
 
     int connectionCount() {
         return engine.connectionCount();
-    }
-
-    long nowNanos() {
-        return nowNanos;
     }
 
     /**
@@ -637,12 +631,13 @@ final class EndpointDriver {
             if (options.mtu() > 0) {
                 return options.mtu();
             }
-            return peer != null && peer.getAddress() instanceof Inet6Address ? MTU_V6 : MTU_V4;
+            return UdpDefaults.mtuBytes(peer);
         }
 
         @Override
         public int udpOverhead(Connection connection, InetSocketAddress peer) {
-            return peer != null && peer.getAddress() instanceof Inet6Address ? 48 : 28;
+            // The real headers, not libutp's Teredo allowance for IPv6: the stream API owns its socket.
+            return UdpDefaults.isIpv6(peer) ? UdpDefaults.IPV6_OVERHEAD_BYTES : UdpDefaults.IPV4_OVERHEAD_BYTES;
         }
 
         @Override

@@ -83,7 +83,7 @@ final class IoLoop implements StreamPort {
         return transport.name();
     }
 
-    boolean isIoThread() {
+    private boolean isIoThread() {
         return Thread.currentThread() == thread;
     }
 

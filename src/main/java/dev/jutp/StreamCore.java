@@ -32,6 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * I/O-side methods (suffix {@code OnIo}, and the {@code on...} events) run on the endpoint's I/O side.
  */
 final class StreamCore {
+    /** The longest wait for live statistics from the I/O side; the last known ones are returned after it. */
+    private static final long STATS_WAIT_SECONDS = 5;
 
     /** Work for the I/O side on behalf of one stream, so a failing command can fail its stream. */
     record Command(StreamCore stream, Runnable body) implements Runnable {
@@ -320,7 +322,7 @@ final class StreamCore {
         CompletableFuture<UtpStreamStats> f = new CompletableFuture<>();
         try {
             port.submit(new Command(this, () -> f.complete(snapshotOnIo())));
-            return f.get(5, TimeUnit.SECONDS);
+            return f.get(STATS_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | ExecutionException | TimeoutException e) {
