@@ -58,16 +58,22 @@ final class EndpointDriver {
      */
     static final int ACK_EVERY_DATAGRAMS = 16;
     static final long ACK_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    static final int OUTGOING_BATCH = 256;
+    /** Datagrams staged for one batch send; sends the kernel refused wait here too. */
+    static final int OUTGOING_BATCH_DATAGRAMS = 256;
     /** A refused send is retried this soon (no portable writability wake-up on both transports). */
     static final long SEND_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
-    static final int COMMAND_QUEUE = 1 << 16;
-    static final int ACCEPT_BACKLOG = 4096;
+    /** Commands from application threads waiting for the I/O side; a full queue makes producers retry. */
+    static final int COMMAND_QUEUE_COMMANDS = 1 << 16;
+    /** Accepted streams waiting for {@link UtpListener#accept()}; beyond it new ones are closed. */
+    static final int ACCEPT_BACKLOG_STREAMS = 4096;
     /**
      * Keep-alives go every 28 to 29 s (within the 30 s of common NAT timeouts), so that the loop wakes
      * once a second at most for all the connections of an idle endpoint.
      */
     static final long KEEPALIVE_EARLY_MILLIS = 1_000;
+    /** Staging slots start on 8-byte boundaries (aligned copies). */
+    private static final int STAGING_SLOT_ALIGN_BYTES = 8;
+    private static final int CACHE_LINE_BYTES = 64;
     /** The engine reads 0 as "timer not armed", so engine time starts here. */
     private static final long ENGINE_EPOCH_MILLIS = 1_000;
 
@@ -83,14 +89,14 @@ final class EndpointDriver {
     private final Arena arena = Arena.ofShared();
     /** Stream receive-buffer bytes never offered as window, so the window fits the kernel buffer. */
     private final int hiddenReceiveBuffer;
-    private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH);
+    private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH_DATAGRAMS);
     private final MemorySegment staging;
     private final int stagingSlotBytes;
     /** Staging slot of the next datagram: a ring, a slot is free once its datagram left the batch. */
     private int nextStagingSlot;
     /** The output refused the batch's head: the rest waits in the batch and is retried shortly. */
     private boolean sendStalled;
-    private final ArrayBlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_QUEUE);
+    private final ArrayBlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_QUEUE_COMMANDS);
     /** Every stream not yet destroyed, including ones still connecting (for the final sweep). */
     private final Set<StreamCore> streams = ConcurrentHashMap.newKeySet();
     /** Closed streams with a linger deadline, checked at every timeout pass. */
@@ -133,8 +139,8 @@ final class EndpointDriver {
                     ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
             engine.setLossRecovery(options.lossRecovery() == LossRecovery.LIBUTP
                     ? Engine.LOSS_RECOVERY_LIBUTP : Engine.LOSS_RECOVERY_RACK_TLP);
-            this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
-            this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);
+            this.stagingSlotBytes = (engine.slab().slotSize() + STAGING_SLOT_ALIGN_BYTES - 1) & -STAGING_SLOT_ALIGN_BYTES;
+            this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH_DATAGRAMS, CACHE_LINE_BYTES);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -203,7 +209,7 @@ final class EndpointDriver {
     int runCommands() {
         int ran = 0;
         Runnable c;
-        while (ran < COMMAND_QUEUE && (c = commands.poll()) != null) {
+        while (ran < COMMAND_QUEUE_COMMANDS && (c = commands.poll()) != null) {
             ran++;
             runCommand(c);
         }
@@ -591,9 +597,9 @@ final class EndpointDriver {
 
     /** Whether the staging queue has room for one more datagram (flushing first if full); counts a drop if not. */
     private boolean roomToStage() {
-        if (outbound.remaining() == OUTGOING_BATCH) {
+        if (outbound.remaining() == OUTGOING_BATCH_DATAGRAMS) {
             flush();
-            if (outbound.remaining() == OUTGOING_BATCH) {
+            if (outbound.remaining() == OUTGOING_BATCH_DATAGRAMS) {
                 // Kernel buffer and our queue both full: drop the newest, uTP retransmits it.
                 droppedDatagrams++;
                 sendBufferFullDrops++;
@@ -612,10 +618,10 @@ final class EndpointDriver {
             droppedDatagrams++;
             return;
         }
-        // FIFO in both: with fewer than OUTGOING_BATCH queued, this slot's last datagram has left
+        // FIFO in both: with fewer than OUTGOING_BATCH_DATAGRAMS queued, this slot's last datagram has left
         // (datagrams queued without a slot only make fewer slots in use).
         long at = (long) nextStagingSlot * stagingSlotBytes;
-        nextStagingSlot = (nextStagingSlot + 1) % OUTGOING_BATCH;
+        nextStagingSlot = (nextStagingSlot + 1) % OUTGOING_BATCH_DATAGRAMS;
         MemorySegment.copy(seg, off, staging, at, len);
         outbound.add(staging, at, len, to, (flags & EngineHost.DONT_FRAGMENT) != 0 ? dev.jutp.net.Transport.FLAG_DONTFRAG : 0);
     }

@@ -68,7 +68,7 @@ final class EndpointRequests {
             }
             UtpListener l = listener;
             if (l == null || l.isClosed()) {
-                UtpListener fresh = new UtpListener(endpoint, port, EndpointDriver.ACCEPT_BACKLOG,
+                UtpListener fresh = new UtpListener(endpoint, port, EndpointDriver.ACCEPT_BACKLOG_STREAMS,
                         closed -> driver.setListener(closed, false));
                 CompletableFuture<Void> started = new CompletableFuture<>();
                 try {

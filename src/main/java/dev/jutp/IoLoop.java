@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class IoLoop implements StreamPort {
     private static final System.Logger LOG = System.getLogger(IoLoop.class.getName());
     /** Datagrams read per receive call (one recvmmsg on Linux). */
-    static final int RECEIVE_BATCH = 64;
+    static final int RECEIVE_BATCH_DATAGRAMS = 64;
     /** Full-size slots: no datagram is truncated, and the Linux transport may coalesce (GRO). */
     static final int RECEIVE_SLOT_BYTES = DatagramBatch.MAX_SLOT_BYTES;
     /** The longest sleep, so a loop with nothing due still shows signs of life. */
@@ -64,7 +64,7 @@ final class IoLoop implements StreamPort {
     private IoLoop(dev.jutp.net.Transport transport, UtpOptions options) {
         this.transport = transport;
         try {
-            this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
+            this.inbound = new DatagramBatch(arena, RECEIVE_BATCH_DATAGRAMS, RECEIVE_SLOT_BYTES);
             this.driver = new EndpointDriver(options, transport.receiveBufferBytes(), transport::send,
                     new SecureRandom(), System.nanoTime());
             this.localAddress = transport.localAddress();
@@ -184,7 +184,7 @@ final class IoLoop implements StreamPort {
             for (int i = 0; i < received; i++) {
                 driver.onDatagram(inbound.segment(), inbound.offset(i), inbound.length(i), inbound.source(i));
             }
-            driver.afterDatagrams(received, received == RECEIVE_BATCH);
+            driver.afterDatagrams(received, received == RECEIVE_BATCH_DATAGRAMS);
             if (transport.reportsIcmpErrors()) {
                 transport.drainErrors(driver.icmpHandler());
             }

@@ -35,15 +35,19 @@ import java.util.Objects;
  * </ul>
  */
 public final class UtpOptions {
-    static final int DEFAULT_SOCKET_BUFFER = 4 << 20;
-    static final int DEFAULT_STREAM_BUFFER = 1 << 20;
+    /** Requested SO_RCVBUF/SO_SNDBUF: 4 MiB, so a fast sender does not overflow a loopback receiver. */
+    static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 << 20;
+    /** Per-stream receive and send buffers: the engine's (libutp's) default. */
+    static final int DEFAULT_STREAM_BUFFER_BYTES = Engine.DEFAULT_BUFFER_BYTES;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_LINGER = Duration.ofSeconds(60);
-    static final int MIN_MTU = 150;
-    static final int MAX_MTU = 65_000;
+    /** Smallest UDP payload accepted for {@link #withMtu}: a header, its extensions and some data. */
+    static final int MIN_MTU_BYTES = 150;
+    /** Largest UDP payload accepted for {@link #withMtu}: below UDP's own limit, with room for headers. */
+    static final int MAX_MTU_BYTES = 65_000;
 
-    private static final UtpOptions DEFAULTS = new UtpOptions(Transport.AUTO, DEFAULT_SOCKET_BUFFER,
-            DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
+    private static final UtpOptions DEFAULTS = new UtpOptions(Transport.AUTO, DEFAULT_SOCKET_BUFFER_BYTES,
+            DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
             Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT, LossRecovery.RACK_TLP, DEFAULT_LINGER);
 
     private final Transport transport;
@@ -151,7 +155,7 @@ public final class UtpOptions {
     }
 
     /**
-     * Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family
+     * Largest UDP payload in bytes ({@value #MIN_MTU_BYTES}..{@value #MAX_MTU_BYTES}), or 0 for the per-family
      * default (1402 over IPv4, 1232 over IPv6).
      *
      * @param udpPayloadBytes the payload size in bytes, or 0
@@ -159,8 +163,8 @@ public final class UtpOptions {
      * @throws IllegalArgumentException if {@code udpPayloadBytes} is neither 0 nor in range
      */
     public UtpOptions withMtu(int udpPayloadBytes) {
-        if (udpPayloadBytes != 0 && (udpPayloadBytes < MIN_MTU || udpPayloadBytes > MAX_MTU)) {
-            throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
+        if (udpPayloadBytes != 0 && (udpPayloadBytes < MIN_MTU_BYTES || udpPayloadBytes > MAX_MTU_BYTES)) {
+            throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU_BYTES + ".." + MAX_MTU_BYTES + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
                 udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
