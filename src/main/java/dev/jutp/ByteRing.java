@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 /**
  * A growable circular byte buffer: the storage of a stream's receive and send rings. It holds no
  * array until the first byte needs room, grows by doubling, and {@link #release()} drops the array
- * again, so thousands of idle streams cost nothing. Copies in and out never allocate: a segment
- * over the current array is kept, so datagram payloads are copied segment to segment.
+ * again, so thousands of idle streams cost nothing. Copies in and out never allocate, in the
+ * interpreter too ({@code ByteRingTest}); a segment over the current array is kept for payloads
+ * copied in and for the protocol reading the send ring in place.
  *
  * <p>Not thread-safe: the owning {@link StreamCore} guards it with its lock. Misuse (taking more
  * than is held, putting more than fits) throws {@link IllegalArgumentException} before anything
