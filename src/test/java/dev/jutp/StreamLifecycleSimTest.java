@@ -13,6 +13,7 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How a stream ends, on the virtual network ({@link VirtualStreamNet}): clean close, linger expiry,
- * abort, a vanished peer, interrupted close/shutdown/write, maxConnections. Virtual time makes each
- * case exact and fast; real sockets are covered by {@link AbstractUtpStreamTest}.
+ * abort, a vanished peer (silent, or its port closed and answering with ICMP), interrupted
+ * close/shutdown/write, maxConnections. Virtual time makes each case exact and fast; real sockets
+ * are covered by {@link AbstractUtpStreamTest}.
  */
 class StreamLifecycleSimTest {
     private static final Pattern LOST = Pattern.compile("(\\d+) bytes written were not delivered");
@@ -173,6 +175,79 @@ class StreamLifecycleSimTest {
             Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
             assertTrue(e instanceof SocketException && e.getMessage().startsWith("the peer was silent"), e.toString());
             assertEquals(50_000, lostBytes(e));
+        }
+    }
+
+    /**
+     * The peer vanishes mid-stream (a relay between the two stops) once everything written so far was
+     * acknowledged: close() must not wait out the connect timeout (120 s here) for a FIN acknowledgement
+     * that cannot come. It returns after the 10 s of silence and reports exactly the bytes written
+     * after the peer went. (Moved from the real-socket suite, where it waited 10 s per transport and
+     * could only bound the loss between one and two writes, acks being in flight as the relay closed.)
+     */
+    @Test
+    void closeAfterThePeerVanishedMidStreamIsBoundedBySilenceNotTheConnectTimeout() throws Exception {
+        UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(120));
+        Pair p = new Pair(12, o, o);
+        try (p.net) {
+            byte[] first = pattern(12, 100_000);
+            p.client.getOutputStream().write(first);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            assertTrue(p.net.runUntil(() -> {
+                try {
+                    readAvailable(p.server, got);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                return got.size() == first.length && p.client.core().connection().unacknowledgedBytes() == 0;
+            }, 10_000), "the first write delivered and acknowledged");
+            assertArrayEquals(first, got.toByteArray());
+            p.b.vanished = true;
+            byte[] second = pattern(13, 100_000);
+            p.client.getOutputStream().write(second);        // unacknowledged data and then a FIN to nobody
+            CompletableFuture<Void> closed = closeOnAppThread(p);
+            long start = p.net.nowMillis();
+            assertTrue(p.net.runUntil(closed::isDone, 200_000), "close() returned");
+            long took = p.net.nowMillis() - start;
+            assertTrue(took >= 10_000 && took <= 10_100, "10 s of silence, not the 120 s connect timeout: " + took + " ms");
+            Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
+            assertTrue(e instanceof SocketException && e.getMessage().startsWith("the peer was silent"), e.toString());
+            assertEquals(second.length, lostBytes(e));
+        }
+    }
+
+    /**
+     * As above, but the peer's socket closed and its machine answers with ICMP port unreachable (what
+     * the Linux transport reads): close() fails one trip after its first datagram to the closed port,
+     * and reports exactly the bytes written after the peer went.
+     */
+    @Test
+    void closeAfterThePeerPortClosedMidStreamEndsOnTheIcmpError() throws Exception {
+        UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(120));
+        Pair p = new Pair(13, o, o);
+        try (p.net) {
+            byte[] first = pattern(14, 100_000);
+            p.client.getOutputStream().write(first);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            assertTrue(p.net.runUntil(() -> {
+                try {
+                    readAvailable(p.server, got);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                return got.size() == first.length && p.client.core().connection().unacknowledgedBytes() == 0;
+            }, 10_000), "the first write delivered and acknowledged");
+            p.b.portClosed = true;
+            byte[] second = pattern(15, 100_000);
+            p.client.getOutputStream().write(second);
+            CompletableFuture<Void> closed = closeOnAppThread(p);
+            long start = p.net.nowMillis();
+            assertTrue(p.net.runUntil(closed::isDone, 200_000), "close() returned");
+            long took = p.net.nowMillis() - start;
+            assertEquals(2 * TimeUnit.NANOSECONDS.toMillis(p.net.latencyNanos), took, "one trip to the closed port and back");
+            Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
+            assertTrue(e instanceof SocketException, e.toString());
+            assertEquals("connection reset by peer: " + second.length + " bytes written were not delivered", e.getMessage());
         }
     }
 
