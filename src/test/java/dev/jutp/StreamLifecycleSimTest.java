@@ -13,7 +13,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +68,15 @@ class StreamLifecycleSimTest {
         return n;
     }
 
+    /** {@link #readAvailable} inside a {@code runUntil} condition: an I/O failure fails the test. */
+    private static int readAvailableOrFail(UtpStream s, ByteArrayOutputStream into) {
+        try {
+            return readAvailable(s, into);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code p.client.close()} on an application thread the simulation waits for. */
     private static CompletableFuture<Void> closeOnAppThread(Pair p) throws InterruptedException {
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -99,11 +107,7 @@ class StreamLifecycleSimTest {
             CompletableFuture<Void> closed = closeOnAppThread(p);
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
                 return closed.isDone();
             }, 10_000), "close returns once the peer acknowledged everything");
             closed.get();
@@ -178,77 +182,69 @@ class StreamLifecycleSimTest {
         }
     }
 
+    /** How {@link #closeAfterThePeerWentMidStream} ended: after how long, and with what failure. */
+    private record MidStreamClose(long tookMillis, Throwable failure) { }
+
+    /** Bytes written before and after the peer goes in the mid-stream cases. */
+    private static final int MID_STREAM_WRITE = 100_000;
+
     /**
-     * The peer vanishes mid-stream (a relay between the two stops) once everything written so far was
-     * acknowledged: close() must not wait out the connect timeout (120 s here) for a FIN acknowledgement
-     * that cannot come. It returns after the 10 s of silence and reports exactly the bytes written
-     * after the peer went. (Moved from the real-socket suite, where it waited 10 s per transport and
-     * could only bound the loss between one and two writes, acks being in flight as the relay closed.)
+     * A pair with a 120 s connect timeout writes {@link #MID_STREAM_WRITE} bytes until they are
+     * delivered and acknowledged; then {@code goAway} removes the peer, the client writes as many
+     * again (unacknowledged data and then a FIN to nobody) and closes.
      */
-    @Test
-    void closeAfterThePeerVanishedMidStreamIsBoundedBySilenceNotTheConnectTimeout() throws Exception {
+    private static MidStreamClose closeAfterThePeerWentMidStream(long seed, java.util.function.Consumer<VirtualStreamNet.Host> goAway)
+            throws Exception {
         UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(120));
-        Pair p = new Pair(12, o, o);
+        Pair p = new Pair(seed, o, o);
         try (p.net) {
-            byte[] first = pattern(12, 100_000);
+            byte[] first = pattern((int) seed, MID_STREAM_WRITE);
             p.client.getOutputStream().write(first);
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
                 return got.size() == first.length && p.client.core().connection().unacknowledgedBytes() == 0;
             }, 10_000), "the first write delivered and acknowledged");
             assertArrayEquals(first, got.toByteArray());
-            p.b.vanished = true;
-            byte[] second = pattern(13, 100_000);
-            p.client.getOutputStream().write(second);        // unacknowledged data and then a FIN to nobody
+            goAway.accept(p.b);
+            p.client.getOutputStream().write(pattern((int) seed + 1, MID_STREAM_WRITE));
             CompletableFuture<Void> closed = closeOnAppThread(p);
             long start = p.net.nowMillis();
             assertTrue(p.net.runUntil(closed::isDone, 200_000), "close() returned");
-            long took = p.net.nowMillis() - start;
-            assertTrue(took >= 10_000 && took <= 10_100, "10 s of silence, not the 120 s connect timeout: " + took + " ms");
             Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
-            assertTrue(e instanceof SocketException && e.getMessage().startsWith("the peer was silent"), e.toString());
-            assertEquals(second.length, lostBytes(e));
+            return new MidStreamClose(p.net.nowMillis() - start, e);
         }
     }
 
     /**
+     * The peer vanishes mid-stream (a relay between the two stops): close() must not wait out the
+     * connect timeout (120 s) for a FIN acknowledgement that cannot come. It returns after the 10 s of
+     * silence and reports exactly the bytes written after the peer went. (Moved from the real-socket
+     * suite, where it waited 10 s per transport and could only bound the loss between one and two
+     * writes, acks being in flight as the relay closed.)
+     */
+    @Test
+    void closeAfterThePeerVanishedMidStreamIsBoundedBySilenceNotTheConnectTimeout() throws Exception {
+        MidStreamClose c = closeAfterThePeerWentMidStream(12, peer -> peer.vanished = true);
+        assertTrue(c.tookMillis() >= 10_000 && c.tookMillis() <= 10_100,
+                "10 s of silence, not the 120 s connect timeout: " + c.tookMillis() + " ms");
+        Throwable e = c.failure();
+        assertTrue(e instanceof SocketException && e.getMessage().startsWith("the peer was silent"), e.toString());
+        assertEquals(MID_STREAM_WRITE, lostBytes(e));
+    }
+
+    /**
      * As above, but the peer's socket closed and its machine answers with ICMP port unreachable (what
-     * the Linux transport reads): close() fails one trip after its first datagram to the closed port,
-     * and reports exactly the bytes written after the peer went.
+     * the Linux transport reads): close() fails one trip (2 x 10 ms) after its first datagram to the
+     * closed port, and reports exactly the bytes written after the peer went.
      */
     @Test
     void closeAfterThePeerPortClosedMidStreamEndsOnTheIcmpError() throws Exception {
-        UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(120));
-        Pair p = new Pair(13, o, o);
-        try (p.net) {
-            byte[] first = pattern(14, 100_000);
-            p.client.getOutputStream().write(first);
-            ByteArrayOutputStream got = new ByteArrayOutputStream();
-            assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-                return got.size() == first.length && p.client.core().connection().unacknowledgedBytes() == 0;
-            }, 10_000), "the first write delivered and acknowledged");
-            p.b.portClosed = true;
-            byte[] second = pattern(15, 100_000);
-            p.client.getOutputStream().write(second);
-            CompletableFuture<Void> closed = closeOnAppThread(p);
-            long start = p.net.nowMillis();
-            assertTrue(p.net.runUntil(closed::isDone, 200_000), "close() returned");
-            long took = p.net.nowMillis() - start;
-            assertEquals(2 * TimeUnit.NANOSECONDS.toMillis(p.net.latencyNanos), took, "one trip to the closed port and back");
-            Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
-            assertTrue(e instanceof SocketException, e.toString());
-            assertEquals("connection reset by peer: " + second.length + " bytes written were not delivered", e.getMessage());
-        }
+        MidStreamClose c = closeAfterThePeerWentMidStream(14, peer -> peer.portClosed = true);
+        assertEquals(20, c.tookMillis(), "one trip to the closed port and back");
+        assertTrue(c.failure() instanceof SocketException, c.failure().toString());
+        assertEquals("connection reset by peer: " + MID_STREAM_WRITE + " bytes written were not delivered",
+                c.failure().getMessage());
     }
 
     @Test
@@ -327,11 +323,7 @@ class StreamLifecycleSimTest {
             });
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
                 return got.size() > 1 << 20;
             }, 60_000);
             VirtualStreamNet.awaitParked(writer);
@@ -413,22 +405,14 @@ class StreamLifecycleSimTest {
             // The reader drains; the bytes taken, and only they, arrive, then what is written next.
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                    return got.size() == taken;
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
+                return got.size() == taken;
             }, 60_000), "received " + got.size() + " of " + taken);
             p.client.getOutputStream().write(new byte[] {42});
             p.client.shutdownOutput();
             assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                    return p.server.core().atEndOfStream();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
+                return p.server.core().atEndOfStream();
             }, 60_000));
             assertEquals(taken + 1, got.size());
             byte[] expected = java.util.Arrays.copyOf(data, taken + 1);
