@@ -95,11 +95,15 @@ class InstalledArtifactConsumerIT {
         try {
             assertTrue(mvn.waitFor(300, TimeUnit.SECONDS), "the consumer build did not finish; see " + log);
         } finally {
-            mvn.destroyForcibly(); // our own child, by its handle
+            mvn.descendants().forEach(ProcessHandle::destroyForcibly); // our own children (surefire's fork), by handle
+            mvn.destroyForcibly();
         }
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, mvn.exitValue(), out);
         assertTrue(out.contains("Tests run: 3, Failures: 0, Errors: 0, Skipped: 0"), out);
         assertTrue(out.contains("BUILD SUCCESS"), out);
+        // What the consumer loaded (its test checks it came from consumer-repo) is this build's jar.
+        assertEquals(-1, Files.mismatch(installed.resolve("jutp-" + version + ".jar"), TARGET.resolve("jutp-" + version + ".jar")),
+                "the jar in consumer-repo is not this build's");
     }
 }
