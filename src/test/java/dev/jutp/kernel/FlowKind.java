@@ -2,10 +2,10 @@ package dev.jutp.kernel;
 
 /** What moves the bytes of one flow through the shaped loopback. */
 public enum FlowKind {
-    /** jutp with LEDBAT++ selected ({@code bin/utpcat --congestion ledbat++}). */
-    JUTP_LEDBAT_PLUS_PLUS("jutp LEDBAT++", true),
+    /** jutp with LEDBAT++, its default ({@code bin/utpcat --congestion ledbat++}). */
+    JUTP_LEDBAT_PLUS_PLUS("jutp LEDBAT++ (default)", true),
     /** jutp with libutp's classic LEDBAT selected ({@code bin/utpcat --congestion ledbat}). */
-    JUTP_CLASSIC("jutp classic LEDBAT (default)", true),
+    JUTP_CLASSIC("jutp classic LEDBAT", true),
     /** libutp (utp-native) on both ends, through {@code src/test/interop/utp_peer.js}. */
     LIBUTP("libutp", true),
     /** Kernel TCP from iperf3 with CUBIC. */

@@ -21,12 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class KernelCongestionIT {
     /*
-     * Loose: these catch the starvation issue 12 measured (TCP at 1.4-3.1 % of the link next to a uTP
-     * sender), not the issue's 80 % target, which LEDBAT++ as built does not reach on a quiet machine.
-     * Measured in this test's 10 s window: TCP CUBIC 25.6-32.5 % and BBR 34.1-61.7 % next to LEDBAT++
-     * on a quiet 2-core machine (two runs, final main of session 4); 77-79 % and 48-70 % on a machine loaded by other
-     * builds, where the utpcat processes themselves were short of CPU. The bench (bench/kernel-cc.sh)
-     * has the full figures.
+     * Loose enough for a busy CI machine, tight enough to catch the starvation issue 12 measured (TCP at
+     * 1.4-3.1 % of the link next to a uTP sender) and the one-way-delay LEDBAT++ before the round-trip
+     * fix (CUBIC 25.6-32.5 %). Measured in this test's 10 s window on this 2-core machine with LEDBAT++
+     * judging the round trip: CUBIC 92.3 %, BBR 75.4 %, jutp alone 93.2 %. The bench
+     * (bench/kernel-cc.sh) has the full figures.
      */
     static final double MIN_CUBIC_SHARE = 0.65;
     static final double MIN_BBR_SHARE = 0.50;
