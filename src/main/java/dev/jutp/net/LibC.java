@@ -98,7 +98,6 @@ final class LibC {
     /** Room for any sockaddr we use (sockaddr_in6 is 28 bytes). */
     static final int SOCKADDR_BYTES = 32;
 
-    private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout ERRNO_LAYOUT = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = offset(ERRNO_LAYOUT, "errno");
 
@@ -107,24 +106,13 @@ final class LibC {
      * arguments: one native function shape for all of them. Linking a downcall generates classes per
      * distinct (function descriptor, options) pair, about 10 ms each on a busy machine, and a run
      * opens its socket before its first SYN: one wrapper per libc function cost 14 shapes (0.14 s of
-     * a 0.3 s start); these are 2, plus __errno_location, linked at its first use (a failed batch).
-     * Pointers pass as their addresses: every segment handed over belongs to the transport's arena,
-     * which the transport closes only after its last call.
+     * a 0.3 s start); these are 2 (this one, and the per-batch critical one in Downcalls), plus
+     * __errno_location. Pointers pass as their addresses: every segment handed over belongs to the
+     * transport's arena, which the transport closes only after its last call.
      */
-    private static final FunctionDescriptor SYSCALL_SHAPE = FunctionDescriptor.of(JAVA_LONG,
-            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-    private static final MemorySegment SYSCALL_SYMBOL = symbol("syscall");
     /** Captures errno into a caller-owned segment, so errno survives the JVM's own libc use. */
-    private static final MethodHandle SYSCALL = LINKER.downcallHandle(SYSCALL_SYMBOL, SYSCALL_SHAPE,
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    /*
-     * The per-batch calls capture no call state: the JDK slices the capture segment on every call
-     * (a 40-byte object that only C2's escape analysis removes), so they are critical downcalls
-     * (non-blocking: MSG_DONTWAIT, a non-blocking socket) and the caller reads errno in place
-     * right after a failure (ThreadErrno).
-     */
-    private static final MethodHandle SYSCALL_CRITICAL = LINKER.downcallHandle(SYSCALL_SYMBOL, SYSCALL_SHAPE,
-            Linker.Option.firstVariadicArg(1), Linker.Option.critical(false));
+    private static final MethodHandle SYSCALL = Downcalls.LINKER.downcallHandle(Downcalls.SYSCALL,
+            Downcalls.SYSCALL_SHAPE, Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
     /** The kernel's sigset_t (64 signals) on x86-64 and aarch64; ppoll checks it only with a mask. */
     private static final long KERNEL_SIGSET_BYTES = 8;
@@ -173,7 +161,7 @@ final class LibC {
     /** The calling thread's errno variable (glibc and musl both export __errno_location). */
     static MemorySegment errnoLocation() {
         try {
-            return ((MemorySegment) ErrnoLocation.HANDLE.invokeExact()).reinterpret(Integer.BYTES);
+            return ((MemorySegment) Downcalls.errnoLocation().invokeExact()).reinterpret(Integer.BYTES);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -215,26 +203,15 @@ final class LibC {
 
     private static long callCritical(long number, long a, long b, long c, long d, long e) {
         try {
-            return (long) SYSCALL_CRITICAL.invokeExact(number, a, b, c, d, e, 0L);
+            return (long) Downcalls.criticalSyscall().invokeExact(number, a, b, c, d, e, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
-    /** Linked at the first failed batch: most runs never need it. */
-    private static final class ErrnoLocation {
-        static final MethodHandle HANDLE = LINKER.downcallHandle(symbol("__errno_location"),
-                FunctionDescriptor.of(ADDRESS), Linker.Option.critical(false));
-    }
-
     /** Size of a control message holding {@code dataBytes}, padded as CMSG_SPACE does. */
     static long cmsgSpace(long dataBytes) {
         return CMSG_DATA + ((dataBytes + 7) & ~7L);
-    }
-
-    private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
     }
 
     private static long offset(StructLayout layout, String field) {
