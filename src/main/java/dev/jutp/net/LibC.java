@@ -108,9 +108,9 @@ final class LibC {
      * opens its socket before its first SYN: one wrapper per libc function cost 14 shapes (0.14 s of
      * a 0.3 s start); these are 2 (this one, and the per-batch critical one in Downcalls), plus
      * __errno_location. Pointers pass as their addresses: every segment handed over belongs to the
-     * transport's arena, which the transport closes only after its last call.
+     * transport's arena, which the transport closes only after its last call. This handle captures
+     * errno into a caller-owned segment, so errno survives the JVM's own libc use.
      */
-    /** Captures errno into a caller-owned segment, so errno survives the JVM's own libc use. */
     private static final MethodHandle SYSCALL = Downcalls.LINKER.downcallHandle(Downcalls.SYSCALL,
             Downcalls.SYSCALL_SHAPE, Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
 
@@ -171,7 +171,10 @@ final class LibC {
         return call(e, Syscalls.RECVMSG, fd, msg.address(), flags, 0, 0, 0);
     }
 
-    /** ppoll without a signal mask (the kernel, like glibc's wrapper, writes the time left into {@code timeout}). */
+    /**
+     * ppoll without a signal mask. Unlike glibc's wrapper, the system call writes the time left into
+     * {@code timeout}: callers set it before every call.
+     */
     static int ppoll(MemorySegment e, MemorySegment fds, long nfds, MemorySegment timeout) {
         return (int) call(e, Syscalls.PPOLL, fds.address(), nfds, timeout.address(), 0, KERNEL_SIGSET_BYTES, 0);
     }
