@@ -49,6 +49,26 @@ public final class Transports {
         };
     }
 
+    /**
+     * Links, on the calling thread, the native calls the Linux transport otherwise links at their
+     * first use, before a client's first SYN goes out (the per-batch calls and the errno lookup). For
+     * a short-lived process that opens one endpoint: run it on a second thread as the process starts,
+     * while the first thread links the socket calls. Does nothing where the Linux transport is not
+     * used; a failure is left for the transport to report.
+     */
+    public static void prepare() {
+        String choice = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (!linuxSupported() || choice.equals("nio")) {
+            return;
+        }
+        try {
+            Downcalls.criticalSyscall();
+            Downcalls.errnoLocation();
+        } catch (LinkageError | RuntimeException e) {
+            // No native access or no such symbol: LinuxTransport.open falls back or reports it.
+        }
+    }
+
     /** True on the platforms whose struct layouts and constants {@link LibC} encodes. */
     public static boolean linuxSupported() {
         String os = System.getProperty("os.name", "");
