@@ -15,7 +15,7 @@ java_bin="$(bin/find-java)"
 snap="$(mktemp -d "${TMPDIR:-/tmp}/jutp-kernel-cc.XXXXXX")"
 trap 'rm -rf "$snap"' EXIT
 mkdir -p "$snap/bin" "$snap/target"
-cp bin/utpcat "$snap/bin/" && cp -r target/jutp-*.jar target/lib "$snap/target/"
+cp bin/utpcat bin/find-java "$snap/bin/" && cp -r target/jutp-*.jar target/lib "$snap/target/"
 cp -r target/classes "$snap/classes" && cp -r target/test-classes "$snap/test-classes"
 "$java_bin" --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true -Djutp.kernel.utpcat="$snap/bin/utpcat" \
   -cp "$snap/test-classes:$snap/classes:$(cat target/kernel-cc.classpath)" dev.jutp.kernel.KernelCcBench "$@"
