@@ -62,7 +62,7 @@ final class SimTests {
             if (family == Profiles.BURST) {
                 // Known gap of LEDBAT++ (opt-in for this reason): on these short Gilbert-Elliott paths its
                 // reduced gain keeps the window at a few packets, a bad-state burst then costs four
-                // RTOs in a row and the sender gives up (ETIMEDOUT) in 4 of 100 seeds with RACK-TLP
+                // RTOs in a row and the sender gives up (ETIMEDOUT) in 6 of 100 seeds with RACK-TLP
                 // (16 before it). The family checks integrity, so it runs on libutp's LEDBAT until
                 // that is fixed.
                 scenario.classicLedbat();
