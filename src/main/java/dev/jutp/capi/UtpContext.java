@@ -53,7 +53,6 @@ public final class UtpContext {
         callbacks[Utp.UTP_GET_MILLISECONDS] = Defaults.MILLISECONDS;
         callbacks[Utp.UTP_GET_MICROSECONDS] = Defaults.MICROSECONDS;
         callbacks[Utp.UTP_GET_RANDOM] = Defaults.RANDOM;
-        engine.setDuplicateAckFastRetransmit(true);
     }
 
     Object userdata() {
@@ -74,8 +73,9 @@ public final class UtpContext {
 
     void setCallback(int slot, UtpCallback proc) {
         callbacks[slot] = proc;
-        engine.setAcceptsConnections(callbacks[Utp.UTP_ON_ACCEPT] != null);
-        engine.setOverheadEvents(callbacks[Utp.UTP_ON_OVERHEAD_STATISTICS] != null);
+        engine.configure(engine.config()
+                .withAcceptsConnections(callbacks[Utp.UTP_ON_ACCEPT] != null)
+                .withOverheadEvents(callbacks[Utp.UTP_ON_OVERHEAD_STATISTICS] != null));
     }
 
     // ------------------------------------------------------------------ entry and dispatch

@@ -88,15 +88,13 @@ public final class Connection {
     private Object attachment;
     private Object userdata;
 
-    // Options, copied from the engine at creation (libutp semantics).
+    /** The engine's options when this connection was created (libutp copies them into a socket). */
+    private final EngineConfig config;
+    // utp_setsockopt changes these three per connection.
     int sndbuf;
     int rcvbuf;
     int targetDelayMicros;
-    private final int giveUpRetransmissions;
     private final ReceiveWindow receiveWindow;
-    private final int idleTimeoutMillis;
-    /** {@link Engine#LOSS_RECOVERY_RACK_TLP} or {@link Engine#LOSS_RECOVERY_LIBUTP}. */
-    private final int lossRecovery;
 
     // Sequence space.
     int seqNr = 1;
@@ -162,15 +160,13 @@ public final class Connection {
 
     Connection(Engine engine) {
         this.engine = engine;
-        this.sndbuf = engine.sndbuf;
-        this.rcvbuf = engine.rcvbuf;
-        this.targetDelayMicros = engine.targetDelayMicros;
-        this.cc = CongestionController.create(engine.congestionControl, PACKET_SIZE_CONSTANT);
-        this.giveUpRetransmissions = engine.giveUpRetransmissions;
-        this.receiveWindow = new ReceiveWindow(engine.receiveWindowEnforced, engine.slab.slotSize());
-        this.idleTimeoutMillis = engine.idleTimeoutMillis;
-        this.lossRecovery = engine.lossRecovery;
-        engine.hasRackConnections |= lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP;
+        this.config = engine.config();
+        this.sndbuf = config.sendBufferBytes();
+        this.rcvbuf = config.receiveBufferBytes();
+        this.targetDelayMicros = config.targetDelayMicros();
+        this.cc = CongestionController.create(config.congestionControl(), PACKET_SIZE_CONSTANT);
+        this.receiveWindow = new ReceiveWindow(config.receiveWindowEnforced(), engine.slab.slotSize());
+        engine.hasRackConnections |= config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP;
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -627,7 +623,7 @@ public final class Connection {
             engine.log(this, Engine.LOG_MTU, "MTU [PROBE] seq:%d size:%d floor:%d ceiling:%d", seq, length, mtu.floor(), mtu.ceiling());
         }
         sendQueue.markSent(seq, engine.nowMicros);
-        if (tx == 0 && lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+        if (tx == 0 && config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
             rack.armProbe(engine.nowMicros);
         }
         if (Header.type(seg, base) != Header.ST_SYN) {
@@ -808,7 +804,7 @@ public final class Connection {
                             mtu.forgetProbe();
                         }
                     }
-                    dupAckTrigger = !p.hasSack() && engine.duplicateAckFastRetransmit;
+                    dupAckTrigger = !p.hasSack() && engine.config().duplicateAckFastRetransmit();
                 }
             } else {
                 duplicateAcks = 0;
@@ -923,7 +919,7 @@ public final class Connection {
         } else if (dupAckTrigger) {
             duplicateAckResend();
         }
-        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
             if (queuedPackets == 0) {
                 rack.disarmProbe();
             } else if (acks > 0 || ackedBytes > 0) {
@@ -1041,7 +1037,7 @@ public final class Connection {
         }
         if (reorder.holds(Seq.add(ackNr, 1), pkSeq)) {
             stats.duplicatesReceived++;
-            if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+            if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
                 scheduleAck();              // a tail-loss probe, or our SACK was lost: answer (libutp stays silent)
             }
             return;
@@ -1100,7 +1096,7 @@ public final class Connection {
      * lost) inflates the RTO to seconds.
      */
     private void delivered(int seq) {
-        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
             long sent = sendQueue.sentMicros(seq);
             rack.onDelivered(seq, sent, sendQueue.transmissions(seq), engine.nowMicros);
             if (sendQueue.transmissions(seq) == 1 && sent > newestDeliveredSentMicros && sent <= engine.nowMicros) {
@@ -1159,7 +1155,7 @@ public final class Connection {
         }
         if (sendQueue.transmissions(seq) == 1) {
             long erttMicros = engine.nowMicros - sendQueue.sentMicros(seq);
-            if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP) {
+            if (config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP) {
                 rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));   // RACK-TLP: one per ack (delivered)
             }
             delays.addRoundTrip(erttMicros, engine.nowMillis);
@@ -1186,7 +1182,7 @@ public final class Connection {
         int count = 0;
         // With fewer than 4 packets in flight three marks can never arrive: lower the threshold
         // to what the window can produce (early retransmit, RFC 5827), never below one.
-        int threshold = lossRecovery == Engine.LOSS_RECOVERY_LIBUTP ? DUPLICATE_ACKS_BEFORE_RESEND
+        int threshold = config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP ? DUPLICATE_ACKS_BEFORE_RESEND
                 : Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
         for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
             int seq = Sack.seqOfBit(pkAck, k);
@@ -1270,7 +1266,7 @@ public final class Connection {
         if (!Seq.lessThan(seq, fastResendSeqNr)) {
             return true;
         }
-        if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP || sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
+        if (config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP || sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
             return false;
         }
         long waitMicros = Math.max(10_000L, (rtt.rttMillis() + 4L * rtt.rttVarMillis()) * 1000L);
@@ -1395,7 +1391,7 @@ public final class Connection {
      * not wait for the tick.
      */
     void checkLossTimers() {
-        if (lossRecovery != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
+        if (config.lossRecovery() != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
                 || state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
                 || rtoDeadline.due(engine.nowMillis)) {
             return;
@@ -1421,8 +1417,8 @@ public final class Connection {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
                     return;
                 }
-                if (idleTimeoutMillis > 0 && (state == CONNECTED || state == CONNECTED_FULL)
-                        && now - lastReceivedMillis > idleTimeoutMillis) {
+                if (config.idleTimeoutMillis() > 0 && (state == CONNECTED || state == CONNECTED_FULL)
+                        && now - lastReceivedMillis > config.idleTimeoutMillis()) {
                     engine.log(this, Engine.LOG_NORMAL, "timed out: nothing heard for %d ms", now - lastReceivedMillis);
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
@@ -1440,7 +1436,7 @@ public final class Connection {
                 }
                 // Keep-alives go on after our FIN while the peer's direction is open (libutp's do too).
                 if ((state == CONNECTED || state == CONNECTED_FULL) && !(finSent && eofReached)
-                        && now - lastSentMillis >= KEEPALIVE_MILLIS - engine.keepAliveEarlyMillis) {
+                        && now - lastSentMillis >= KEEPALIVE_MILLIS - engine.config().keepAliveEarlyMillis()) {
                     sendKeepAlive();
                 }
             }
@@ -1456,7 +1452,7 @@ public final class Connection {
         long next = !rtoDeadline.armed() ? Long.MAX_VALUE
                 // Nothing in flight: the timer only decays an idle window, which can wait a little.
                 : queuedPackets == 0 ? rtoDeadline.at() + LAZY_TIMER_SLACK_MILLIS : rtoDeadline.at();
-        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP && queuedPackets > 0) {
+        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP && queuedPackets > 0) {
             next = engine.nowMillis;        // RACK's and TLP's timers work on the RTT's scale: every tick
         }
         if (zeroWindowDeadline.armed() && peerWindow == 0) {
@@ -1473,8 +1469,8 @@ public final class Connection {
                         lastHalfClosedProbeMillis + HALF_CLOSED_PROBE_MILLIS));
                 next = Math.min(next, lastReceivedMillis + HALF_CLOSED_GIVE_UP_MILLIS);
             }
-            if (idleTimeoutMillis > 0) {
-                next = Math.min(next, lastReceivedMillis + idleTimeoutMillis + 1 + LAZY_TIMER_SLACK_MILLIS);
+            if (config.idleTimeoutMillis() > 0) {
+                next = Math.min(next, lastReceivedMillis + config.idleTimeoutMillis() + 1 + LAZY_TIMER_SLACK_MILLIS);
             }
         }
         return next;
@@ -1491,7 +1487,7 @@ public final class Connection {
         }
         mtu.forgetProbe();
         int newTimeout = ignoreLoss ? retransmitTimeout : RttEstimator.backoff(retransmitTimeout);
-        int limit = state == SYN_SENT ? RttEstimator.synGiveUp(giveUpRetransmissions) : giveUpRetransmissions;
+        int limit = state == SYN_SENT ? RttEstimator.synGiveUp(config.giveUpRetransmissions()) : config.giveUpRetransmissions();
         boolean ownBacklog = engine.lastBacklogMillis != 0 && now - engine.lastBacklogMillis <= retransmitTimeout;
         if (queuedPackets > 0 && retransmitCount >= limit && !ownBacklog) {
             engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);

@@ -75,27 +75,11 @@ public final class Engine implements AutoCloseable {
     private long nextTimerMillis = Long.MAX_VALUE;
     /** Something happened since the last effective tick that may have armed an earlier timer. */
     boolean timersDirty = true;
-    /** How much before its 29 s a keep-alive may go (0: libutp's timing). */
-    long keepAliveEarlyMillis;
 
-    // Options (copied into connections at creation).
-    int sndbuf = DEFAULT_BUFFER_BYTES;
-    int rcvbuf = DEFAULT_BUFFER_BYTES;
-    int targetDelayMicros = TARGET_DELAY_UNSET;
-    int congestionControl = CongestionController.LEDBAT;
-    boolean acceptsConnections;
-    boolean overheadEvents;
-    boolean duplicateAckFastRetransmit = true;
-    boolean receiveWindowEnforced = true;
-    int idleTimeoutMillis;
-    int lossRecovery = LOSS_RECOVERY_RACK_TLP;
+    /** The options; replaced whole by {@link #configure}, read by connections (see {@link EngineConfig}). */
+    private EngineConfig config = EngineConfig.DEFAULTS;
     /** Whether any connection was made in RACK-TLP mode (then the between-tick pass is needed). */
     boolean hasRackConnections;
-    int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
-    int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    int maxHalfOpen = DEFAULT_MAX_HALF_OPEN;
-    long tickMillis = DEFAULT_TICK_MILLIS;
-    private final boolean[] logLevels = new boolean[3];
 
     private Connection[] ackList = new Connection[16];
     private int ackCount;
@@ -144,161 +128,36 @@ public final class Engine implements AutoCloseable {
         return stats;
     }
 
-    public int sendBuffer() {
-        return sndbuf;
-    }
-
-    public int receiveBuffer() {
-        return rcvbuf;
-    }
-
-    /** The configured target delay (µs), or the controller's default when none was set. */
-    public int targetDelayMicros() {
-        return targetDelayMicros == TARGET_DELAY_UNSET
-                ? CongestionController.defaultTargetMicros(congestionControl) : targetDelayMicros;
+    /** The current options. */
+    public EngineConfig config() {
+        return config;
     }
 
     /**
-     * The congestion controller of connections created from now on:
-     * {@link CongestionController#LEDBAT} (default) or {@link CongestionController#LEDBAT_PLUS_PLUS}.
+     * Replaces the options (build the new record from {@link #config()} with its {@code with*}
+     * methods). Connections created from now on take it; existing ones keep theirs, except for the
+     * engine-wide switches listed in {@link EngineConfig}.
      */
-    public void setCongestionControl(int kind) {
-        if (!CongestionController.isKind(kind)) {
-            throw new IllegalArgumentException("no such congestion controller: " + kind);
-        }
-        congestionControl = kind;
+    public void configure(EngineConfig next) {
+        config = java.util.Objects.requireNonNull(next, "config");
     }
 
-    public int congestionControl() {
-        return congestionControl;
-    }
-
-    public void setSendBuffer(int bytes) {
-        sndbuf = bytes;
-    }
-
-    public void setReceiveBuffer(int bytes) {
-        rcvbuf = bytes;
-    }
-
-    public void setTargetDelayMicros(int micros) {
-        targetDelayMicros = micros;
-    }
-
-    public void setAcceptsConnections(boolean accept) {
-        acceptsConnections = accept;
-    }
-
-    public void setOverheadEvents(boolean enabled) {
-        overheadEvents = enabled;
-    }
-
-    /** BEP 29's 3-duplicate-ack fast retransmit (on by default; libutp lacks it). */
-    public void setDuplicateAckFastRetransmit(boolean enabled) {
-        duplicateAckFastRetransmit = enabled;
-    }
-
-    public boolean duplicateAckFastRetransmit() {
-        return duplicateAckFastRetransmit;
-    }
-
-    /**
-     * Drop data a peer sends beyond the receive window we advertised (on by default). libutp
-     * accepts it, so a peer ignoring the window grows the receiver's buffers without bound.
-     */
-    public void setReceiveWindowEnforced(boolean enabled) {
-        receiveWindowEnforced = enabled;
-    }
-
-    public boolean receiveWindowEnforced() {
-        return receiveWindowEnforced;
-    }
-
-    /**
-     * A connection that hears nothing from its peer for this long fails with ETIMEDOUT (0, the
-     * default: never, as libutp). A live idle peer sends a keep-alive every 29 s, so a value of a
-     * minute or more only ends connections whose peer is gone; copied into connections at creation.
-     */
-    public void setIdleTimeoutMillis(int millis) {
-        if (millis < 0) {
-            throw new IllegalArgumentException("idle timeout must be 0 (off) or positive: " + millis);
-        }
-        idleTimeoutMillis = millis;
-    }
-
-    public int idleTimeoutMillis() {
-        return idleTimeoutMillis;
-    }
-
-    /**
-     * {@link #LOSS_RECOVERY_RACK_TLP} (default) or {@link #LOSS_RECOVERY_LIBUTP} (libutp's exact
-     * retransmission rules, for conformance); copied into connections at creation.
-     */
-    public void setLossRecovery(int mode) {
-        if (mode != LOSS_RECOVERY_LIBUTP && mode != LOSS_RECOVERY_RACK_TLP) {
-            throw new IllegalArgumentException("loss recovery must be 0 (libutp) or 1 (RACK-TLP): " + mode);
-        }
-        lossRecovery = mode;
-    }
-
-    public int lossRecovery() {
-        return lossRecovery;
-    }
-
-    /** Consecutive unanswered RTO retransmissions before ETIMEDOUT (libutp: 4; SYN stays 2). */
-    public void setGiveUpRetransmissions(int count) {
-        giveUpRetransmissions = Math.max(1, count);
-    }
-
-    public int giveUpRetransmissions() {
-        return giveUpRetransmissions;
-    }
-
+    /** Shorthand for {@code configure(config().withMaxConnections(max))}. */
     public void setMaxConnections(int max) {
-        maxConnections = max;
+        configure(config.withMaxConnections(max));
     }
 
-    public int maxConnections() {
-        return maxConnections;
-    }
-
-    /** Cap on half-open accepted connections (at least 1); see {@link #DEFAULT_MAX_HALF_OPEN}. */
-    public void setMaxHalfOpen(int max) {
-        maxHalfOpen = Math.max(1, max);
+    /** Shorthand for {@code configure(config().withTickMillis(millis))}; see {@link EngineConfig#withTickMillis}. */
+    public void setTickMillis(long millis) {
+        configure(config.withTickMillis(millis));
     }
 
     public int maxHalfOpen() {
-        return maxHalfOpen;
+        return config.maxHalfOpen();
     }
 
     public int halfOpenCount() {
         return halfOpen.size();
-    }
-
-    /**
-     * Lets a keep-alive go up to {@code millis} (at most {@link Connection#LAZY_TIMER_SLACK_MILLIS})
-     * before it is due, when the owner's tick comes anyway: an owner that sleeps until
-     * {@link #nextTimeoutMillis} then sends the keep-alives of all connections due within that
-     * span at one wake-up, and they stay grouped. 0 (default) keeps libutp's 29 s exactly.
-     */
-    public void setKeepAliveEarlyMillis(long millis) {
-        if (millis < 0 || millis > Connection.LAZY_TIMER_SLACK_MILLIS) {
-            throw new IllegalArgumentException("keep-alive early millis must be in 0.." + Connection.LAZY_TIMER_SLACK_MILLIS);
-        }
-        keepAliveEarlyMillis = millis;
-    }
-
-    /** Minimum spacing of effective {@link #checkTimeouts} calls (libutp: 500 ms). */
-    public void setTickMillis(long millis) {
-        tickMillis = Math.max(1, millis);
-    }
-
-    public void setLogLevel(int level, boolean on) {
-        logLevels[level - LOG_NORMAL] = on;
-    }
-
-    public boolean logLevel(int level) {
-        return logLevels[level - LOG_NORMAL];
     }
 
     public int connectionCount() {
@@ -363,7 +222,7 @@ public final class Engine implements AutoCloseable {
             Connection c = lookup(from, id);
             if (c != null) {
                 c.receive(p);
-                if (overheadEvents) {
+                if (config.overheadEvents()) {
                     overhead(c, 0, length - p.payloadLength, Connection.OVERHEAD_HEADER);
                 }
                 return 1;
@@ -481,11 +340,11 @@ public final class Engine implements AutoCloseable {
             }
             return;
         }
-        if (!acceptsConnections) {
+        if (!config.acceptsConnections()) {
             stats.synsIgnored++;
             return;
         }
-        if (table.size() >= maxConnections) {
+        if (table.size() >= config.maxConnections()) {
             // A hard cap: a half-open connection is one its initiator believes established (it
             // has our SYN-ACK), so none is pushed out for a newcomer. libutp ignores the SYN; the
             // newcomer gets an RST (one 20-byte reply per SYN, rate-limited as any unknown-id
@@ -499,7 +358,7 @@ public final class Engine implements AutoCloseable {
             stats.synsIgnored++;
             return;
         }
-        if (halfOpen.size() >= maxHalfOpen) {
+        if (halfOpen.size() >= config.maxHalfOpen()) {
             evictHalfOpen(halfOpen.oldest());   // the SYN backlog: a flood cannot lock real clients out
         }
         Connection c = new Connection(this);
@@ -622,14 +481,14 @@ public final class Engine implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (ticked && nowMillis - lastTickMillis < tickMillis) {
+        if (ticked && nowMillis - lastTickMillis < config.tickMillis()) {
             checkLossTimers();
             return;
         }
         ticked = true;
         lastTickMillis = nowMillis;
         resets.expire(nowMillis);
-        timeoutBudget = (int) Math.max(16, TIMEOUTS_PER_SECOND * tickMillis / 1000);
+        timeoutBudget = (int) Math.max(16, TIMEOUTS_PER_SECOND * config.tickMillis() / 1000);
         iteration = table.snapshot(iteration);
         for (int i = 0; iteration[i] != null; i++) {
             iteration[i].checkTimeouts();
@@ -676,7 +535,7 @@ public final class Engine implements AutoCloseable {
             nextTimerMillis = next;
             timersDirty = false;
         }
-        return Math.max(lastTickMillis + tickMillis, nextTimerMillis);
+        return Math.max(lastTickMillis + config.tickMillis(), nextTimerMillis);
     }
 
     /** Between ticks: only the RACK-TLP timers, which work on the RTT's scale, not the tick's. */
@@ -712,7 +571,7 @@ public final class Engine implements AutoCloseable {
 
     /** Milliseconds until the next tick would do anything, for owners that sleep between ticks. */
     public long millisUntilTick() {
-        return ticked ? Math.max(0, lastTickMillis + tickMillis - nowMillis) : 0;
+        return ticked ? Math.max(0, lastTickMillis + config.tickMillis() - nowMillis) : 0;
     }
 
     private void destroy(Connection c) {
@@ -772,7 +631,7 @@ public final class Engine implements AutoCloseable {
     void transmit(Connection c, MemorySegment seg, long off, int length, InetSocketAddress to, int flags, int overheadKind) {
         timersDirty = true;
         countSent(length);
-        if (overheadEvents) {
+        if (config.overheadEvents()) {
             int len = overheadKind == Connection.OVERHEAD_HEADER ? Header.SIZE : length;
             overhead(c, 1, len, overheadKind);
         }
@@ -780,7 +639,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void overhead(Connection c, int sent, int length, int kind) {
-        if (overheadEvents) {
+        if (config.overheadEvents()) {
             events.add(EngineEvents.OVERHEAD, c, sent, kind, null, 0, length + host.udpOverhead(c, c.peer), null);
         }
     }
@@ -829,7 +688,7 @@ public final class Engine implements AutoCloseable {
     }
 
     void log(Connection c, int level, String format, Object... args) {
-        if (logLevels[level - LOG_NORMAL]) {
+        if (config.logs(level)) {
             String prefix = c == null ? "" : c.peer + " " + String.format("%06d", c.recvId) + " ";
             events.add(EngineEvents.LOG, c, level, 0, null, 0, 0, prefix + String.format(format, args));
         }
