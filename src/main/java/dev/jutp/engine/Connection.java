@@ -862,7 +862,7 @@ public final class Connection {
         if (state == SYN_RECV) {
             // Any acceptable packet proves the initiator has our SYN-ACK.
             state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
-            engine.halfOpen.remove(this);
+            engine.leftBacklog(this);
         } else if (state == SYN_SENT && (type == Header.ST_STATE || acks > 0)) {
             // DATA or FIN acking our SYN carries the acceptor's ISN as the SYN-ACK does: when the
             // SYN-ACK was lost ahead of a server's first bytes, this is the handshake's answer
@@ -1528,7 +1528,7 @@ public final class Connection {
             return;                         // closed is closed: no error after close (Q13)
         }
         state = closeRequested ? DESTROY : RESET;
-        engine.halfOpen.remove(this);
+        engine.leftBacklog(this);
         engine.events.add(EngineEvents.ERROR, this, errorCode);
     }
 
@@ -1615,8 +1615,7 @@ public final class Connection {
             default -> {
                 closeRequested = true;
                 state = DESTROY;
-                engine.halfOpen.remove(this);
-                engine.evictedClosed(this);   // no longer in the table: freed through the untracked list
+                engine.closedByApplication(this);
             }
         }
     }
@@ -1641,8 +1640,7 @@ public final class Connection {
         if (state != DESTROY) {
             closeRequested = true;
             state = DESTROY;
-            engine.halfOpen.remove(this);
-            engine.evictedClosed(this);
+            engine.closedByApplication(this);
             engine.timersDirty = true;
         }
     }

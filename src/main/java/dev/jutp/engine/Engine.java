@@ -57,10 +57,7 @@ public final class Engine implements AutoCloseable {
     final EngineEvents events = new EngineEvents();
     final ContextStats stats = new ContextStats();
     private final ResetMemory resets = new ResetMemory();
-    /** Half-open (SYN_RECV, unconfirmed) connections, oldest first. */
-    final ConnectionList halfOpen = new ConnectionList();
-    /** Pushed out of the SYN backlog and out of the table; freed when the application closes them. */
-    private final ConnectionList evicted = new ConnectionList();
+    final SynBacklog backlog = new SynBacklog();
     private final PacketView view = new PacketView();
     private final Arena scratchArena = Arena.ofShared();
     /** One outgoing ack or RST at a time is built here. */
@@ -157,7 +154,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public int halfOpenCount() {
-        return halfOpen.size();
+        return backlog.size();
     }
 
     public int connectionCount() {
@@ -344,7 +341,7 @@ public final class Engine implements AutoCloseable {
             stats.synsIgnored++;
             return;
         }
-        if (table.size() >= config.maxConnections()) {
+        if (SynBacklog.refuses(table.size(), config.maxConnections())) {
             // A hard cap: a half-open connection is one its initiator believes established (it
             // has our SYN-ACK), so none is pushed out for a newcomer. libutp ignores the SYN; the
             // newcomer gets an RST (one 20-byte reply per SYN, rate-limited as any unknown-id
@@ -358,13 +355,14 @@ public final class Engine implements AutoCloseable {
             stats.synsIgnored++;
             return;
         }
-        if (halfOpen.size() >= config.maxHalfOpen()) {
-            evictHalfOpen(halfOpen.oldest());   // the SYN backlog: a flood cannot lock real clients out
+        Connection pushedOut = backlog.makeRoom(config.maxHalfOpen());
+        if (pushedOut != null) {
+            evictHalfOpen(pushedOut);       // the SYN backlog: a flood cannot lock real clients out
         }
         Connection c = new Connection(this);
         c.accept(from, p.connectionId, p.seq);
         table.put(c);
-        halfOpen.add(c);
+        backlog.add(c);
         stats.synsAccepted++;
         c.stats.packetsReceived++;
         c.stats.bytesReceived += length;
@@ -375,12 +373,11 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Pushes the oldest half-open connection out to make room for a new SYN: out of the table at
-     * once, silently (an RST to an unverified address would be amplification), and reported to
+     * The oldest half-open connection, pushed out of the backlog for a new SYN: out of the table
+     * at once, silently (an RST to an unverified address would be amplification), and reported to
      * the application as a timeout like any half-open connection that was never confirmed.
      */
     private void evictHalfOpen(Connection c) {
-        halfOpen.remove(c);
         table.remove(c);
         if (lastHit == c) {
             lastHit = null;
@@ -389,19 +386,19 @@ public final class Engine implements AutoCloseable {
         c.freeResources();
         stats.halfOpenEvicted++;
         c.fail(Connection.ETIMEDOUT);
-        evicted.add(c);
     }
 
-    /** The application closed a connection that had been pushed out of the SYN backlog. */
-    void evictedClosed(Connection c) {
-        if (evicted.contains(c)) {
-            evicted.remove(c);
-            trackUntracked(c);
+    /** A connection left the SYN backlog (confirmed, failed or closed). */
+    void leftBacklog(Connection c) {
+        backlog.leave(c);
+    }
+
+    /** The application closed {@code c}: if it had been pushed out of the backlog, free it at the next tick. */
+    void closedByApplication(Connection c) {
+        backlog.leave(c);
+        if (backlog.closedAfterEviction(c)) {
+            trackUntracked(c);              // no longer in the table: freed through the untracked list
         }
-    }
-
-    boolean isEvicted(Connection c) {
-        return evicted.contains(c);
     }
 
     /**
@@ -576,7 +573,7 @@ public final class Engine implements AutoCloseable {
 
     private void destroy(Connection c) {
         table.remove(c);
-        halfOpen.remove(c);
+        backlog.leave(c);
         if (lastHit == c) {
             lastHit = null;
         }
@@ -598,8 +595,7 @@ public final class Engine implements AutoCloseable {
             c.state = Connection.DESTROY;
             destroy(c);
         }
-        for (Connection c = evicted.oldest(); c != null; c = evicted.oldest()) {
-            evicted.remove(c);
+        for (Connection c = backlog.takeEvicted(); c != null; c = backlog.takeEvicted()) {
             c.state = Connection.DESTROY;
             untracked.add(c);
         }
