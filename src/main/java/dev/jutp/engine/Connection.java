@@ -13,11 +13,11 @@ import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Sack;
+import dev.jutp.wire.SackWriter;
 import dev.jutp.wire.Seq;
 import dev.jutp.wire.Timestamps;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 
 /**
@@ -674,17 +674,7 @@ public final class Connection {
         boolean sack = allowSack && reorder.count() > 0 && !eofReached;
         Header.write(seg, 0, Header.ST_STATE, sack ? Header.EXT_SACK : Header.EXT_NONE, sendId, 0, 0, receiveWindow(), seq, ack);
         if (sack) {
-            seg.set(ValueLayout.JAVA_BYTE, Header.SIZE, (byte) 0);
-            seg.set(ValueLayout.JAVA_BYTE, Header.SIZE + 1, (byte) Sack.SEND_LENGTH);
-            long mask = Header.SIZE + 2;
-            seg.set(ValueLayout.JAVA_INT_UNALIGNED, mask, 0);
-            int bits = Math.min(Sack.MAX_SEND_BITS, reorder.capacity());
-            for (int k = 0; k < bits; k++) {
-                if (reorder.contains(Sack.seqOfBit(ack, k))) {
-                    Sack.set(seg, mask, k);
-                }
-            }
-            length += 2 + Sack.SEND_LENGTH;
+            length += SackWriter.write(seg, Header.SIZE, ack, reorder.capacity(), reorder);
         }
         transmit(seg, 0, length, OVERHEAD_ACK, 0);
     }
