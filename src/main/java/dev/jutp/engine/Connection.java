@@ -9,7 +9,6 @@ import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
 import dev.jutp.engine.loss.RackTlp;
-import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Sack;
@@ -54,28 +53,12 @@ public final class Connection {
     static final int ACK_NR_ALLOWED_WINDOW = 3;
     static final int MAX_RESENDS_PER_SACK = 4;
     static final int MAX_SACK_CANDIDATES = 128;
-    static final long KEEPALIVE_MILLIS = 29_000;
-    static final long ZERO_WINDOW_PROBE_MILLIS = 15_000;
     /**
      * An RST must acknowledge one of our recent sequence numbers (peers put the seq of the packet
      * that provoked it in ack_nr): this far behind the oldest unacked packet is still believed,
      * for an RST answering a retransmission of something acked meanwhile.
      */
     static final int RESET_ACK_SLACK = 64;
-    /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
-    static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
-    /** Half-closed: a peer silent this long missed its 29 s keep-alive and is probed... */
-    static final long HALF_CLOSED_PROBE_AFTER_MILLIS = KEEPALIVE_MILLIS + 1_000;
-    /** ...this often... */
-    static final long HALF_CLOSED_PROBE_MILLIS = 10_000;
-    /** ...and, silent this long (three unanswered probes), is gone. */
-    static final long HALF_CLOSED_GIVE_UP_MILLIS = HALF_CLOSED_PROBE_AFTER_MILLIS + 3 * HALF_CLOSED_PROBE_MILLIS;
-    /**
-     * Silence checks and an idle window's decay may run this much late, so that an owner sleeping
-     * until {@link Engine#nextTimeoutMillis} wakes once for all connections due about then (it also
-     * lets keep-alives go this much early: {@link Engine#setKeepAliveEarlyMillis}).
-     */
-    static final long LAZY_TIMER_SLACK_MILLIS = 1_000;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -124,16 +107,11 @@ public final class Connection {
     private long newestDeliveredSentMicros = NOTHING_DELIVERED;
     /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
     private boolean peerWindowClosed;
-    /** When the last half-closed probe left (see {@link #halfClosedPeerGone}). */
-    private long lastHalfClosedProbeMillis = Long.MIN_VALUE / 2;
 
     // Timers (engine milliseconds).
-    private final Deadline rtoDeadline = new Deadline();
-    private int retransmitTimeout;
+    final ConnectionTimers timers = new ConnectionTimers();
     private int retransmitCount;
-    private final Deadline zeroWindowDeadline = new Deadline();
     long lastReceivedMillis;
-    long lastSentMillis;
     private long lastWindowFullMillis;
     private long lastDelayMeasuredMillis;
 
@@ -354,8 +332,7 @@ public final class Connection {
         initialise();
         engine.table.put(this);
         state = SYN_SENT;
-        retransmitTimeout = RttEstimator.INITIAL_RTO_MS;
-        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
+        timers.armRetransmission(engine.nowMillis, RttEstimator.INITIAL_RTO_MS);
         seqNr = engine.host.random(this) & Seq.MASK;
         fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
         queuePacket(Header.ST_SYN, null, 0, 0);
@@ -395,8 +372,7 @@ public final class Connection {
         delays.reset(engine.nowMillis);
         mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, true);
         cc.setWindow(packetSize());
-        retransmitTimeout = rtt.rtoMillis();
-        lastSentMillis = engine.nowMillis;
+        timers.sent(engine.nowMillis);
         lastReceivedMillis = engine.nowMillis;
     }
 
@@ -527,8 +503,7 @@ public final class Connection {
         Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
         if (queuedPackets == 0) {
             flushFrom = seqNr;              // anchor the scan hint at the new oldest
-            retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
+            timers.armRetransmission(engine.nowMillis, rtt.rtoMillis());
         }
         sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
         seqNr = Seq.add(seqNr, 1);
@@ -638,7 +613,7 @@ public final class Connection {
     /** Stamps timestamps and hands a datagram to the host. */
     private void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
         Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), delays.replyMicros());
-        lastSentMillis = engine.nowMillis;
+        timers.sent(engine.nowMillis);
         ackQueued = false;                  // anything we send carries our ack
         stats.packetsSent++;
         stats.bytesSent += length;
@@ -688,9 +663,10 @@ public final class Connection {
 
     /**
      * Half-closed (our FIN acked, the peer's direction still open): a peer silent for
-     * {@link #HALF_CLOSED_PROBE_AFTER_MILLIS} (a live one keeps-alive every 29 s) is probed every {@link #HALF_CLOSED_PROBE_MILLIS} with a duplicate of
-     * our FIN, which jutp and libutp answer with an ack (an old non-STATE packet); silent for
-     * {@link #HALF_CLOSED_GIVE_UP_MILLIS}, it is gone: ETIMEDOUT, even with the idle timeout off.
+     * {@link ConnectionTimers#HALF_CLOSED_PROBE_AFTER_MILLIS} (a live one keeps-alive every 29 s) is probed every
+     * {@link ConnectionTimers#HALF_CLOSED_PROBE_MILLIS} with a duplicate of our FIN, which jutp and libutp answer with
+     * an ack (an old non-STATE packet); silent for {@link ConnectionTimers#HALF_CLOSED_GIVE_UP_MILLIS}, it is gone:
+     * ETIMEDOUT, even with the idle timeout off.
      * Returns true if the connection failed.
      */
     private boolean halfClosedPeerGone(long now) {
@@ -698,13 +674,13 @@ public final class Connection {
             return false;                   // our FIN is still unacked: the RTO and its give-up rule
         }
         long silent = now - lastReceivedMillis;
-        if (silent >= HALF_CLOSED_GIVE_UP_MILLIS) {
+        if (silent >= ConnectionTimers.HALF_CLOSED_GIVE_UP_MILLIS) {
             engine.log(this, Engine.LOG_NORMAL, "half-closed peer silent for %d ms: gone", silent);
             fail(ETIMEDOUT);
             return true;
         }
-        if (silent >= HALF_CLOSED_PROBE_AFTER_MILLIS && now - lastHalfClosedProbeMillis >= HALF_CLOSED_PROBE_MILLIS) {
-            lastHalfClosedProbeMillis = now;
+        if (silent >= ConnectionTimers.HALF_CLOSED_PROBE_AFTER_MILLIS && timers.halfClosedProbeAllowed(now)) {
+            timers.halfClosedProbeSent(now);
             MemorySegment seg = engine.scratch;
             Header.write(seg, 0, Header.ST_FIN, Header.EXT_NONE, sendId, 0, 0, receiveWindow(), Seq.add(seqNr, -1), ackNr);
             transmit(seg, 0, Header.SIZE, OVERHEAD_CLOSE, 0);
@@ -845,7 +821,7 @@ public final class Connection {
         peerWindow = p.windowSize;
         peerWindowClosed = peerWindow == 0;
         if (peerWindow == 0) {
-            zeroWindowDeadline.armAfter(engine.nowMillis, ZERO_WINDOW_PROBE_MILLIS);
+            timers.peerWindowClosed(engine.nowMillis);
         }
 
         // State transitions.
@@ -1150,8 +1126,7 @@ public final class Connection {
             }
             delays.addRoundTrip(erttMicros, engine.nowMillis);
         }
-        retransmitTimeout = rtt.rtoMillis();
-        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
+        timers.armRetransmission(engine.nowMillis, rtt.rtoMillis());
         if (!sendQueue.needResend(seq)) {
             bytesInFlight -= sendQueue.payload(seq);
         }
@@ -1383,7 +1358,7 @@ public final class Connection {
     void checkLossTimers() {
         if (config.lossRecovery() != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
                 || state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
-                || rtoDeadline.due(engine.nowMillis)) {
+                || timers.retransmissionDue(engine.nowMillis)) {
             return;
         }
         if (state != SYN_SENT) {
@@ -1399,11 +1374,10 @@ public final class Connection {
         long now = engine.nowMillis;
         switch (state) {
             case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
-                if (zeroWindowDeadline.due(now) && peerWindow == 0) {
+                if (peerWindow == 0 && timers.takeZeroWindowProbe(now)) {
                     peerWindow = PACKET_SIZE_CONSTANT;     // let one probe packet out
-                    zeroWindowDeadline.disarm();
                 }
-                if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
+                if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > ConnectionTimers.SYN_RECV_SILENCE_MILLIS) {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
                     return;
                 }
@@ -1414,7 +1388,7 @@ public final class Connection {
                     return;
                 }
                 checkLossTimers();
-                if (rtoDeadline.due(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
+                if (timers.retransmissionDue(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
                     return;
                 }
                 if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -1426,7 +1400,7 @@ public final class Connection {
                 }
                 // Keep-alives go on after our FIN while the peer's direction is open (libutp's do too).
                 if ((state == CONNECTED || state == CONNECTED_FULL) && !(finSent && eofReached)
-                        && now - lastSentMillis >= KEEPALIVE_MILLIS - engine.config().keepAliveEarlyMillis()) {
+                        && timers.keepAliveDue(now, engine.config().keepAliveEarlyMillis())) {
                     sendKeepAlive();
                 }
             }
@@ -1439,31 +1413,16 @@ public final class Connection {
         if (state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL) {
             return Long.MAX_VALUE;
         }
-        long next = !rtoDeadline.armed() ? Long.MAX_VALUE
-                // Nothing in flight: the timer only decays an idle window, which can wait a little.
-                : queuedPackets == 0 ? rtoDeadline.at() + LAZY_TIMER_SLACK_MILLIS : rtoDeadline.at();
-        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP && queuedPackets > 0) {
-            next = engine.nowMillis;        // RACK's and TLP's timers work on the RTT's scale: every tick
-        }
-        if (zeroWindowDeadline.armed() && peerWindow == 0) {
-            next = Math.min(next, zeroWindowDeadline.at());
-        }
-        if (state == SYN_RECV && queuedPackets == 0) {
-            next = Math.min(next, lastReceivedMillis + SYN_RECV_SILENCE_MILLIS + 1 + LAZY_TIMER_SLACK_MILLIS);
-        }
-        if (state == CONNECTED || state == CONNECTED_FULL) {
-            next = Math.min(next, lastSentMillis + KEEPALIVE_MILLIS);
-            if (finSent && !eofReached && finAcked && queuedPackets == 0) {
-                // Half-closed: the next probe of a silent peer, or the give-up.
-                next = Math.min(next, Math.max(lastReceivedMillis + HALF_CLOSED_PROBE_AFTER_MILLIS,
-                        lastHalfClosedProbeMillis + HALF_CLOSED_PROBE_MILLIS));
-                next = Math.min(next, lastReceivedMillis + HALF_CLOSED_GIVE_UP_MILLIS);
-            }
-            if (config.idleTimeoutMillis() > 0) {
-                next = Math.min(next, lastReceivedMillis + config.idleTimeoutMillis() + 1 + LAZY_TIMER_SLACK_MILLIS);
-            }
-        }
-        return next;
+        ConnectionTimers.Situation s = timers.situation;
+        s.lastReceivedMillis = lastReceivedMillis;
+        s.packetsQueued = queuedPackets > 0;
+        s.rackTimersRun = config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP;
+        s.peerWindowZero = peerWindow == 0;
+        s.halfOpen = state == SYN_RECV;
+        s.connected = state == CONNECTED || state == CONNECTED_FULL;
+        s.halfClosedIdle = finSent && !eofReached && finAcked && queuedPackets == 0;
+        s.idleTimeoutMillis = config.idleTimeoutMillis();
+        return timers.next(engine.nowMillis);
     }
 
     /** RTO expiry. Returns true if the connection gave up. */
@@ -1476,16 +1435,16 @@ public final class Connection {
             engine.log(this, Engine.LOG_MTU, "MTU [PROBE-TIMEOUT] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
         }
         mtu.forgetProbe();
-        int newTimeout = ignoreLoss ? retransmitTimeout : RttEstimator.backoff(retransmitTimeout);
+        int timeout = timers.retransmissionTimeoutMillis();
+        int newTimeout = ignoreLoss ? timeout : RttEstimator.backoff(timeout);
         int limit = state == SYN_SENT ? RttEstimator.synGiveUp(config.giveUpRetransmissions()) : config.giveUpRetransmissions();
-        boolean ownBacklog = engine.lastBacklogMillis != 0 && now - engine.lastBacklogMillis <= retransmitTimeout;
+        boolean ownBacklog = engine.lastBacklogMillis != 0 && now - engine.lastBacklogMillis <= timeout;
         if (queuedPackets > 0 && retransmitCount >= limit && !ownBacklog) {
             engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);
             fail(ETIMEDOUT);
             return true;
         }
-        retransmitTimeout = newTimeout;
-        rtoDeadline.armAfter(now, newTimeout);
+        timers.armRetransmission(now, newTimeout);
         rack.disarmProbe();                 // the timeout's recovery now; acks re-arm the probe
         if (!ignoreLoss) {
             duplicateAcks = 0;

@@ -515,7 +515,7 @@ public final class Engine implements AutoCloseable {
      * then instead of ticking (never before the next tick): the earliest timer of any connection,
      * recomputed after anything happened (input, output, a close), else the one the last pass
      * found. Keep-alives and silence checks are coalesced within
-     * {@link Connection#LAZY_TIMER_SLACK_MILLIS}. {@link Long#MAX_VALUE}: no timer at all.
+     * {@link ConnectionTimers#LAZY_TIMER_SLACK_MILLIS}. {@link Long#MAX_VALUE}: no timer at all.
      */
     public long nextTimeoutMillis() {
         if (!ticked || !untracked.isEmpty()) {

@@ -26,7 +26,7 @@ import dev.jutp.engine.cc.RttEstimator;
  * @param maxConnections SYNs are refused once this many connections exist
  * @param maxHalfOpen the SYN backlog's size (≥ 1)
  * @param tickMillis minimum spacing of effective timer ticks (≥ 1)
- * @param keepAliveEarlyMillis how much before its 29 s a keep-alive may go (0..{@link Connection#LAZY_TIMER_SLACK_MILLIS})
+ * @param keepAliveEarlyMillis how much before its 29 s a keep-alive may go (0..{@link ConnectionTimers#LAZY_TIMER_SLACK_MILLIS})
  * @param logMask bit {@code level − LOG_NORMAL} set: that log level is on
  */
 public record EngineConfig(
@@ -65,8 +65,8 @@ public record EngineConfig(
         if (lossRecovery != Engine.LOSS_RECOVERY_LIBUTP && lossRecovery != Engine.LOSS_RECOVERY_RACK_TLP) {
             throw new IllegalArgumentException("loss recovery must be 0 (libutp) or 1 (RACK-TLP): " + lossRecovery);
         }
-        if (keepAliveEarlyMillis < 0 || keepAliveEarlyMillis > Connection.LAZY_TIMER_SLACK_MILLIS) {
-            throw new IllegalArgumentException("keep-alive early millis must be in 0.." + Connection.LAZY_TIMER_SLACK_MILLIS);
+        if (keepAliveEarlyMillis < 0 || keepAliveEarlyMillis > ConnectionTimers.LAZY_TIMER_SLACK_MILLIS) {
+            throw new IllegalArgumentException("keep-alive early millis must be in 0.." + ConnectionTimers.LAZY_TIMER_SLACK_MILLIS);
         }
         if (giveUpRetransmissions < 1 || maxHalfOpen < 1 || tickMillis < 1) {
             throw new IllegalArgumentException("give-up count, SYN backlog and tick must be at least 1");
