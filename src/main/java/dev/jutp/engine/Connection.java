@@ -17,6 +17,7 @@ import dev.jutp.wire.Seq;
 import dev.jutp.wire.Timestamps;
 
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
@@ -144,7 +145,9 @@ public final class Connection {
         this.targetDelayMicros = config.targetDelayMicros();
         this.cc = CongestionController.create(config.congestionControl(), PACKET_SIZE_CONSTANT);
         this.receiveWindow = new ReceiveWindow(config.receiveWindowEnforced(), engine.slab.slotSize());
-        engine.hasRackConnections |= config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP;
+        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
+            engine.rackConnectionCreated();
+        }
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -638,6 +641,16 @@ public final class Connection {
 
     // ------------------------------------------------------------------ acknowledgements
 
+    /** The engine's deferred-ack pass: the ack queued earlier goes now, unless something sent since carried it. */
+    void sendDeferredAck() {
+        if (ackQueued) {
+            ackQueued = false;
+            if (state != DESTROY && state != UNINITIALIZED) {
+                sendAck();
+            }
+        }
+    }
+
     /** Sends a STATE packet now, with a SACK when packets wait in the reorder buffer. */
     void sendAck() {
         sendAckPacket(seqNr, ackNr, true);
@@ -714,9 +727,7 @@ public final class Connection {
 
     /** Processes a parsed packet addressed to this connection (libutp's utp_process_incoming). */
     void receive(PacketView p) {
-        stats.packetsReceived++;
-        stats.bytesReceived += p.length;
-        engine.countReceived(p.length);
+        countReceived(p.length);
         if (state == DESTROY) {
             ackFinWhileDestroying(p);
             return;
@@ -1438,7 +1449,7 @@ public final class Connection {
         int timeout = timers.retransmissionTimeoutMillis();
         int newTimeout = ignoreLoss ? timeout : RttEstimator.backoff(timeout);
         int limit = state == SYN_SENT ? RttEstimator.synGiveUp(config.giveUpRetransmissions()) : config.giveUpRetransmissions();
-        boolean ownBacklog = engine.lastBacklogMillis != 0 && now - engine.lastBacklogMillis <= timeout;
+        boolean ownBacklog = engine.inputBackloggedWithin(timeout);
         if (queuedPackets > 0 && retransmitCount >= limit && !ownBacklog) {
             engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);
             fail(ETIMEDOUT);
@@ -1469,6 +1480,20 @@ public final class Connection {
             }
         }
         return false;
+    }
+
+    /**
+     * ICMP "fragmentation needed": {@code nextHopMtu} is the IP-level MTU from the message,
+     * converted to a UDP payload size here (libutp uses it as is, Q7).
+     */
+    void fragmentationNeeded(int nextHopMtu) {
+        int ipAndUdp = peer.getAddress() instanceof Inet6Address ? 48 : 28;
+        if (nextHopMtu > ipAndUdp && nextHopMtu < 65536) {
+            mtu.fragmentationNeeded(nextHopMtu - ipAndUdp, engine.nowMillis);
+        } else {
+            mtu.narrow(engine.nowMillis);
+        }
+        engine.log(this, Engine.LOG_MTU, "MTU [ICMP] next hop %d: floor:%d ceiling:%d guess:%d", nextHopMtu, mtu.floor(), mtu.ceiling(), mtu.guess());
     }
 
     /** RST, ICMP or give-up: dead, and destroyed if the application already closed. */
@@ -1539,7 +1564,7 @@ public final class Connection {
      * The connection is freed, with a DESTROYING event, at the next tick.
      */
     public void close() {
-        engine.timersDirty = true;
+        engine.timersChanged();
         if (state == UNINITIALIZED) {
             // Never connected: nothing to tell the network, but the application still gets its
             // DESTROYING at the next tick like every other socket (libutp aborts here, Q15).
@@ -1590,7 +1615,7 @@ public final class Connection {
             closeRequested = true;
             state = DESTROY;
             engine.closedByApplication(this);
-            engine.timersDirty = true;
+            engine.timersChanged();
         }
     }
 
@@ -1608,8 +1633,21 @@ public final class Connection {
         return bytes;
     }
 
-    /** Releases everything this connection holds in the slab. */
+    /** A datagram of {@code length} bytes arrived for this connection. */
+    void countReceived(int length) {
+        stats.packetsReceived++;
+        stats.bytesReceived += length;
+        engine.countReceived(length);
+    }
+
+    /** The engine is closing: this connection goes with it, whatever its state. */
+    void destroyWithEngine() {
+        state = DESTROY;
+    }
+
+    /** Releases everything this connection holds in the slab; a deferred ack no longer goes. */
     void freeResources() {
+        ackQueued = false;
         for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
             int slot = sendQueue.remove(seq);
             if (slot >= 0) {

@@ -71,12 +71,12 @@ public final class Engine implements AutoCloseable {
     /** Earliest timer work found by the last effective tick, valid while {@link #timersDirty} is false. */
     private long nextTimerMillis = Long.MAX_VALUE;
     /** Something happened since the last effective tick that may have armed an earlier timer. */
-    boolean timersDirty = true;
+    private boolean timersDirty = true;
 
     /** The options; replaced whole by {@link #configure}, read by connections (see {@link EngineConfig}). */
     private EngineConfig config = EngineConfig.DEFAULTS;
     /** Whether any connection was made in RACK-TLP mode (then the between-tick pass is needed). */
-    boolean hasRackConnections;
+    private boolean hasRackConnections;
 
     private Connection[] ackList = new Connection[16];
     private int ackCount;
@@ -90,8 +90,9 @@ public final class Engine implements AutoCloseable {
     private boolean closed;
     /** Retransmission timeouts still allowed in the current tick. */
     private int timeoutBudget;
-    /** When the owner last found more datagrams waiting than it reads in one go; 0 = never. */
-    long lastBacklogMillis;
+    /** When the owner last found more datagrams waiting than it reads in one go (if {@link #inputBacklogSeen}). */
+    private long lastBacklogMillis;
+    private boolean inputBacklogSeen;
 
     public Engine(EngineHost host) {
         this(host, PacketSlab.DEFAULT_SLOT_SIZE);
@@ -364,9 +365,7 @@ public final class Engine implements AutoCloseable {
         table.put(c);
         backlog.add(c);
         stats.synsAccepted++;
-        c.stats.packetsReceived++;
-        c.stats.bytesReceived += length;
-        countReceived(length);
+        c.countReceived(length);
         c.sendSynAck();
         events.add(EngineEvents.ACCEPT, c, 0, 0, null, 0, 0, from);
         overhead(c, 0, length, Connection.OVERHEAD_HEADER);
@@ -382,7 +381,6 @@ public final class Engine implements AutoCloseable {
         if (lastHit == c) {
             lastHit = null;
         }
-        c.ackQueued = false;
         c.freeResources();
         stats.halfOpenEvicted++;
         c.fail(Connection.ETIMEDOUT);
@@ -423,13 +421,7 @@ public final class Engine implements AutoCloseable {
         if (c == null) {
             return 0;
         }
-        int ipAndUdp = c.peer.getAddress() instanceof Inet6Address ? 48 : 28;
-        if (nextHopMtu > ipAndUdp && nextHopMtu < 65536) {
-            c.mtu.fragmentationNeeded(nextHopMtu - ipAndUdp, nowMillis);
-        } else {
-            c.mtu.narrow(nowMillis);
-        }
-        log(c, LOG_MTU, "MTU [ICMP] next hop %d: floor:%d ceiling:%d guess:%d", nextHopMtu, c.mtu.floor(), c.mtu.ceiling(), c.mtu.guess());
+        c.fragmentationNeeded(nextHopMtu);
         return 1;
     }
 
@@ -453,12 +445,7 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; i < ackCount; i++) {
             Connection c = ackList[i];
             ackList[i] = null;
-            if (c.ackQueued) {
-                c.ackQueued = false;
-                if (c.state != Connection.DESTROY && c.state != Connection.UNINITIALIZED) {
-                    c.sendAck();
-                }
-            }
+            c.sendDeferredAck();
         }
         ackCount = 0;
     }
@@ -554,6 +541,22 @@ public final class Engine implements AutoCloseable {
      */
     public void noteInputBacklog() {
         lastBacklogMillis = nowMillis;
+        inputBacklogSeen = true;
+    }
+
+    /** Whether the owner found its socket backlogged at most {@code millis} ago. */
+    boolean inputBackloggedWithin(long millis) {
+        return inputBacklogSeen && nowMillis - lastBacklogMillis <= millis;
+    }
+
+    /** Something changed that may arm an earlier timer than the last pass found. */
+    void timersChanged() {
+        timersDirty = true;
+    }
+
+    /** A connection in RACK-TLP mode exists: its timers run between ticks too. */
+    void rackConnectionCreated() {
+        hasRackConnections = true;
     }
 
     /** Takes one retransmission timeout from this tick's budget; false: wait for the next tick. */
@@ -577,7 +580,6 @@ public final class Engine implements AutoCloseable {
         if (lastHit == c) {
             lastHit = null;
         }
-        c.ackQueued = false;
         c.freeResources();
         events.add(EngineEvents.DESTROYING, c, 0);
     }
@@ -592,11 +594,11 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; iteration[i] != null; i++) {
             Connection c = iteration[i];
             iteration[i] = null;
-            c.state = Connection.DESTROY;
+            c.destroyWithEngine();
             destroy(c);
         }
         for (Connection c = backlog.takeEvicted(); c != null; c = backlog.takeEvicted()) {
-            c.state = Connection.DESTROY;
+            c.destroyWithEngine();
             untracked.add(c);
         }
         for (Connection c : untracked) {
