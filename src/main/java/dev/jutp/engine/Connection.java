@@ -8,6 +8,8 @@ import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.loss.FastRetransmit;
+import dev.jutp.engine.loss.LossCandidates;
 import dev.jutp.engine.loss.RackTlp;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
@@ -50,9 +52,9 @@ public final class Connection {
 
     static final int PACKET_SIZE_CONSTANT = 1435;          // libutp's PACKET_SIZE: window unit, probe allowance
     static final long INITIAL_PEER_WINDOW = 255L * PACKET_SIZE_CONSTANT;
-    static final int DUPLICATE_ACKS_BEFORE_RESEND = 3;
     static final int ACK_NR_ALLOWED_WINDOW = 3;
     static final int MAX_RESENDS_PER_SACK = 4;
+    /** Packets one SACK can prove lost that are remembered for resending (its resends stop at {@link #MAX_RESENDS_PER_SACK}). */
     static final int MAX_SACK_CANDIDATES = 128;
     /**
      * An RST must acknowledge one of our recent sequence numbers (peers put the seq of the packet
@@ -91,9 +93,7 @@ public final class Connection {
     long bytesInFlight;             // libutp's cur_window
     long peerWindow = INITIAL_PEER_WINDOW;
     long lastAdvertisedWindow;
-    private int fastResendSeqNr;
-    private boolean fastTimeout;
-    private int duplicateAcks;
+    private final FastRetransmit fast = new FastRetransmit();
 
     private final SendQueue sendQueue = new SendQueue();
     private final ReorderBuffer reorder = new ReorderBuffer();
@@ -337,7 +337,7 @@ public final class Connection {
         state = SYN_SENT;
         timers.armRetransmission(engine.nowMillis, RttEstimator.INITIAL_RTO_MS);
         seqNr = engine.host.random(this) & Seq.MASK;
-        fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
+        fast.start(seqNr);
         queuePacket(Header.ST_SYN, null, 0, 0);
         return 0;
     }
@@ -366,7 +366,7 @@ public final class Connection {
         initialise();
         seqNr = engine.host.random(this) & Seq.MASK;
         synAckSeq = seqNr;
-        fastResendSeqNr = seqNr;
+        fast.start(seqNr);
         state = SYN_RECV;
         lastReceivedMillis = engine.nowMillis;
     }
@@ -771,20 +771,16 @@ public final class Connection {
             // As TCP (RFC 5681): an ack that moves the window is a window update, not a duplicate.
             // libtorrent sends one each time its application reads; counted, they made spurious
             // fast retransmissions and took MTU probes for lost.
-            if (pkAck == Seq.add(oldest, -1) && type == Header.ST_STATE && p.windowSize == peerWindow) {
-                duplicateAcks++;
-                if (duplicateAcks == DUPLICATE_ACKS_BEFORE_RESEND) {
-                    if (mtu.probeOutstanding()) {
-                        if (mtu.isProbe(Seq.add(pkAck, 1))) {
-                            mtu.probeLost(engine.nowMillis);
-                        } else {
-                            mtu.forgetProbe();
-                        }
+            boolean duplicate = pkAck == Seq.add(oldest, -1) && type == Header.ST_STATE && p.windowSize == peerWindow;
+            if (fast.countAck(duplicate)) {
+                if (mtu.probeOutstanding()) {
+                    if (mtu.isProbe(Seq.add(pkAck, 1))) {
+                        mtu.probeLost(engine.nowMillis);
+                    } else {
+                        mtu.forgetProbe();
                     }
-                    dupAckTrigger = !p.hasSack() && engine.config().duplicateAckFastRetransmit();
                 }
-            } else {
-                duplicateAcks = 0;
+                dupAckTrigger = !p.hasSack() && engine.config().duplicateAckFastRetransmit();
             }
         }
 
@@ -858,9 +854,7 @@ public final class Connection {
             }
         }
 
-        if (Seq.lessThan(fastResendSeqNr, Seq.add(pkAck, 1))) {
-            fastResendSeqNr = Seq.add(pkAck, 1);
-        }
+        fast.handledThrough(pkAck);
         for (int i = 0; i < acks; i++) {
             int seq = Seq.add(seqNr, -queuedPackets);
             if (sendQueue.contains(seq) && sendQueue.transmissions(seq) == 0) {
@@ -880,15 +874,12 @@ public final class Connection {
         }
 
         // Post-timeout recovery: each ack that reaches the oldest releases its retransmission.
-        if (fastTimeout) {
-            int oldestNow = Seq.add(seqNr, -queuedPackets);
-            if (oldestNow != fastResendSeqNr || queuedPackets == 0) {
-                fastTimeout = false;
-            } else if (sendQueue.contains(oldestNow) && sendQueue.transmissions(oldestNow) > 0) {
-                stats.timeoutRecoveryRetransmits++;
-                sendPacket(oldestNow);
-                fastResendSeqNr = Seq.add(fastResendSeqNr, 1);
-            }
+        int oldestNow = Seq.add(seqNr, -queuedPackets);
+        if (fast.releaseAfterTimeout(oldestNow, queuedPackets == 0)
+                && sendQueue.contains(oldestNow) && sendQueue.transmissions(oldestNow) > 0) {
+            stats.timeoutRecoveryRetransmits++;
+            sendPacket(oldestNow);
+            fast.handledThrough(oldestNow);
         }
 
         if (p.hasSack()) {
@@ -1153,13 +1144,10 @@ public final class Connection {
         if (queuedPackets == 0) {
             return;
         }
-        int[] candidates = engine.sackCandidates;
-        int n = 0;
+        LossCandidates candidates = engine.sackCandidates;
+        candidates.clear();
         int count = 0;
-        // With fewer than 4 packets in flight three marks can never arrive: lower the threshold
-        // to what the window can produce (early retransmit, RFC 5827), never below one.
-        int threshold = config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP ? DUPLICATE_ACKS_BEFORE_RESEND
-                : Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
+        int threshold = FastRetransmit.sackThreshold(queuedPackets, config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP);
         for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
             int seq = Sack.seqOfBit(pkAck, k);
             if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
@@ -1177,34 +1165,25 @@ public final class Connection {
                 continue;
             }
             if (count >= threshold && resendable(seq)) {
-                if (n >= MAX_SACK_CANDIDATES) {
-                    System.arraycopy(candidates, MAX_SACK_CANDIDATES / 2, candidates, 0, MAX_SACK_CANDIDATES / 2);
-                    n -= MAX_SACK_CANDIDATES / 2;
-                }
-                candidates[n++] = seq;
+                candidates.addLower(seq);
             }
         }
         int firstMissing = Seq.add(pkAck, 1);
         if (count >= threshold && sendQueue.contains(firstMissing) && sendQueue.transmissions(firstMissing) > 0
                 && resendable(firstMissing)) {
-            if (n >= MAX_SACK_CANDIDATES) {
-                n--;
-            }
-            candidates[n++] = firstMissing;
+            candidates.addLowest(firstMissing);
         }
         // Candidates were collected highest first; resend lowest first, at most 4.
         int resent = 0;
         boolean congestion = false;
-        while (n > 0 && resent < MAX_RESENDS_PER_SACK) {
-            int seq = candidates[--n];
+        while (!candidates.isEmpty() && resent < MAX_RESENDS_PER_SACK) {
+            int seq = candidates.takeLowest();
             if (!sendQueue.contains(seq)) {
                 continue;
             }
             stats.fastRetransmits++;
             congestion |= !resendLost(seq);
-            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
-                fastResendSeqNr = Seq.add(seq, 1);
-            }
+            fast.handledThrough(seq);
             resent++;
         }
         if (resent > 0) {
@@ -1213,7 +1192,7 @@ public final class Connection {
                 cc.onLoss(engine.nowMillis, rtt.rttMillis());
             }
         }
-        duplicateAcks = count;
+        fast.sackMarks(count);
         skipAckedFront();
     }
 
@@ -1221,12 +1200,12 @@ public final class Connection {
     private void duplicateAckResend() {
         int oldest = Seq.add(seqNr, -queuedPackets);
         if (queuedPackets == 0 || !sendQueue.contains(oldest) || sendQueue.transmissions(oldest) == 0
-                || Seq.lessThan(oldest, fastResendSeqNr)) {
+                || !fast.notYetResent(oldest)) {
             return;
         }
         stats.fastRetransmits++;
         boolean probe = resendLost(oldest);
-        fastResendSeqNr = Seq.add(oldest, 1);
+        fast.handledThrough(oldest);
         if (!probe) {
             cc.onLoss(engine.nowMillis, rtt.rttMillis());
         }
@@ -1239,14 +1218,12 @@ public final class Connection {
      * way and waits for the RTO, whose give-up count then kills connections on lossy paths.
      */
     private boolean resendable(int seq) {
-        if (!Seq.lessThan(seq, fastResendSeqNr)) {
+        if (fast.notYetResent(seq)) {
             return true;
         }
-        if (config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP || sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
-            return false;
-        }
-        long waitMicros = Math.max(10_000L, (rtt.rttMillis() + 4L * rtt.rttVarMillis()) * 1000L);
-        return engine.nowMicros - sendQueue.sentMicros(seq) > waitMicros;
+        return config.lossRecovery() != Engine.LOSS_RECOVERY_LIBUTP
+                && FastRetransmit.resendAgain(sendQueue.transmissions(seq), sendQueue.sentMicros(seq), engine.nowMicros,
+                        rtt.hasSample(), rtt.rttMillis(), rtt.rttVarMillis());
     }
 
     /**
@@ -1312,9 +1289,7 @@ public final class Connection {
             stats.fastRetransmits++;
             stats.rackRetransmits++;
             congestion |= !resendLost(seq);
-            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
-                fastResendSeqNr = Seq.add(seq, 1);
-            }
+            fast.handledThrough(seq);
             resent++;
         }
         if (resent > 0) {
@@ -1458,7 +1433,7 @@ public final class Connection {
         timers.armRetransmission(now, newTimeout);
         rack.disarmProbe();                 // the timeout's recovery now; acks re-arm the probe
         if (!ignoreLoss) {
-            duplicateAcks = 0;
+            fast.clearDuplicates();
             cc.onTimeout(queuedPackets > 0, packetSize());
         }
         // Every transmitted packet is now presumed lost.
@@ -1471,7 +1446,7 @@ public final class Connection {
         rescanFromOldest();
         if (queuedPackets > 0) {
             retransmitCount++;
-            fastTimeout = true;
+            fast.timedOut();
             int oldest = Seq.add(seqNr, -queuedPackets);
             if (sendQueue.contains(oldest)) {
                 stats.timeoutRetransmits++;

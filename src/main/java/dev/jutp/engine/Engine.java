@@ -1,7 +1,7 @@
 package dev.jutp.engine;
 
 import dev.jutp.engine.buf.PacketSlab;
-import dev.jutp.engine.cc.CongestionController;
+import dev.jutp.engine.loss.LossCandidates;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Seq;
@@ -62,7 +62,8 @@ public final class Engine implements AutoCloseable {
     private final Arena scratchArena = Arena.ofShared();
     /** One outgoing ack or RST at a time is built here. */
     final MemorySegment scratch = scratchArena.allocate(64, 8);
-    final int[] sackCandidates = new int[Connection.MAX_SACK_CANDIDATES + 1];
+    /** The packets the SACK being processed proves lost (one SACK at a time, so one per engine). */
+    final LossCandidates sackCandidates = new LossCandidates(Connection.MAX_SACK_CANDIDATES);
 
     long nowMillis;
     long nowMicros;
