@@ -9,7 +9,6 @@ import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
 import dev.jutp.engine.loss.FastRetransmit;
-import dev.jutp.engine.loss.LossCandidates;
 import dev.jutp.engine.loss.RackTlp;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
@@ -53,9 +52,6 @@ public final class Connection {
     static final int PACKET_SIZE_CONSTANT = 1435;          // libutp's PACKET_SIZE: window unit, probe allowance
     static final long INITIAL_PEER_WINDOW = 255L * PACKET_SIZE_CONSTANT;
     static final int ACK_NR_ALLOWED_WINDOW = 3;
-    static final int MAX_RESENDS_PER_SACK = 4;
-    /** Packets one SACK can prove lost that are remembered for resending (its resends stop at {@link #MAX_RESENDS_PER_SACK}). */
-    static final int MAX_SACK_CANDIDATES = 128;
     /**
      * An RST must acknowledge one of our recent sequence numbers (peers put the seq of the packet
      * that provoked it in ack_nr): this far behind the oldest unacked packet is still believed,
@@ -75,12 +71,12 @@ public final class Connection {
     private Object userdata;
 
     /** The engine's options when this connection was created (libutp copies them into a socket). */
-    private final EngineConfig config;
+    final EngineConfig config;
     // utp_setsockopt changes these three per connection.
     int sndbuf;
     int rcvbuf;
     int targetDelayMicros;
-    private final ReceiveWindow receiveWindow;
+    final ReceiveWindow receiveWindow;
 
     // Sequence space.
     int seqNr = 1;
@@ -93,25 +89,26 @@ public final class Connection {
     long bytesInFlight;             // libutp's cur_window
     long peerWindow = INITIAL_PEER_WINDOW;
     long lastAdvertisedWindow;
-    private final FastRetransmit fast = new FastRetransmit();
+    final FastRetransmit fast = new FastRetransmit();
+    final Retransmitter loss = new Retransmitter(this);
+    private final PayloadReceiver inbound = new PayloadReceiver(this);
 
-    private final SendQueue sendQueue = new SendQueue();
-    private final ReorderBuffer reorder = new ReorderBuffer();
+    final SendQueue sendQueue = new SendQueue();
+    final ReorderBuffer reorder = new ReorderBuffer();
     final RttEstimator rtt = new RttEstimator();
     final CongestionController cc;
     private final AckSample ackSample = new AckSample();
     private final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
-    private final RackTlp rack = new RackTlp();
+    final RackTlp rack = new RackTlp();
     private static final long NOTHING_DELIVERED = Long.MIN_VALUE;
     /** While an ack is processed: send time of the newest packet it newly acknowledges, sent once. */
     private long newestDeliveredSentMicros = NOTHING_DELIVERED;
     /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
-    private boolean peerWindowClosed;
+    boolean peerWindowClosed;
 
     // Timers (engine milliseconds).
     final ConnectionTimers timers = new ConnectionTimers();
-    private int retransmitCount;
     long lastReceivedMillis;
     private long lastWindowFullMillis;
     private long lastDelayMeasuredMillis;
@@ -123,9 +120,7 @@ public final class Connection {
     private boolean finQueued;
     boolean finSent;
     boolean finAcked;
-    private boolean gotFin;
     boolean eofReached;
-    private int finSeq;
 
     boolean ackQueued;
     // Links for the engine's ConnectionList (SYN backlog, evicted list).
@@ -577,12 +572,12 @@ public final class Connection {
     }
 
     /** A packet before {@link #flushFrom} was marked for resend: the next flush scans from the oldest. */
-    private void rescanFromOldest() {
+    void rescanFromOldest() {
         flushFrom = Seq.add(seqNr, -queuedPackets);
     }
 
     /** Transmits (or retransmits) the queued packet {@code seq}. */
-    private void sendPacket(int seq) {
+    void sendPacket(int seq) {
         int slot = sendQueue.slotOf(seq);
         MemorySegment seg = engine.slab.segment(slot);
         long base = engine.slab.offset(slot);
@@ -667,7 +662,7 @@ public final class Connection {
         transmit(seg, 0, length, OVERHEAD_ACK, 0);
     }
 
-    private void scheduleAck() {
+    void scheduleAck() {
         if (!ackQueued) {
             ackQueued = true;
             engine.queueAck(this);
@@ -729,7 +724,7 @@ public final class Connection {
     void receive(PacketView p) {
         countReceived(p.length);
         if (state == DESTROY) {
-            ackFinWhileDestroying(p);
+            inbound.ackFinWhileDestroying(p);
             return;
         }
         int type = p.type;
@@ -883,9 +878,9 @@ public final class Connection {
         }
 
         if (p.hasSack()) {
-            selectiveAck(pkAck, p);
+            loss.selectiveAck(pkAck, p);
         } else if (dupAckTrigger) {
-            duplicateAckResend();
+            loss.duplicateAckResend();
         }
         if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
             if (queuedPackets == 0) {
@@ -893,7 +888,7 @@ public final class Connection {
             } else if (acks > 0 || ackedBytes > 0) {
                 rack.armProbe(engine.nowMicros);
             }
-            detectLosses();
+            loss.detectLosses();
         }
 
         if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -912,140 +907,11 @@ public final class Connection {
         if (eofReached) {
             return;                         // nothing after the FIN is delivered (Q21)
         }
-        acceptPayload(p, seqDistance);
-    }
-
-    /**
-     * The receive-window half of {@link #receive}: a DATA or FIN packet of a connected socket,
-     * {@code seqDistance} after the next expected one, is delivered, stored until the gap before
-     * it fills, or dropped (beyond the window, beyond the FIN, a duplicate).
-     */
-    private void acceptPayload(PacketView p, int seqDistance) {
-        boolean inOrder = seqDistance == 0;
-        if (!reorder.holds(Seq.add(ackNr, 1), p.seq) && !(inOrder
-                ? receiveWindow.admitsInOrder(stats.payloadBytesAccepted, p.payloadLength)
-                : receiveWindow.admitsOutOfOrder(stats.payloadBytesAccepted, reorderCharge(), p.payloadLength))) {
-            // Out-of-order charges do not count for the packet filling the gap (they lie after it),
-            // so a full reorder buffer can always be drained.
-            stats.windowOverrunDrops++;     // as if lost: the peer resends it when there is room
-            return;
-        }
-        if (p.type == Header.ST_FIN && !gotFin) {
-            gotFin = true;
-            finSeq = p.seq;
-        }
-        if (inOrder) {
-            deliverInOrder(p);
-        } else {
-            storeOutOfOrder(p);
-        }
-    }
-
-    /** What the packets waiting in the reorder buffer are charged against the window. */
-    private long reorderCharge() {
-        return (long) reorder.slabSlots() * engine.slab.slotSize();
-    }
-
-    /** The next expected packet: delivered, then whatever waited for it in the reorder buffer. */
-    private void deliverInOrder(PacketView p) {
-        stats.payloadBytesAccepted += p.payloadLength;
-        deliverFromDatagram(p);
-        ackNr = Seq.add(ackNr, 1);
-        while (true) {
-            if (gotFin && !eofReached && finSeq == ackNr) {
-                reachEof();
-                break;
-            }
-            if (reorder.count() == 0) {
-                break;
-            }
-            int next = Seq.add(ackNr, 1);
-            int length = reorder.length(next);
-            int slot = reorder.remove(next);
-            if (slot < 0) {
-                break;
-            }
-            if (slot != ReorderBuffer.NO_PAYLOAD) {
-                stats.payloadBytesAccepted += length;
-                deliver(engine.slab.segment(slot), engine.slab.offset(slot), length);
-                engine.releaseAfterDispatch(slot);
-            }
-            ackNr = next;
-        }
-        scheduleAck();
-    }
-
-    /**
-     * Hands out the payload as a view of the caller's datagram when its READ will be the next
-     * callback. Behind other queued events it is copied into slab slots first: a callback ahead
-     * of it may feed the next datagram through the same buffer (a host draining its socket from
-     * callbacks), which would otherwise overwrite this payload before it is read.
-     */
-    private void deliverFromDatagram(PacketView p) {
-        if (engine.events.isEmpty() || p.payloadLength == 0 || readShutdown) {
-            deliver(p.segment, p.payloadOffset, p.payloadLength);
-            return;
-        }
-        PacketSlab slab = engine.slab;
-        for (int done = 0; done < p.payloadLength; ) {
-            int n = Math.min(p.payloadLength - done, slab.slotSize());
-            int slot = slab.take();
-            MemorySegment.copy(p.segment, p.payloadOffset + done, slab.segment(slot), slab.offset(slot), n);
-            deliver(slab.segment(slot), slab.offset(slot), n);
-            engine.releaseAfterDispatch(slot);
-            done += n;
-        }
-    }
-
-    /** A packet after a gap: copied into a slab slot (none for an empty one) until the gap fills. */
-    private void storeOutOfOrder(PacketView p) {
-        int pkSeq = p.seq;
-        if (gotFin && Seq.lessThan(finSeq, pkSeq)) {
-            return;                         // beyond the FIN (wrap-aware, Q20)
-        }
-        if (reorder.holds(Seq.add(ackNr, 1), pkSeq)) {
-            stats.duplicatesReceived++;
-            if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
-                scheduleAck();              // a tail-loss probe, or our SACK was lost: answer (libutp stays silent)
-            }
-            return;
-        }
-        int len = p.payloadLength;
-        if (len > engine.slab.slotSize()) {
-            // No peer packetises beyond a UDP MTU; copying this into a slab slot would run
-            // into the neighbouring slots (or off the chunk's end).
-            stats.invalidReceived++;
-            return;
-        }
-        int slot = ReorderBuffer.NO_PAYLOAD;
-        if (len > 0) {
-            slot = engine.slab.take();
-            MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
-        }
-        reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
-        scheduleAck();
-    }
-
-    /**
-     * Our FIN was acked and we are about to be freed, but the peer's FIN is only now arriving
-     * (it closed in answer to our FIN). libutp ignores it, so the peer's retransmission later
-     * meets an RST and an ECONNRESET for a clean close; we ack it instead.
-     */
-    private void ackFinWhileDestroying(PacketView p) {
-        if (!closeRequested || !finAcked || p.type != Header.ST_FIN) {
-            return;
-        }
-        if (p.seq == Seq.add(ackNr, 1)) {
-            ackNr = p.seq;
-            eofReached = true;
-            sendAck();
-        } else if (eofReached && p.seq == ackNr) {
-            sendAck();                      // our ack of their FIN was lost
-        }
+        inbound.acceptPayload(p, seqDistance);
     }
 
     /** Packets at the front may already be gone (selectively acked): the queue starts after them. */
-    private void skipAckedFront() {
+    void skipAckedFront() {
         while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
             queuedPackets--;
         }
@@ -1078,20 +944,6 @@ public final class Connection {
         return sent < engine.nowMicros ? engine.nowMicros - sent : 50_000;
     }
 
-    private void deliver(MemorySegment seg, long off, int len) {
-        if (len > 0 && !readShutdown) {
-            stats.payloadBytesDelivered += len;
-            engine.events.add(EngineEvents.READ, this, 0, 0, seg, off, len, null);
-        }
-    }
-
-    private void reachEof() {
-        eofReached = true;
-        engine.events.add(EngineEvents.EOF, this, 0);
-        sendAck();                          // tell the closing peer at once
-        reorder.clear(engine::releaseAfterDispatch);
-    }
-
     /** One-way delay bookkeeping and the congestion-control update (libutp's step 7 and 8). */
     private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
         lastDelayMeasuredMillis = engine.nowMillis;
@@ -1117,7 +969,7 @@ public final class Connection {
     }
 
     /** Removes an acked packet: RTT sample if sent once (Karn), timer reset. */
-    private void ackPacket(int seq) {
+    void ackPacket(int seq) {
         if (!sendQueue.contains(seq)) {
             return;
         }
@@ -1136,222 +988,11 @@ public final class Connection {
             mtu.forgetProbe();              // a SACKed probe is not proof of the path
         }
         engine.slab.release(sendQueue.remove(seq));
-        retransmitCount = 0;
-    }
-
-    /** SACK processing: ack the marked packets, fast-resend holes with ≥3 marks above them. */
-    private void selectiveAck(int pkAck, PacketView p) {
-        if (queuedPackets == 0) {
-            return;
-        }
-        LossCandidates candidates = engine.sackCandidates;
-        candidates.clear();
-        int count = 0;
-        int threshold = FastRetransmit.sackThreshold(queuedPackets, config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP);
-        for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
-            int seq = Sack.seqOfBit(pkAck, k);
-            if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
-                continue;
-            }
-            boolean set = Sack.isSet(p.segment, p.sackOffset, k);
-            if (set) {
-                count++;
-            }
-            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) == 0) {
-                continue;
-            }
-            if (set) {
-                ackPacket(seq);
-                continue;
-            }
-            if (count >= threshold && resendable(seq)) {
-                candidates.addLower(seq);
-            }
-        }
-        int firstMissing = Seq.add(pkAck, 1);
-        if (count >= threshold && sendQueue.contains(firstMissing) && sendQueue.transmissions(firstMissing) > 0
-                && resendable(firstMissing)) {
-            candidates.addLowest(firstMissing);
-        }
-        // Candidates were collected highest first; resend lowest first, at most 4.
-        int resent = 0;
-        boolean congestion = false;
-        while (!candidates.isEmpty() && resent < MAX_RESENDS_PER_SACK) {
-            int seq = candidates.takeLowest();
-            if (!sendQueue.contains(seq)) {
-                continue;
-            }
-            stats.fastRetransmits++;
-            congestion |= !resendLost(seq);
-            fast.handledThrough(seq);
-            resent++;
-        }
-        if (resent > 0) {
-            engine.log(this, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
-            if (congestion) {
-                cc.onLoss(engine.nowMillis, rtt.rttMillis());
-            }
-        }
-        fast.sackMarks(count);
-        skipAckedFront();
-    }
-
-    /** Three duplicate STATE acks without SACK: resend the oldest once (BEP 29; libutp lacks it, Q6). */
-    private void duplicateAckResend() {
-        int oldest = Seq.add(seqNr, -queuedPackets);
-        if (queuedPackets == 0 || !sendQueue.contains(oldest) || sendQueue.transmissions(oldest) == 0
-                || !fast.notYetResent(oldest)) {
-            return;
-        }
-        stats.fastRetransmits++;
-        boolean probe = resendLost(oldest);
-        fast.handledThrough(oldest);
-        if (!probe) {
-            cc.onLoss(engine.nowMillis, rtt.rttMillis());
-        }
-    }
-
-    /**
-     * Whether SACK evidence may resend {@code seq}: once when first found missing (libutp's
-     * fast-resend marker), and again if its retransmission has itself gone unacknowledged for
-     * a round trip while later packets keep arriving. libutp never resends a packet twice this
-     * way and waits for the RTO, whose give-up count then kills connections on lossy paths.
-     */
-    private boolean resendable(int seq) {
-        if (fast.notYetResent(seq)) {
-            return true;
-        }
-        return config.lossRecovery() != Engine.LOSS_RECOVERY_LIBUTP
-                && FastRetransmit.resendAgain(sendQueue.transmissions(seq), sendQueue.sentMicros(seq), engine.nowMicros,
-                        rtt.hasSample(), rtt.rttMillis(), rtt.rttVarMillis());
-    }
-
-    /**
-     * Retransmits a packet judged lost; its bytes leave and re-enter the in-flight count.
-     * Returns true if it was the outstanding MTU probe: a lost probe says the path may not carry
-     * its size (libutp's third-duplicate-ack rule), which is not congestion; its retransmission
-     * goes without DF.
-     */
-    private boolean resendLost(int seq) {
-        boolean probe = mtu.isProbe(seq);
-        if (probe) {
-            mtu.probeLost(engine.nowMillis);
-            engine.log(this, Engine.LOG_MTU, "MTU [PROBE-LOST] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
-        }
-        if (!sendQueue.needResend(seq)) {
-            bytesInFlight -= sendQueue.payload(seq);
-            sendQueue.setNeedResend(seq, true);
-            rescanFromOldest();
-        }
-        sendPacket(seq);
-        return probe;
-    }
-
-    /**
-     * The SYN's probe: QUIC's first PTO (RFC 9002 §6.2.2: 333 ms initial RTT, about 1 s). The SYN's
-     * 3 s RTO and its give-up count stay as they were; a lost SYN or SYN-ACK then costs 1 s, not 3.
-     */
-    static final long SYN_PROBE_TIMEOUT_MICROS = 1_000_000;
-
-    /** RACK scans at most this many queued packets per call (the loss-free case stops at the first). */
-    private static final int RACK_SCAN_LIMIT = 512;
-
-    /**
-     * RACK (RFC 8985): resends the outstanding packets sent before the most recently delivered
-     * one whose round trip plus the reordering window has passed, a lost retransmission among
-     * them. Like SACK's fast retransmission, a resent packet leaves and re-enters the in-flight
-     * count, so the window is never exceeded; at most {@link #MAX_RESENDS_PER_SACK} per call, and
-     * one LEDBAT loss response (which acts at most once per RTT).
-     */
-    private void detectLosses() {
-        if (queuedPackets == 0 || !rack.hasDelivery()) {
-            return;
-        }
-        long srtt = rtt.hasSample() ? rtt.rttMillis() * 1000L : 0;
-        int resent = 0;
-        boolean congestion = false;
-        int seq = Seq.add(seqNr, -queuedPackets);
-        for (int i = 0; i < Math.min(queuedPackets, RACK_SCAN_LIMIT) && resent < MAX_RESENDS_PER_SACK; i++, seq = Seq.add(seq, 1)) {
-            if (!sendQueue.contains(seq) || sendQueue.needResend(seq)) {
-                continue;
-            }
-            int tx = sendQueue.transmissions(seq);
-            if (tx == 0) {
-                break;                      // never sent, nor anything after it
-            }
-            long delay = rack.lossDelayMicros(seq, sendQueue.sentMicros(seq), tx, engine.nowMicros, srtt);
-            if (delay == Long.MAX_VALUE && tx == 1) {
-                break;                      // sent after the newest delivery, as every later first transmission
-            }
-            if (delay > 0) {
-                continue;                   // not yet: the next ack or tick looks again
-            }
-            stats.fastRetransmits++;
-            stats.rackRetransmits++;
-            congestion |= !resendLost(seq);
-            fast.handledThrough(seq);
-            resent++;
-        }
-        if (resent > 0) {
-            engine.log(this, Engine.LOG_NORMAL, "packet loss: RACK resend of %d packet(s)", resent);
-            if (congestion) {
-                cc.onLoss(engine.nowMillis, rtt.rttMillis());
-            }
-        }
-    }
-
-    /**
-     * TLP (RFC 8985 §7): after a probe timeout with packets outstanding and neither acks nor new
-     * data, resend the newest sent packet, so its ack (with SACK) shows RACK what the tail lost;
-     * unanswered, again after twice the wait (RFC 9002's PTO backoff) until the RTO. A probe stays
-     * counted in flight once (not a new packet), and LEDBAT takes the silence as a loss (at most
-     * one cut per RTT): a scavenger does not speed up under loss.
-     */
-    private void tailLossProbe() {
-        long pto;
-        if (state == SYN_SENT) {
-            pto = SYN_PROBE_TIMEOUT_MICROS;
-        } else if (!rtt.hasSample() || peerWindowClosed) {
-            return;                         // no RTT yet, or the peer cannot take it: the RTO's job
-        } else {
-            pto = RackTlp.probeTimeoutMicros(rtt.rttMillis() * 1000L, rtt.rttVarMillis() * 1000L, queuedPackets == 1);
-        }
-        if (!rack.probeDue(engine.nowMicros, pto) || !engine.takeTimeout()) {
-            return;                         // probes share the RTO's per-tick budget (a burst of them refills the buffer they emptied)
-        }
-        int seq = Seq.add(seqNr, -1);
-        for (int i = 0; i < queuedPackets; i++, seq = Seq.add(seq, -1)) {
-            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
-                rack.probeSent(engine.nowMicros);
-                stats.tailLossProbes++;
-                engine.log(this, Engine.LOG_NORMAL, "tail-loss probe: resending seq %d after %d us", seq, pto);
-                if (state != SYN_SENT) {
-                    cc.onLoss(engine.nowMillis, rtt.rttMillis());
-                }
-                sendPacket(seq);
-                return;
-            }
-        }
+        loss.progress();
     }
 
     // ------------------------------------------------------------------ timers
 
-    /**
-     * RACK's reordering timer and the tail-loss probe, ahead of the RTO. The engine runs this on
-     * every timer call, also between its 500 ms ticks: a probe due after two RTTs of 20 ms must
-     * not wait for the tick.
-     */
-    void checkLossTimers() {
-        if (config.lossRecovery() != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
-                || state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
-                || timers.retransmissionDue(engine.nowMillis)) {
-            return;
-        }
-        if (state != SYN_SENT) {
-            detectLosses();                 // the reordering window may have passed since the last ack
-        }
-        tailLossProbe();
-    }
 
 
     /** Per-connection timer work at a tick (libutp's UTPSocket::check_timeouts). */
@@ -1373,8 +1014,8 @@ public final class Connection {
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
-                checkLossTimers();
-                if (timers.retransmissionDue(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
+                loss.checkLossTimers();
+                if (timers.retransmissionDue(now) && engine.takeTimeout() && loss.retransmissionTimeout(now)) {
                     return;
                 }
                 if (state == CONNECTED_FULL && !isFull(-1)) {
@@ -1411,51 +1052,6 @@ public final class Connection {
         return timers.next(engine.nowMillis);
     }
 
-    /** RTO expiry. Returns true if the connection gave up. */
-    private boolean retransmissionTimeout(long now) {
-        boolean ignoreLoss = false;
-        if (queuedPackets == 1 && mtu.isProbe(Seq.add(seqNr, -1))) {
-            // Only the probe is missing: the path dropped its size, not congestion.
-            mtu.probeLost(now);
-            ignoreLoss = true;
-            engine.log(this, Engine.LOG_MTU, "MTU [PROBE-TIMEOUT] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
-        }
-        mtu.forgetProbe();
-        int timeout = timers.retransmissionTimeoutMillis();
-        int newTimeout = ignoreLoss ? timeout : RttEstimator.backoff(timeout);
-        int limit = state == SYN_SENT ? RttEstimator.synGiveUp(config.giveUpRetransmissions()) : config.giveUpRetransmissions();
-        boolean ownBacklog = engine.inputBackloggedWithin(timeout);
-        if (queuedPackets > 0 && retransmitCount >= limit && !ownBacklog) {
-            engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);
-            fail(ETIMEDOUT);
-            return true;
-        }
-        timers.armRetransmission(now, newTimeout);
-        rack.disarmProbe();                 // the timeout's recovery now; acks re-arm the probe
-        if (!ignoreLoss) {
-            fast.clearDuplicates();
-            cc.onTimeout(queuedPackets > 0, packetSize());
-        }
-        // Every transmitted packet is now presumed lost.
-        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
-            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
-                sendQueue.setNeedResend(seq, true);
-                bytesInFlight -= sendQueue.payload(seq);
-            }
-        }
-        rescanFromOldest();
-        if (queuedPackets > 0) {
-            retransmitCount++;
-            fast.timedOut();
-            int oldest = Seq.add(seqNr, -queuedPackets);
-            if (sendQueue.contains(oldest)) {
-                stats.timeoutRetransmits++;
-                engine.log(this, Engine.LOG_NORMAL, "packet timeout: resending seq %d (rto %d ms)", oldest, newTimeout);
-                sendPacket(oldest);
-            }
-        }
-        return false;
-    }
 
     /**
      * ICMP "fragmentation needed": {@code nextHopMtu} is the IP-level MTU from the message,

@@ -63,7 +63,7 @@ public final class Engine implements AutoCloseable {
     /** One outgoing ack or RST at a time is built here. */
     final MemorySegment scratch = scratchArena.allocate(64, 8);
     /** The packets the SACK being processed proves lost (one SACK at a time, so one per engine). */
-    final LossCandidates sackCandidates = new LossCandidates(Connection.MAX_SACK_CANDIDATES);
+    final LossCandidates sackCandidates = new LossCandidates(Retransmitter.MAX_SACK_CANDIDATES);
 
     long nowMillis;
     long nowMicros;
@@ -530,7 +530,7 @@ public final class Engine implements AutoCloseable {
         }
         iteration = table.snapshot(iteration);
         for (int i = 0; iteration[i] != null; i++) {
-            iteration[i].checkLossTimers();
+            iteration[i].loss.checkLossTimers();
             iteration[i] = null;
         }
     }
