@@ -1,6 +1,5 @@
 package dev.jutp.engine;
 
-import dev.jutp.engine.buf.PacketSlab;
 import dev.jutp.engine.buf.ReorderBuffer;
 import dev.jutp.engine.buf.SendQueue;
 import dev.jutp.engine.cc.AckSample;
@@ -84,14 +83,13 @@ public final class Connection {
     private int synAckSeq;          // our ISN as an acceptor: re-sent if the SYN is repeated (Q3)
     private int synSeq;             // the initiator's SYN seq we accepted
     int queuedPackets;              // libutp's cur_window_packets: seqNr - queuedPackets is the oldest
-    /** Flush scan hint: every queued packet before it is sent and not marked for resend. */
-    private int flushFrom;
     long bytesInFlight;             // libutp's cur_window
     long peerWindow = INITIAL_PEER_WINDOW;
     long lastAdvertisedWindow;
     final FastRetransmit fast = new FastRetransmit();
     final Retransmitter loss = new Retransmitter(this);
     private final PayloadReceiver inbound = new PayloadReceiver(this);
+    final PacketSender out = new PacketSender(this);
 
     final SendQueue sendQueue = new SendQueue();
     final ReorderBuffer reorder = new ReorderBuffer();
@@ -110,14 +108,14 @@ public final class Connection {
     // Timers (engine milliseconds).
     final ConnectionTimers timers = new ConnectionTimers();
     long lastReceivedMillis;
-    private long lastWindowFullMillis;
+    long lastWindowFullMillis;
     private long lastDelayMeasuredMillis;
 
     // Close and EOF.
     boolean readShutdown;
     boolean closeRequested;
-    private boolean shutdownPending;     // SHUT_WR asked in SYN_SENT: send FIN once connected (Q12)
-    private boolean finQueued;
+    boolean shutdownPending;     // SHUT_WR asked in SYN_SENT: send FIN once connected (Q12)
+    boolean finQueued;
     boolean finSent;
     boolean finAcked;
     boolean eofReached;
@@ -127,10 +125,7 @@ public final class Connection {
     ConnectionList list;
     Connection listPrev;
     Connection listNext;
-    private boolean fullWhileHalfOpen;
-    private final MemorySegment[] singleIov = new MemorySegment[1];
-    private final long[] singleOffset = new long[1];
-    private final long[] singleLength = new long[1];
+    boolean fullWhileHalfOpen;
 
     Connection(Engine engine) {
         this.engine = engine;
@@ -333,7 +328,7 @@ public final class Connection {
         timers.armRetransmission(engine.nowMillis, RttEstimator.INITIAL_RTO_MS);
         seqNr = engine.host.random(this) & Seq.MASK;
         fast.start(seqNr);
-        queuePacket(Header.ST_SYN, null, 0, 0);
+        out.queuePacket(Header.ST_SYN, null, 0, 0);
         return 0;
     }
 
@@ -374,7 +369,7 @@ public final class Connection {
         lastReceivedMillis = engine.nowMillis;
     }
 
-    private int clampMtu(int mtuBytes) {
+    int clampMtu(int mtuBytes) {
         int max = engine.slab.slotSize();
         return mtuBytes <= 0 ? max : Math.min(mtuBytes, max);
     }
@@ -392,14 +387,7 @@ public final class Connection {
 
     /** libutp's utp_write: bytes accepted into the send window, possibly 0. */
     public long write(MemorySegment src, long offset, long length) {
-        singleIov[0] = src;
-        singleOffset[0] = offset;
-        singleLength[0] = length;
-        try {
-            return writev(singleIov, singleOffset, singleLength, 1);
-        } finally {
-            singleIov[0] = null;
-        }
+        return out.write(src, offset, length);
     }
 
     /**
@@ -407,209 +395,11 @@ public final class Connection {
      * immediately. Returns the number of bytes accepted.
      */
     public long writev(MemorySegment[] iov, long[] offsets, long[] lengths, int count) {
-        if (!writable()) {
-            return 0;
-        }
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            total += lengths[i];
-        }
-        if (total == 0) {
-            return 0;                       // no empty DATA packet, no seq consumed (Q11)
-        }
-        int index = 0;
-        long pos = offsets[0];
-        long left = total;
-        long sent = 0;
-        int packetSize = packetSize();
-        int chunk = (int) Math.min(left, packetSize);
-        while (!isFull(chunk)) {
-            // Copy `chunk` bytes from the vector cursor into the send queue.
-            int remaining = chunk;
-            while (remaining > 0) {
-                while (pos >= offsets[index] + lengths[index]) {
-                    index++;
-                    pos = offsets[index];
-                }
-                int n = (int) Math.min(remaining, offsets[index] + lengths[index] - pos);
-                appendData(iov[index], pos, n);
-                pos += n;
-                remaining -= n;
-            }
-            left -= chunk;
-            sent += chunk;
-            flush();                        // in flight now, so the next is-full test sees it
-            chunk = (int) Math.min(left, packetSize);
-            if (chunk == 0) {
-                return sent;
-            }
-        }
-        if (state == SYN_RECV) {
-            fullWhileHalfOpen = true;       // becomes CONNECTED_FULL when the handshake completes
-        } else {
-            state = CONNECTED_FULL;
-        }
-        flush();
-        return sent;
-    }
-
-    private boolean writable() {
-        // Writes are allowed in SYN_RECV: a libutp initiator accepts DATA at seq ISN' right after
-        // the SYN-ACK, so a server may speak first (fixes Q24).
-        return (state == CONNECTED || state == CONNECTED_FULL || state == SYN_RECV) && !finQueued && !shutdownPending;
-    }
-
-    /** Appends payload to the newest never-sent packet, or starts new packets. */
-    private void appendData(MemorySegment src, long offset, int length) {
-        int packetSize = packetSize();
-        while (length > 0) {
-            int newest = Seq.add(seqNr, -1);
-            if (queuedPackets > 0 && sendQueue.transmissions(newest) == 0 && !finQueued
-                    && sendQueue.payload(newest) < packetSize && sendQueue.contains(newest)) {
-                int have = sendQueue.payload(newest);
-                int add = Math.min(length, packetSize - have);
-                int slot = sendQueue.slotOf(newest);
-                MemorySegment.copy(src, offset, engine.slab.segment(slot), engine.slab.offset(slot) + Header.SIZE + have, add);
-                sendQueue.setLength(newest, Header.SIZE + have + add, have + add);
-                offset += add;
-                length -= add;
-            } else {
-                int add = Math.min(length, packetSize);
-                queuePacket(Header.ST_DATA, src, offset, add);
-                offset += add;
-                length -= add;
-            }
-        }
-    }
-
-    /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
-    private void queuePacket(int type, MemorySegment src, long offset, int payload) {
-        PacketSlab slab = engine.slab;
-        int slot = slab.take();
-        MemorySegment seg = slab.segment(slot);
-        long base = slab.offset(slot);
-        if (payload > 0) {
-            try {
-                MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
-            } catch (RuntimeException e) {
-                slab.release(slot);         // the caller's memory went away: nothing was queued
-                throw e;
-            }
-        }
-        int connId = type == Header.ST_SYN ? recvId : sendId;
-        int ack = type == Header.ST_SYN ? 0 : ackNr;
-        Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
-        if (queuedPackets == 0) {
-            flushFrom = seqNr;              // anchor the scan hint at the new oldest
-            timers.armRetransmission(engine.nowMillis, rtt.rtoMillis());
-        }
-        sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
-        seqNr = Seq.add(seqNr, 1);
-        queuedPackets++;
-        if (type == Header.ST_SYN) {
-            sendPacket(Seq.add(seqNr, -1));
-        }
-    }
-
-    /** libutp's is_full: would {@code bytes} more exceed min(cwnd, SNDBUF, peer window)? */
-    boolean isFull(int bytes) {
-        int packetSize = packetSize();
-        if (bytes < 0 || bytes > packetSize) {
-            bytes = packetSize;
-        }
-        if (queuedPackets >= SendQueue.MAX_PACKETS - 1) {
-            lastWindowFullMillis = engine.nowMillis;
-            return true;
-        }
-        // One packet may always be in flight: a window cut below a packet would otherwise stall
-        // the sender until the next RTO (libutp's Q37).
-        long window = bytesInFlight == 0 ? Math.max(cc.window(), packetSize) : cc.window();
-        long limit = Math.min(Math.min(window, sndbuf), peerWindow);
-        if (bytesInFlight + bytes > limit) {
-            lastWindowFullMillis = engine.nowMillis;
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Sends queued packets the window allows; holds back a small newest packet (Nagle). The scan
-     * starts at {@link #flushFrom}, past the packets already in flight, so writing a window of
-     * packets one by one costs linear, not quadratic, time (libutp rescans from the oldest).
-     */
-    void flush() {
-        if (state == RESET || state == DESTROY || state == UNINITIALIZED) {
-            return;                         // nothing leaves a dead connection (Q14)
-        }
-        int packetSize = packetSize();
-        int newest = Seq.add(seqNr, -1);
-        int oldest = Seq.add(seqNr, -queuedPackets);
-        int skip = Seq.distance(oldest, flushFrom);
-        if (skip > queuedPackets) {
-            skip = 0;                       // stale hint (the queue moved past it): scan everything
-        }
-        boolean prefix = true;
-        for (int i = skip, seq = Seq.add(oldest, skip); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
-            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
-                if (prefix) {
-                    flushFrom = Seq.add(seq, 1);
-                }
-                continue;
-            }
-            if (isFull(-1)) {
-                return;
-            }
-            // The FIN is held like any small newest packet: it leaves once all data is acked (check 48).
-            if (seq != newest || queuedPackets == 1 || sendQueue.payload(seq) >= packetSize) {
-                sendPacket(seq);
-                if (prefix) {
-                    flushFrom = Seq.add(seq, 1);
-                }
-            } else {
-                prefix = false;
-            }
-        }
-    }
-
-    /** A packet before {@link #flushFrom} was marked for resend: the next flush scans from the oldest. */
-    void rescanFromOldest() {
-        flushFrom = Seq.add(seqNr, -queuedPackets);
-    }
-
-    /** Transmits (or retransmits) the queued packet {@code seq}. */
-    void sendPacket(int seq) {
-        int slot = sendQueue.slotOf(seq);
-        MemorySegment seg = engine.slab.segment(slot);
-        long base = engine.slab.offset(slot);
-        int length = sendQueue.length(seq);
-        int tx = sendQueue.transmissions(seq);
-        if (tx == 0 || sendQueue.needResend(seq)) {
-            bytesInFlight += sendQueue.payload(seq);
-        }
-        if (mtu.rediscoveryDue(engine.nowMillis)) {
-            mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, false);
-        }
-        int flags = 0;
-        if (tx == 0 && state != SYN_SENT && mtu.shouldProbe(length)) {
-            mtu.probeSent(seq, length);
-            flags = EngineHost.DONT_FRAGMENT;
-            engine.log(this, Engine.LOG_MTU, "MTU [PROBE] seq:%d size:%d floor:%d ceiling:%d", seq, length, mtu.floor(), mtu.ceiling());
-        }
-        sendQueue.markSent(seq, engine.nowMicros);
-        if (tx == 0 && config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
-            rack.armProbe(engine.nowMicros);
-        }
-        if (Header.type(seg, base) != Header.ST_SYN) {
-            Header.setAck(seg, base, ackNr);
-            // Fresh window on every transmission, not the one from packetisation time (Q39).
-            Header.setWindowSize(seg, base, receiveWindow());
-        }
-        int kind = state == SYN_SENT ? OVERHEAD_CONNECT : tx == 0 ? OVERHEAD_HEADER : OVERHEAD_RETRANSMIT;
-        transmit(seg, base, length, kind, flags);
+        return out.writev(iov, offsets, lengths, count);
     }
 
     /** Stamps timestamps and hands a datagram to the host. */
-    private void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
+    void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
         Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), delays.replyMicros());
         timers.sent(engine.nowMillis);
         ackQueued = false;                  // anything we send carries our ack
@@ -864,7 +654,7 @@ public final class Connection {
         if (queuedPackets == 1) {
             int only = Seq.add(seqNr, -1);
             if (sendQueue.contains(only) && sendQueue.transmissions(only) == 0 && state != DESTROY) {
-                sendPacket(only);
+                out.sendPacket(only);
             }
         }
 
@@ -873,7 +663,7 @@ public final class Connection {
         if (fast.releaseAfterTimeout(oldestNow, queuedPackets == 0)
                 && sendQueue.contains(oldestNow) && sendQueue.transmissions(oldestNow) > 0) {
             stats.timeoutRecoveryRetransmits++;
-            sendPacket(oldestNow);
+            out.sendPacket(oldestNow);
             fast.handledThrough(oldestNow);
         }
 
@@ -891,12 +681,12 @@ public final class Connection {
             loss.detectLosses();
         }
 
-        if (state == CONNECTED_FULL && !isFull(-1)) {
+        if (state == CONNECTED_FULL && !out.isFull(-1)) {
             state = CONNECTED;
             engine.events.add(EngineEvents.WRITABLE, this, 0);
         }
         // Acks opened the window: send what is queued now, not at the next tick (Q23).
-        flush();
+        out.flush();
 
         if (type == Header.ST_STATE) {
             return;                         // payload in a STATE packet is never delivered
@@ -997,7 +787,7 @@ public final class Connection {
 
     /** Per-connection timer work at a tick (libutp's UTPSocket::check_timeouts). */
     void checkTimeouts() {
-        flush();
+        out.flush();
         long now = engine.nowMillis;
         switch (state) {
             case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
@@ -1018,7 +808,7 @@ public final class Connection {
                 if (timers.retransmissionDue(now) && engine.takeTimeout() && loss.retransmissionTimeout(now)) {
                     return;
                 }
-                if (state == CONNECTED_FULL && !isFull(-1)) {
+                if (state == CONNECTED_FULL && !out.isFull(-1)) {
                     state = CONNECTED;
                     engine.events.add(EngineEvents.WRITABLE, this, 0);
                 }
@@ -1125,9 +915,9 @@ public final class Connection {
             return;
         }
         finQueued = true;
-        queuePacket(Header.ST_FIN, null, 0, 0);
+        out.queuePacket(Header.ST_FIN, null, 0, 0);
         finSent = true;
-        flush();
+        out.flush();
     }
 
     /**

@@ -137,9 +137,9 @@ final class Retransmitter {
         if (!c.sendQueue.needResend(seq)) {
             c.bytesInFlight -= c.sendQueue.payload(seq);
             c.sendQueue.setNeedResend(seq, true);
-            c.rescanFromOldest();
+            c.out.rescanFromOldest();
         }
-        c.sendPacket(seq);
+        c.out.sendPacket(seq);
         return probe;
     }
 
@@ -224,7 +224,7 @@ final class Retransmitter {
                 if (c.state != Connection.SYN_SENT) {
                     c.cc.onLoss(c.engine.nowMillis, c.rtt.rttMillis());
                 }
-                c.sendPacket(seq);
+                c.out.sendPacket(seq);
                 return;
             }
         }
@@ -279,7 +279,7 @@ final class Retransmitter {
                 c.bytesInFlight -= c.sendQueue.payload(seq);
             }
         }
-        c.rescanFromOldest();
+        c.out.rescanFromOldest();
         if (c.queuedPackets > 0) {
             retransmitCount++;
             c.fast.timedOut();
@@ -287,7 +287,7 @@ final class Retransmitter {
             if (c.sendQueue.contains(oldest)) {
                 c.stats.timeoutRetransmits++;
                 c.engine.log(c, Engine.LOG_NORMAL, "packet timeout: resending seq %d (rto %d ms)", oldest, newTimeout);
-                c.sendPacket(oldest);
+                c.out.sendPacket(oldest);
             }
         }
         return false;
