@@ -2,7 +2,6 @@ package dev.jutp.engine;
 
 import dev.jutp.engine.buf.ReorderBuffer;
 import dev.jutp.engine.buf.SendQueue;
-import dev.jutp.engine.cc.AckSample;
 import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
@@ -11,7 +10,6 @@ import dev.jutp.engine.loss.FastRetransmit;
 import dev.jutp.engine.loss.RackTlp;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
-import dev.jutp.wire.Sack;
 import dev.jutp.wire.SackWriter;
 import dev.jutp.wire.Seq;
 import dev.jutp.wire.Timestamps;
@@ -90,18 +88,15 @@ public final class Connection {
     final Retransmitter loss = new Retransmitter(this);
     private final PayloadReceiver inbound = new PayloadReceiver(this);
     final PacketSender out = new PacketSender(this);
+    final AckProcessor acks = new AckProcessor(this);
 
     final SendQueue sendQueue = new SendQueue();
     final ReorderBuffer reorder = new ReorderBuffer();
     final RttEstimator rtt = new RttEstimator();
     final CongestionController cc;
-    private final AckSample ackSample = new AckSample();
-    private final DelayTracker delays = new DelayTracker();
+    final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
     final RackTlp rack = new RackTlp();
-    private static final long NOTHING_DELIVERED = Long.MIN_VALUE;
-    /** While an ack is processed: send time of the newest packet it newly acknowledges, sent once. */
-    private long newestDeliveredSentMicros = NOTHING_DELIVERED;
     /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
     boolean peerWindowClosed;
 
@@ -109,7 +104,7 @@ public final class Connection {
     final ConnectionTimers timers = new ConnectionTimers();
     long lastReceivedMillis;
     long lastWindowFullMillis;
-    private long lastDelayMeasuredMillis;
+    long lastDelayMeasuredMillis;
 
     // Close and EOF.
     boolean readShutdown;
@@ -547,9 +542,9 @@ public final class Connection {
 
         // Cumulative acknowledgement bookkeeping.
         int oldest = Seq.add(seqNr, -queuedPackets);
-        int acks = Seq.distance(Seq.add(oldest, -1), pkAck);
-        if (acks > queuedPackets) {
-            acks = 0;
+        int ackCount = Seq.distance(Seq.add(oldest, -1), pkAck);
+        if (ackCount > queuedPackets) {
+            ackCount = 0;
         }
         boolean dupAckTrigger = false;
         if (queuedPackets > 0) {
@@ -569,46 +564,7 @@ public final class Connection {
             }
         }
 
-        long ackedBytes = 0;
-        long minRttMicros = Long.MAX_VALUE;
-        for (int i = 0, seq = oldest; i < acks; i++, seq = Seq.add(seq, 1)) {
-            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) == 0) {
-                continue;
-            }
-            ackedBytes += sendQueue.payload(seq);
-            // Only the first transmission carries DF: a probe acked after a resend (a tail-loss
-            // probe's, without DF) proves the original was lost, not that the path carries its size.
-            boolean probeArrived = sendQueue.transmissions(seq) == 1;
-            boolean probe = mtu.isProbe(seq);
-            delivered(seq);
-            if (probe && probeArrived) {
-                mtu.probeAcked(engine.nowMillis);
-                engine.log(this, Engine.LOG_MTU, "MTU [ACK] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
-            } else if (probe) {
-                mtu.probeLost(engine.nowMillis);
-                engine.log(this, Engine.LOG_MTU, "MTU [PROBE-LOST] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
-            }
-            minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
-        }
-        if (p.hasSack()) {
-            for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
-                int seq = Sack.seqOfBit(pkAck, k);
-                if (!inFlightRange(seq) || !Sack.isSet(p.segment, p.sackOffset, k)) {
-                    continue;
-                }
-                if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0) {
-                    ackedBytes += sendQueue.payload(seq);
-                    delivered(seq);
-                    minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
-                }
-            }
-        }
-
-        if (newestDeliveredSentMicros != NOTHING_DELIVERED) {
-            rtt.addSample((int) Math.min((engine.nowMicros - newestDeliveredSentMicros) / 1000, Integer.MAX_VALUE));
-            newestDeliveredSentMicros = NOTHING_DELIVERED;
-        }
-        measureDelay(p, ackedBytes, minRttMicros);
+        long ackedBytes = acks.acknowledged(p, oldest, ackCount);
 
         peerWindow = p.windowSize;
         peerWindowClosed = peerWindow == 0;
@@ -621,7 +577,7 @@ public final class Connection {
             // Any acceptable packet proves the initiator has our SYN-ACK.
             state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
             engine.leftBacklog(this);
-        } else if (state == SYN_SENT && (type == Header.ST_STATE || acks > 0)) {
+        } else if (state == SYN_SENT && (type == Header.ST_STATE || ackCount > 0)) {
             // DATA or FIN acking our SYN carries the acceptor's ISN as the SYN-ACK does: when the
             // SYN-ACK was lost ahead of a server's first bytes, this is the handshake's answer
             // (taking it only as an ack of the SYN would leave nothing to retransmit, forever).
@@ -632,7 +588,7 @@ public final class Connection {
                 shutdownPending = false;
                 queueFin();
             }
-        } else if (finSent && queuedPackets == acks) {
+        } else if (finSent && queuedPackets == ackCount) {
             finAcked = true;
             if (closeRequested) {
                 state = DESTROY;
@@ -640,15 +596,15 @@ public final class Connection {
         }
 
         fast.handledThrough(pkAck);
-        for (int i = 0; i < acks; i++) {
+        for (int i = 0; i < ackCount; i++) {
             int seq = Seq.add(seqNr, -queuedPackets);
             if (sendQueue.contains(seq) && sendQueue.transmissions(seq) == 0) {
                 break;                      // acked beyond what was sent: stop at the unsent
             }
-            ackPacket(seq);
+            acks.ackPacket(seq);
             queuedPackets--;
         }
-        skipAckedFront();
+        acks.skipAckedFront();
 
         // Nagle release: a lone, never-sent packet goes now.
         if (queuedPackets == 1) {
@@ -675,7 +631,7 @@ public final class Connection {
         if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
             if (queuedPackets == 0) {
                 rack.disarmProbe();
-            } else if (acks > 0 || ackedBytes > 0) {
+            } else if (ackCount > 0 || ackedBytes > 0) {
                 rack.armProbe(engine.nowMicros);
             }
             loss.detectLosses();
@@ -698,87 +654,6 @@ public final class Connection {
             return;                         // nothing after the FIN is delivered (Q21)
         }
         inbound.acceptPayload(p, seqDistance);
-    }
-
-    /** Packets at the front may already be gone (selectively acked): the queue starts after them. */
-    void skipAckedFront() {
-        while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
-            queuedPackets--;
-        }
-    }
-
-    private boolean inFlightRange(int seq) {
-        // strictly after the oldest outstanding packet and before seqNr
-        int back = Seq.distance(seq, Seq.add(seqNr, -1));
-        return queuedPackets > 1 && back < queuedPackets - 1;
-    }
-
-    /**
-     * An outstanding packet was acked or SACKed: RACK learns its send time. The ack's one RTT
-     * sample is the newest packet it newly acknowledges, sent once (as QUIC's largest acknowledged):
-     * libutp samples every acked packet, and one SACKed long after it left (its earlier acks were
-     * lost) inflates the RTO to seconds.
-     */
-    private void delivered(int seq) {
-        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
-            long sent = sendQueue.sentMicros(seq);
-            rack.onDelivered(seq, sent, sendQueue.transmissions(seq), engine.nowMicros);
-            if (sendQueue.transmissions(seq) == 1 && sent > newestDeliveredSentMicros && sent <= engine.nowMicros) {
-                newestDeliveredSentMicros = sent;
-            }
-        }
-    }
-
-    private long rttSampleMicros(int seq) {
-        long sent = sendQueue.sentMicros(seq);
-        return sent < engine.nowMicros ? engine.nowMicros - sent : 50_000;
-    }
-
-    /** One-way delay bookkeeping and the congestion-control update (libutp's step 7 and 8). */
-    private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
-        lastDelayMeasuredMillis = engine.nowMillis;
-        delays.onPacket(p.timestamp, Timestamps.wire(engine.nowMicros), p.timestampDifference, engine.nowMillis);
-        delays.capByRoundTrip(minRttMicros);
-        boolean sampled = p.timestampDifference != 0 && p.timestampDifference != Integer.MAX_VALUE;
-        if (sampled && ackedBytes > 0) {
-            long delay = delays.queuingDelayMicros(minRttMicros);
-            engine.events.add(EngineEvents.DELAY_SAMPLE, this, (int) (delay / 1000));
-            AckSample a = ackSample;
-            a.ackedBytes = ackedBytes;
-            a.queuingDelayMicros = delay + delays.driftPenaltyMicros();
-            a.baseRttMicros = delays.baseRttMicros();
-            a.rttMicros = delays.smoothedRttMicros();
-            a.targetMicros = targetDelayMicros;
-            a.packetSize = packetSize();
-            a.sndbuf = sndbuf;
-            a.nowMillis = engine.nowMillis;
-            a.nowMicros = engine.nowMicros;
-            a.lastWindowFullMillis = lastWindowFullMillis;
-            cc.onAck(a);
-        }
-    }
-
-    /** Removes an acked packet: RTT sample if sent once (Karn), timer reset. */
-    void ackPacket(int seq) {
-        if (!sendQueue.contains(seq)) {
-            return;
-        }
-        if (sendQueue.transmissions(seq) == 1) {
-            long erttMicros = engine.nowMicros - sendQueue.sentMicros(seq);
-            if (config.lossRecovery() == Engine.LOSS_RECOVERY_LIBUTP) {
-                rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));   // RACK-TLP: one per ack (delivered)
-            }
-            delays.addRoundTrip(erttMicros, engine.nowMillis);
-        }
-        timers.armRetransmission(engine.nowMillis, rtt.rtoMillis());
-        if (!sendQueue.needResend(seq)) {
-            bytesInFlight -= sendQueue.payload(seq);
-        }
-        if (mtu.isProbe(seq)) {
-            mtu.forgetProbe();              // a SACKed probe is not proof of the path
-        }
-        engine.slab.release(sendQueue.remove(seq));
-        loss.progress();
     }
 
     // ------------------------------------------------------------------ timers
@@ -964,7 +839,7 @@ public final class Connection {
         if (state == SYN_SENT || state == SYN_RECV || state == CONNECTED || state == CONNECTED_FULL) {
             MemorySegment seg = engine.scratch;
             Header.write(seg, 0, Header.ST_RESET, Header.EXT_NONE, sendId, 0, 0, 0, seqNr, ackNr);
-            engine.stats.resetsSent++;
+            engine.countResetSent();
             transmit(seg, 0, Header.SIZE, OVERHEAD_CLOSE, 0);
         }
         if (state == UNINITIALIZED) {

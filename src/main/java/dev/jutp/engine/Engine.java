@@ -643,6 +643,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** A connection aborted with an RST. */
+    void countResetSent() {
+        stats.resetsSent++;
+    }
+
     void countSent(int length) {
         stats.rawSent[ContextStats.bucket(length)]++;
     }

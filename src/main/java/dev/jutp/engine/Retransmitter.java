@@ -57,7 +57,7 @@ final class Retransmitter {
                 continue;
             }
             if (set) {
-                c.ackPacket(seq);
+                c.acks.ackPacket(seq);
                 continue;
             }
             if (count >= threshold && resendable(seq)) {
@@ -89,7 +89,7 @@ final class Retransmitter {
             }
         }
         c.fast.sackMarks(count);
-        c.skipAckedFront();
+        c.acks.skipAckedFront();
     }
 
     /** Three duplicate STATE acks without SACK: resend the oldest once (BEP 29; libutp lacks it, Q6). */
