@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,22 +19,28 @@ class ListenTest {
     @Test
     void aSynSentRightAfterListenReturnsIsAnswered() throws Exception {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        try (DatagramChannel peer = DatagramChannel.open()) {
-            peer.bind(loopback);
-            peer.configureBlocking(false);
-            ByteBuffer in = ByteBuffer.allocate(2048);
+        try (DatagramSocket peer = new DatagramSocket(loopback)) {
+            peer.setSoTimeout(5_000);      // a SYN-ACK is due within a loopback trip; this bounds the wait
+            byte[] in = new byte[2048];
+            DatagramPacket reply = new DatagramPacket(in, in.length);
             for (int round = 0; round < 20; round++) {
                 try (UtpEndpoint endpoint = UtpEndpoint.bind(loopback)) {
                     endpoint.listen();
-                    peer.send(RogueSenderTest.packet(4, 0x4000 + round, 1, 0, 0, 0), endpoint.localAddress());
+                    ByteBuffer syn = RogueSenderTest.packet(4, 0x4000 + round, 1, 0, 0, 0);
+                    peer.send(new DatagramPacket(syn.array(), syn.arrayOffset() + syn.position(), syn.remaining(),
+                            endpoint.localAddress()));
                     boolean answered = false;
-                    for (int i = 0; i < 500 && !answered; i++) {      // up to ~2.5 s
-                        in.clear();
-                        if (peer.receive(in) != null) {
-                            answered = (in.get(0) >> 4) == 2 && (in.getShort(2) & 0xFFFF) == 0x4000 + round;
-                        } else {
-                            Thread.sleep(5);
+                    // Waits for the answer (a timeout fails the test); skips stray datagrams, at most 100.
+                    for (int i = 0; i < 100 && !answered; i++) {
+                        reply.setLength(in.length);
+                        try {
+                            peer.receive(reply);
+                        } catch (SocketTimeoutException e) {
+                            break;
                         }
+                        ByteBuffer b = ByteBuffer.wrap(in, 0, reply.getLength());
+                        answered = reply.getSocketAddress().equals(endpoint.localAddress())
+                                && (b.get(0) >> 4) == 2 && (b.getShort(2) & 0xFFFF) == 0x4000 + round;
                     }
                     assertTrue(answered, "round " + round + ": the SYN was not answered");
                 }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How a stream ends, on the virtual network ({@link VirtualStreamNet}): clean close, linger expiry,
- * abort, a vanished peer, interrupted close/shutdown/write, maxConnections. Virtual time makes each
- * case exact and fast; real sockets are covered by {@link AbstractUtpStreamTest}.
+ * abort, a vanished peer (silent, or its port closed and answering with ICMP), interrupted
+ * close/shutdown/write, maxConnections. Virtual time makes each case exact and fast; real sockets
+ * are covered by {@link AbstractUtpStreamTest}.
  */
 class StreamLifecycleSimTest {
     private static final Pattern LOST = Pattern.compile("(\\d+) bytes written were not delivered");
@@ -67,6 +68,15 @@ class StreamLifecycleSimTest {
         return n;
     }
 
+    /** {@link #readAvailable} inside a {@code runUntil} condition: an I/O failure fails the test. */
+    private static int readAvailableOrFail(UtpStream s, ByteArrayOutputStream into) {
+        try {
+            return readAvailable(s, into);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code p.client.close()} on an application thread the simulation waits for. */
     private static CompletableFuture<Void> closeOnAppThread(Pair p) throws InterruptedException {
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -97,11 +107,7 @@ class StreamLifecycleSimTest {
             CompletableFuture<Void> closed = closeOnAppThread(p);
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
                 return closed.isDone();
             }, 10_000), "close returns once the peer acknowledged everything");
             closed.get();
@@ -174,6 +180,71 @@ class StreamLifecycleSimTest {
             assertTrue(e instanceof SocketException && e.getMessage().startsWith("the peer was silent"), e.toString());
             assertEquals(50_000, lostBytes(e));
         }
+    }
+
+    /** How {@link #closeAfterThePeerWentMidStream} ended: after how long, and with what failure. */
+    private record MidStreamClose(long tookMillis, Throwable failure) { }
+
+    /** Bytes written before and after the peer goes in the mid-stream cases. */
+    private static final int MID_STREAM_WRITE = 100_000;
+
+    /**
+     * A pair with a 120 s connect timeout writes {@link #MID_STREAM_WRITE} bytes until they are
+     * delivered and acknowledged; then {@code goAway} removes the peer, the client writes as many
+     * again (unacknowledged data and then a FIN to nobody) and closes.
+     */
+    private static MidStreamClose closeAfterThePeerWentMidStream(long seed, java.util.function.Consumer<VirtualStreamNet.Host> goAway)
+            throws Exception {
+        UtpOptions o = UtpOptions.defaults().withConnectTimeout(Duration.ofSeconds(120));
+        Pair p = new Pair(seed, o, o);
+        try (p.net) {
+            byte[] first = pattern((int) seed, MID_STREAM_WRITE);
+            p.client.getOutputStream().write(first);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            assertTrue(p.net.runUntil(() -> {
+                readAvailableOrFail(p.server, got);
+                return got.size() == first.length && p.client.core().connection().unacknowledgedBytes() == 0;
+            }, 10_000), "the first write delivered and acknowledged");
+            assertArrayEquals(first, got.toByteArray());
+            goAway.accept(p.b);
+            p.client.getOutputStream().write(pattern((int) seed + 1, MID_STREAM_WRITE));
+            CompletableFuture<Void> closed = closeOnAppThread(p);
+            long start = p.net.nowMillis();
+            assertTrue(p.net.runUntil(closed::isDone, 200_000), "close() returned");
+            Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
+            return new MidStreamClose(p.net.nowMillis() - start, e);
+        }
+    }
+
+    /**
+     * The peer vanishes mid-stream (a relay between the two stops): close() must not wait out the
+     * connect timeout (120 s) for a FIN acknowledgement that cannot come. It returns after the 10 s of
+     * silence and reports exactly the bytes written after the peer went. (Moved from the real-socket
+     * suite, where it waited 10 s per transport and could only bound the loss between one and two
+     * writes, acks being in flight as the relay closed.)
+     */
+    @Test
+    void closeAfterThePeerVanishedMidStreamIsBoundedBySilenceNotTheConnectTimeout() throws Exception {
+        MidStreamClose c = closeAfterThePeerWentMidStream(12, peer -> peer.vanished = true);
+        assertTrue(c.tookMillis() >= 10_000 && c.tookMillis() <= 10_100,
+                "10 s of silence, not the 120 s connect timeout: " + c.tookMillis() + " ms");
+        Throwable e = c.failure();
+        assertTrue(e instanceof SocketException && e.getMessage().startsWith("the peer was silent"), e.toString());
+        assertEquals(MID_STREAM_WRITE, lostBytes(e));
+    }
+
+    /**
+     * As above, but the peer's socket closed and its machine answers with ICMP port unreachable (what
+     * the Linux transport reads): close() fails one trip (2 x 10 ms) after its first datagram to the
+     * closed port, and reports exactly the bytes written after the peer went.
+     */
+    @Test
+    void closeAfterThePeerPortClosedMidStreamEndsOnTheIcmpError() throws Exception {
+        MidStreamClose c = closeAfterThePeerWentMidStream(14, peer -> peer.portClosed = true);
+        assertEquals(20, c.tookMillis(), "one trip to the closed port and back");
+        assertTrue(c.failure() instanceof SocketException, c.failure().toString());
+        assertEquals("connection reset by peer: " + MID_STREAM_WRITE + " bytes written were not delivered",
+                c.failure().getMessage());
     }
 
     @Test
@@ -252,11 +323,7 @@ class StreamLifecycleSimTest {
             });
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
                 return got.size() > 1 << 20;
             }, 60_000);
             VirtualStreamNet.awaitParked(writer);
@@ -338,22 +405,14 @@ class StreamLifecycleSimTest {
             // The reader drains; the bytes taken, and only they, arrive, then what is written next.
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                    return got.size() == taken;
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
+                return got.size() == taken;
             }, 60_000), "received " + got.size() + " of " + taken);
             p.client.getOutputStream().write(new byte[] {42});
             p.client.shutdownOutput();
             assertTrue(p.net.runUntil(() -> {
-                try {
-                    readAvailable(p.server, got);
-                    return p.server.core().atEndOfStream();
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
+                readAvailableOrFail(p.server, got);
+                return p.server.core().atEndOfStream();
             }, 60_000));
             assertEquals(taken + 1, got.size());
             byte[] expected = java.util.Arrays.copyOf(data, taken + 1);

@@ -1,5 +1,6 @@
 package dev.jutp;
 
+import dev.jutp.net.IcmpErrorHandler;
 import dev.jutp.net.OutgoingBatches;
 
 import java.lang.foreign.Arena;
@@ -29,8 +30,12 @@ import java.util.function.BooleanSupplier;
  * {@link #awaitParked} before stepping, so its command is queued before virtual time moves.
  */
 final class VirtualStreamNet implements AutoCloseable {
-    /** One datagram on the wire. */
-    private record InFlight(long arrivalNanos, long order, InetSocketAddress to, InetSocketAddress from, byte[] bytes) { }
+    /**
+     * One datagram on the wire; with {@code icmp}, the port-unreachable error quoting a datagram that
+     * {@code to} had sent to {@code from}.
+     */
+    private record InFlight(long arrivalNanos, long order, InetSocketAddress to, InetSocketAddress from, byte[] bytes,
+                            boolean icmp) { }
 
     final SplittableRandom random;
     private long nowNanos = TimeUnit.SECONDS.toNanos(1);
@@ -161,7 +166,9 @@ final class VirtualStreamNet implements AutoCloseable {
             wire.poll();
             RawHost raw = rawHosts.get(d.to);
             if (raw != null) {
-                raw.inbox.add(d.bytes);
+                if (!d.icmp) {
+                    raw.inbox.add(d.bytes);
+                }
                 continue;
             }
             Host to = hosts.get(d.to);
@@ -172,6 +179,10 @@ final class VirtualStreamNet implements AutoCloseable {
             to.driver.setTime(nowNanos);
             to.woke();
             MemorySegment.copy(d.bytes, 0, delivery, ValueLayout.JAVA_BYTE, 0, d.bytes.length);
+            if (d.icmp) {
+                to.driver.icmpHandler().onIcmpError(IcmpErrorHandler.UNREACHABLE, delivery, 0, d.bytes.length, d.from, 0);
+                continue;
+            }
             to.driver.onDatagram(delivery, 0, d.bytes.length, d.from);
             to.driver.afterDatagrams(1, false);
         }
@@ -190,7 +201,13 @@ final class VirtualStreamNet implements AutoCloseable {
             undeliverable++;
             return;
         }
-        wire.add(new InFlight(nowNanos + latencyNanos, order++, to, from, bytes));
+        Host dest = hosts.get(to);
+        if (dest != null && dest.portClosed) {
+            // Its machine answers with port unreachable, quoting the datagram, one trip later.
+            wire.add(new InFlight(nowNanos + 2 * latencyNanos, order++, from, to, bytes, true));
+            return;
+        }
+        wire.add(new InFlight(nowNanos + latencyNanos, order++, to, from, bytes, false));
     }
 
     /** A peer that speaks raw datagrams: what the test sends, and what it got. */
@@ -228,6 +245,11 @@ final class VirtualStreamNet implements AutoCloseable {
         boolean terminated;
         /** Gone without a word: sends nothing, receives nothing, runs no timers. */
         boolean vanished;
+        /**
+         * Its socket closed: like {@link #vanished}, but its machine answers every datagram with ICMP port
+         * unreachable, which the sender's driver gets as the Linux transport hands it over.
+         */
+        boolean portClosed;
         /** Instants at which this host had work: a datagram arrived or its deadline came. */
         long wakeups;
         private long lastWakeNanos = -1;
@@ -235,7 +257,7 @@ final class VirtualStreamNet implements AutoCloseable {
         Host(InetSocketAddress addr, UtpOptions options) {
             this.addr = addr;
             this.driver = new EndpointDriver(options, 0, batch -> OutgoingBatches.drain(batch, (b, to) -> {
-                if (!vanished) {
+                if (!vanished && !portClosed) {
                     send(addr, b, to);
                 }
             }),
@@ -244,7 +266,7 @@ final class VirtualStreamNet implements AutoCloseable {
         }
 
         boolean live() {
-            return !terminated && !vanished;
+            return !terminated && !vanished && !portClosed;
         }
 
         /** Counts a wake-up: the first thing this host does at a new instant. */

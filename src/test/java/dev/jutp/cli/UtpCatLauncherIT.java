@@ -209,13 +209,14 @@ class UtpCatLauncherIT {
         }
     }
 
-    /** A copy of the checkout (bin/utpcat, the jar, target/lib) whose archive this test controls. */
+    /** A copy of the checkout (bin/utpcat and bin/find-java, the jar, target/lib) whose archive this test controls. */
     private Path checkoutCopy() throws Exception {
         Path copy = dir.resolve("checkout");
         Path target = copy.resolve("target");
         Files.createDirectories(target.resolve("lib"));
         Path launcher = Files.copy(LAUNCHER, Files.createDirectories(copy.resolve("bin")).resolve("utpcat"));
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.copy(ROOT.resolve("bin/find-java"), copy.resolve("bin/find-java")); // the JDK finder it sources
         try (var files = Files.list(ROOT.resolve("target"))) {
             for (Path f : files.filter(f -> f.getFileName().toString().matches("jutp-[^/]*\\.jar")
                     && !f.getFileName().toString().matches(".*-(sources|javadoc|tests)\\.jar")).toList()) {
