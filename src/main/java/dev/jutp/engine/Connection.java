@@ -19,9 +19,13 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
- * One uTP connection: handshake, send queue and window, receive and reorder, acknowledgements,
- * retransmission, close. Behaviour follows libutp (see docs: libutp-behaviour.md); the places
- * where it deliberately does better are marked with the quirk number they fix.
+ * One uTP connection: its state machine (handshake, close, reset), its state, and the public
+ * face the C API and the stream endpoint use. The work is done by one class per job, each
+ * holding this connection: {@link PacketSender} (writes into packets, the window, transmission),
+ * {@link AckProcessor} (acknowledgements and their samples), {@link Retransmitter} (every
+ * resend), {@link PayloadReceiver} (delivery, reordering, EOF) and {@link ConnectionTimers}.
+ * Behaviour follows libutp (see docs: libutp-behaviour.md); the places where it deliberately
+ * does better are marked with the quirk number they fix.
  *
  * <p>Owned by its {@link Engine}; every method runs on the engine's owner thread.
  */
@@ -84,12 +88,13 @@ public final class Connection {
     long bytesInFlight;             // libutp's cur_window
     long peerWindow = INITIAL_PEER_WINDOW;
     long lastAdvertisedWindow;
-    final FastRetransmit fast = new FastRetransmit();
-    final Retransmitter loss = new Retransmitter(this);
-    private final PayloadReceiver inbound = new PayloadReceiver(this);
+
+    // The parts doing the work (see the class comment).
     final PacketSender out = new PacketSender(this);
     final AckProcessor acks = new AckProcessor(this);
-
+    final Retransmitter loss = new Retransmitter(this);
+    private final PayloadReceiver inbound = new PayloadReceiver(this);
+    final FastRetransmit fast = new FastRetransmit();
     final SendQueue sendQueue = new SendQueue();
     final ReorderBuffer reorder = new ReorderBuffer();
     final RttEstimator rtt = new RttEstimator();
