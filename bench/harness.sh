@@ -29,7 +29,7 @@ trap 'rm -rf "$snap"' EXIT
 cp -r target/classes "$snap/classes" && cp -r target/test-classes "$snap/test-classes"
 # utpcat as a checkout holds it (bin/ and target/), with its class-data archive recorded for this copy.
 mkdir -p "$snap/utpcat/bin" "$snap/utpcat/target"
-cp bin/utpcat "$snap/utpcat/bin/" && cp target/jutp-*.jar "$snap/utpcat/target/" && cp -r target/lib "$snap/utpcat/target/"
+cp bin/utpcat bin/find-java "$snap/utpcat/bin/" && cp target/jutp-*.jar "$snap/utpcat/target/" && cp -r target/lib "$snap/utpcat/target/"
 rm -f "$snap"/utpcat/target/jutp-*-{sources,javadoc,tests}.jar
 JUTP_UTPCAT_ARCHIVE=create "$snap/utpcat/bin/utpcat" >&2
 args=(--utpcat "$snap/utpcat/bin/utpcat" "${args[@]}")

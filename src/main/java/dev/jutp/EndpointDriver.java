@@ -5,15 +5,14 @@ import dev.jutp.engine.ContextStats;
 import dev.jutp.engine.Engine;
 import dev.jutp.engine.EngineEvents;
 import dev.jutp.engine.EngineHost;
+import dev.jutp.engine.UdpDefaults;
 import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.net.IcmpErrorHandler;
 import dev.jutp.net.OutgoingBatch;
-import dev.jutp.net.Transport;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -58,19 +57,23 @@ final class EndpointDriver {
      * would otherwise ack every two or three datagrams, each ack a syscall on both ends.
      */
     static final int ACK_EVERY_DATAGRAMS = 16;
-    static final long ACK_DELAY_NANOS = 1_000_000;
-    static final int OUTGOING_BATCH = 256;
+    static final long ACK_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Datagrams staged for one batch send; sends the kernel refused wait here too. */
+    static final int OUTGOING_BATCH_DATAGRAMS = 256;
     /** A refused send is retried this soon (no portable writability wake-up on both transports). */
-    static final long SEND_RETRY_NANOS = 250_000;
-    static final int COMMAND_QUEUE = 1 << 16;
-    static final int ACCEPT_BACKLOG = 4096;
-    static final int MTU_V4 = 1402;
-    static final int MTU_V6 = 1232;
+    static final long SEND_RETRY_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    /** Commands from application threads waiting for the I/O side; a full queue makes producers retry. */
+    static final int COMMAND_QUEUE_COMMANDS = 1 << 16;
+    /** Accepted streams waiting for {@link UtpListener#accept()}; beyond it new ones are closed. */
+    static final int ACCEPT_BACKLOG_STREAMS = 4096;
     /**
      * Keep-alives go every 28 to 29 s (within the 30 s of common NAT timeouts), so that the loop wakes
      * once a second at most for all the connections of an idle endpoint.
      */
     static final long KEEPALIVE_EARLY_MILLIS = 1_000;
+    /** Staging slots start on 8-byte boundaries (aligned copies). */
+    private static final int STAGING_SLOT_ALIGN_BYTES = 8;
+    private static final int CACHE_LINE_BYTES = 64;
     /** The engine reads 0 as "timer not armed", so engine time starts here. */
     private static final long ENGINE_EPOCH_MILLIS = 1_000;
 
@@ -86,14 +89,14 @@ final class EndpointDriver {
     private final Arena arena = Arena.ofShared();
     /** Stream receive-buffer bytes never offered as window, so the window fits the kernel buffer. */
     private final int hiddenReceiveBuffer;
-    private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH);
+    private final OutgoingBatch outbound = new OutgoingBatch(OUTGOING_BATCH_DATAGRAMS);
     private final MemorySegment staging;
     private final int stagingSlotBytes;
     /** Staging slot of the next datagram: a ring, a slot is free once its datagram left the batch. */
     private int nextStagingSlot;
     /** The output refused the batch's head: the rest waits in the batch and is retried shortly. */
     private boolean sendStalled;
-    private final ArrayBlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_QUEUE);
+    private final ArrayBlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_QUEUE_COMMANDS);
     /** Every stream not yet destroyed, including ones still connecting (for the final sweep). */
     private final Set<StreamCore> streams = ConcurrentHashMap.newKeySet();
     /** Closed streams with a linger deadline, checked at every timeout pass. */
@@ -137,8 +140,8 @@ final class EndpointDriver {
                             ? Engine.LOSS_RECOVERY_LIBUTP : Engine.LOSS_RECOVERY_RACK_TLP));
             this.hiddenReceiveBuffer = options.receiveBufferBytes()
                     - advertisedWindowCap(options.receiveBufferBytes(), kernelReceiveBuffer);
-            this.stagingSlotBytes = (engine.slab().slotSize() + 7) & ~7;
-            this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH, 64);
+            this.stagingSlotBytes = (engine.slab().slotSize() + STAGING_SLOT_ALIGN_BYTES - 1) & -STAGING_SLOT_ALIGN_BYTES;
+            this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH_DATAGRAMS, CACHE_LINE_BYTES);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -167,7 +170,8 @@ final class EndpointDriver {
     void setTime(long nowNanos) {
         this.nowNanos = nowNanos;
         long sinceStart = nowNanos - originNanos;
-        engine.setTime(sinceStart / 1_000_000 + ENGINE_EPOCH_MILLIS, sinceStart / 1_000 + ENGINE_EPOCH_MILLIS * 1_000);
+        engine.setTime(TimeUnit.NANOSECONDS.toMillis(sinceStart) + ENGINE_EPOCH_MILLIS,
+                TimeUnit.NANOSECONDS.toMicros(sinceStart) + TimeUnit.MILLISECONDS.toMicros(ENGINE_EPOCH_MILLIS));
     }
 
     /** One received datagram. The segment is the owner's and is only read during this call. */
@@ -206,7 +210,7 @@ final class EndpointDriver {
     int runCommands() {
         int ran = 0;
         Runnable c;
-        while (ran < COMMAND_QUEUE && (c = commands.poll()) != null) {
+        while (ran < COMMAND_QUEUE_COMMANDS && (c = commands.poll()) != null) {
             ran++;
             runCommand(c);
         }
@@ -271,11 +275,11 @@ final class EndpointDriver {
     long pollTimeout() {
         long engineNext = engine.nextTimeoutMillis();
         long due = engineNext == Long.MAX_VALUE ? Long.MAX_VALUE
-                : originNanos + (engineNext - ENGINE_EPOCH_MILLIS) * 1_000_000;
+                : ownerNanos(engineNext);
         for (int i = 0; i < lingering.size(); i++) {
             StreamCore s = lingering.get(i);
             long ms = Math.min(s.lingerDeadlineMillis(), silenceDeadlineMillis(s));
-            due = Math.min(due, originNanos + (ms - ENGINE_EPOCH_MILLIS) * 1_000_000);
+            due = Math.min(due, ownerNanos(ms));
         }
         if (unackedDatagrams > 0 && engine.hasDeferredAcks()) {
             due = Math.min(due, ackDueNanos);
@@ -287,6 +291,13 @@ final class EndpointDriver {
             due = Math.min(due, closeLastHeardNanos + TimeUnit.MILLISECONDS.toNanos(CLOSE_SILENCE_MILLIS));
         }
         return due;
+    }
+
+    /** An engine time (ms) on the owner's nanosecond clock; {@link Long#MAX_VALUE} beyond it (a linger of years). */
+    private long ownerNanos(long engineMillis) {
+        long sinceOrigin = TimeUnit.MILLISECONDS.toNanos(engineMillis - ENGINE_EPOCH_MILLIS);   // saturates
+        long at = originNanos + sinceOrigin;
+        return ((originNanos ^ at) & (sinceOrigin ^ at)) < 0 ? Long.MAX_VALUE : at;
     }
 
     /** Hands staged datagrams to the output; what it refuses stays staged for the next call. */
@@ -302,10 +313,6 @@ final class EndpointDriver {
     }
 
     // ------------------------------------------------------------------ streams and the listener
-
-    Engine engine() {
-        return engine;
-    }
 
     /** Owner's thread: opens an outgoing connection for {@code s}. */
     void startConnect(StreamCore s, InetSocketAddress to) {
@@ -332,10 +339,6 @@ final class EndpointDriver {
         }
     }
 
-    UtpListener listener() {
-        return listener;
-    }
-
     void setDatagramHandler(BiConsumer<ByteBuffer, InetSocketAddress> handler) {
         this.datagramHandler = handler;
     }
@@ -347,10 +350,6 @@ final class EndpointDriver {
 
     int connectionCount() {
         return engine.connectionCount();
-    }
-
-    long nowNanos() {
-        return nowNanos;
     }
 
     /**
@@ -581,26 +580,51 @@ final class EndpointDriver {
         dispatch();
     }
 
-    /** Stages one datagram (copied: the engine reuses its ack scratch buffer) for the next flush. */
-    private void stage(MemorySegment seg, long off, int len, InetSocketAddress to, int flags) {
-        if (outbound.remaining() == OUTGOING_BATCH) {
+    /**
+     * Owner's thread: queues a datagram that is not uTP (the application's, on the shared port) for
+     * the next flush. It goes out like the engine's: dropped and counted only when the kernel's send
+     * buffer and the staging queue are both full, as UDP may drop it.
+     */
+    void sendDatagram(byte[] datagram, InetSocketAddress to) {
+        if (datagram.length <= stagingSlotBytes) {
+            stage(MemorySegment.ofArray(datagram), 0, datagram.length, to, 0);
+        } else if (roomToStage()) {
+            // Larger than a staging slot (no uTP packet is): native memory of its own, freed by the GC once sent.
+            MemorySegment big = Arena.ofAuto().allocate(datagram.length);
+            MemorySegment.copy(datagram, 0, big, ValueLayout.JAVA_BYTE, 0, datagram.length);
+            outbound.add(big, 0, datagram.length, to, 0);
+        }
+    }
+
+    /** Whether the staging queue has room for one more datagram (flushing first if full); counts a drop if not. */
+    private boolean roomToStage() {
+        if (outbound.remaining() == OUTGOING_BATCH_DATAGRAMS) {
             flush();
-            if (outbound.remaining() == OUTGOING_BATCH) {
+            if (outbound.remaining() == OUTGOING_BATCH_DATAGRAMS) {
                 // Kernel buffer and our queue both full: drop the newest, uTP retransmits it.
                 droppedDatagrams++;
                 sendBufferFullDrops++;
-                return;
+                return false;
             }
+        }
+        return true;
+    }
+
+    /** Stages one datagram (copied: the engine reuses its ack scratch buffer) for the next flush. */
+    private void stage(MemorySegment seg, long off, int len, InetSocketAddress to, int flags) {
+        if (!roomToStage()) {
+            return;
         }
         if (len > stagingSlotBytes) {
             droppedDatagrams++;
             return;
         }
-        // FIFO in both: with fewer than OUTGOING_BATCH queued, this slot's last datagram has left.
+        // FIFO in both: with fewer than OUTGOING_BATCH_DATAGRAMS queued, this slot's last datagram has left
+        // (datagrams queued without a slot only make fewer slots in use).
         long at = (long) nextStagingSlot * stagingSlotBytes;
-        nextStagingSlot = (nextStagingSlot + 1) % OUTGOING_BATCH;
+        nextStagingSlot = (nextStagingSlot + 1) % OUTGOING_BATCH_DATAGRAMS;
         MemorySegment.copy(seg, off, staging, at, len);
-        outbound.add(staging, at, len, to, (flags & EngineHost.DONT_FRAGMENT) != 0 ? Transport.FLAG_DONTFRAG : 0);
+        outbound.add(staging, at, len, to, (flags & EngineHost.DONT_FRAGMENT) != 0 ? dev.jutp.net.Transport.FLAG_DONTFRAG : 0);
     }
 
     private final class Host implements EngineHost {
@@ -614,12 +638,13 @@ final class EndpointDriver {
             if (options.mtu() > 0) {
                 return options.mtu();
             }
-            return peer != null && peer.getAddress() instanceof Inet6Address ? MTU_V6 : MTU_V4;
+            return UdpDefaults.mtuBytes(peer);
         }
 
         @Override
         public int udpOverhead(Connection connection, InetSocketAddress peer) {
-            return peer != null && peer.getAddress() instanceof Inet6Address ? 48 : 28;
+            // The real headers, not libutp's Teredo allowance for IPv6: the stream API owns its socket.
+            return UdpDefaults.isIpv6(peer) ? UdpDefaults.IPV6_OVERHEAD_BYTES : UdpDefaults.IPV4_OVERHEAD_BYTES;
         }
 
         @Override

@@ -1,7 +1,8 @@
 package dev.jutp;
 
 import dev.jutp.net.DatagramBatch;
-import dev.jutp.net.Transport;
+import dev.jutp.net.TransportOptions;
+import dev.jutp.net.Transports;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -18,14 +19,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class IoLoop implements StreamPort {
     private static final System.Logger LOG = System.getLogger(IoLoop.class.getName());
-    static final int RECEIVE_BATCH = 64;
-    static final int RECEIVE_SLOT_BYTES = 65_536;
+    /** Datagrams read per receive call (one recvmmsg on Linux). */
+    static final int RECEIVE_BATCH_DATAGRAMS = 64;
+    /** Full-size slots: no datagram is truncated, and the Linux transport may coalesce (GRO). */
+    static final int RECEIVE_SLOT_BYTES = DatagramBatch.MAX_SLOT_BYTES;
     /** The longest sleep, so a loop with nothing due still shows signs of life. */
     static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** How often a full command queue is retried by a producer (rare: 65,536 commands queued). */
     private static final long QUEUE_FULL_RETRY_MILLIS = 10;
 
-    private final Transport transport;
+    private final dev.jutp.net.Transport transport;
     private final EndpointDriver driver;
     private final Arena arena = Arena.ofShared();
     private final DatagramBatch inbound;
@@ -33,13 +36,35 @@ final class IoLoop implements StreamPort {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean terminated;
-    /** Passes that ended in a sleep and woke up again (for the idle wake-up figures). */
-    private volatile long wakeups;
 
-    IoLoop(Transport transport, UtpOptions options) {
+    /**
+     * Binds the transport {@code options} choose at {@code local} and starts the loop's thread.
+     *
+     * @throws IOException if the socket cannot be bound, or {@link Transport#LINUX} was asked for
+     *     where it is not available
+     */
+    static IoLoop start(InetSocketAddress local, UtpOptions options) throws IOException {
+        TransportOptions to = TransportOptions.defaults()
+                .withReceiveBufferBytes(options.socketBufferBytes())
+                .withSendBufferBytes(options.socketBufferBytes());
+        String choice = options.transport() == Transport.AUTO
+                ? System.getProperty(Transports.PROPERTY, Transports.AUTO) : options.transport().id();
+        dev.jutp.net.Transport transport = Transports.open(choice, local, to);
+        IoLoop loop;
+        try {
+            loop = new IoLoop(transport, options);
+        } catch (RuntimeException | Error e) {
+            transport.close();
+            throw e;
+        }
+        loop.thread.start();
+        return loop;
+    }
+
+    private IoLoop(dev.jutp.net.Transport transport, UtpOptions options) {
         this.transport = transport;
         try {
-            this.inbound = new DatagramBatch(arena, RECEIVE_BATCH, RECEIVE_SLOT_BYTES);
+            this.inbound = new DatagramBatch(arena, RECEIVE_BATCH_DATAGRAMS, RECEIVE_SLOT_BYTES);
             this.driver = new EndpointDriver(options, transport.receiveBufferBytes(), transport::send,
                     new SecureRandom(), System.nanoTime());
             this.localAddress = transport.localAddress();
@@ -54,19 +79,11 @@ final class IoLoop implements StreamPort {
         return driver;
     }
 
-    void start() {
-        thread.start();
-    }
-
     String transportName() {
         return transport.name();
     }
 
-    long wakeups() {
-        return wakeups;
-    }
-
-    boolean isIoThread() {
+    private boolean isIoThread() {
         return Thread.currentThread() == thread;
     }
 
@@ -133,11 +150,6 @@ final class IoLoop implements StreamPort {
         }
     }
 
-    /** Waits up to {@code millis} for the thread to end; true if it did. */
-    boolean awaitStopped(long millis) throws InterruptedException {
-        return stopped.await(millis, TimeUnit.MILLISECONDS);
-    }
-
     // ------------------------------------------------------------------ the thread
 
     private void run() {
@@ -172,7 +184,7 @@ final class IoLoop implements StreamPort {
             for (int i = 0; i < received; i++) {
                 driver.onDatagram(inbound.segment(), inbound.offset(i), inbound.length(i), inbound.source(i));
             }
-            driver.afterDatagrams(received, received == RECEIVE_BATCH);
+            driver.afterDatagrams(received, received == RECEIVE_BATCH_DATAGRAMS);
             if (transport.reportsIcmpErrors()) {
                 transport.drainErrors(driver.icmpHandler());
             }
@@ -187,7 +199,6 @@ final class IoLoop implements StreamPort {
                         : Math.min(MAX_SLEEP_NANOS, due - System.nanoTime());
                 if (waitNanos > 0) {
                     transport.awaitReadable(waitNanos);
-                    wakeups++;
                 }
             }
         }

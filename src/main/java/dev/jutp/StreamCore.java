@@ -7,7 +7,6 @@ import dev.jutp.engine.Engine;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -33,10 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * I/O-side methods (suffix {@code OnIo}, and the {@code on...} events) run on the endpoint's I/O side.
  */
 final class StreamCore {
-    /** Rings are allocated on first use, starting at this size, and dropped once no longer needed. */
-    static final int FIRST_RING_BYTES = 4096;
-    private static final byte[] NO_RING = new byte[0];
-    private static final MemorySegment NO_RING_SEGMENT = MemorySegment.ofArray(NO_RING);
+    /** The longest wait for live statistics from the I/O side; the last known ones are returned after it. */
+    private static final long STATS_WAIT_SECONDS = 5;
+    /** {@link Connection#shutdown}'s "no more writes" (libutp's SHUT_WR; the engine's own constant is not public). */
+    private static final int SHUT_WR = 1;
 
     /** Work for the I/O side on behalf of one stream, so a failing command can fail its stream. */
     record Command(StreamCore stream, Runnable body) implements Runnable {
@@ -84,19 +83,17 @@ final class StreamCore {
     private boolean closeIssued;
     private long lingerDeadlineMillis = Long.MAX_VALUE;
 
-    // Receive ring (guarded by lock); unread mirrors rCount for the engine's window computation.
-    private byte[] rbuf;
-    private int rHead;
-    private int rCount;
+    // Both rings are empty until the first byte arrives or is written, then grow on demand (never
+    // on a steady transfer's path), and are dropped once no longer needed, so thousands of idle
+    // streams stay cheap.
+    /** Receive ring (guarded by lock); unread mirrors its size for the engine's window computation. */
+    private final ByteRing received = new ByteRing();
     private volatile long unread;
     private long bytesReceived;
 
-    // Send ring (guarded by lock).
-    private byte[] sbuf;
-    private MemorySegment sseg;
+    /** Send ring (guarded by lock): bytes written, not yet taken by the protocol. */
+    private final ByteRing unsent = new ByteRing();
     private final int sendCapacity;
-    private int sHead;
-    private int sCount;
     private long bytesSent;
 
     private volatile int soTimeoutMillis;
@@ -105,13 +102,8 @@ final class StreamCore {
 
     StreamCore(StreamPort port) {
         this.port = port;
-        // Both rings are empty until the first byte arrives or is written, then grow on demand
-        // (never on a steady transfer's path), so thousands of idle streams stay cheap.
         this.sendCapacity = port.options().sendBufferBytes();
         this.linger = port.options().linger();
-        this.rbuf = NO_RING;
-        this.sbuf = NO_RING;
-        this.sseg = NO_RING_SEGMENT;
     }
 
     StreamPort port() {
@@ -284,7 +276,6 @@ final class StreamCore {
             aborted = true;
             userClosed = true;
             closeRequested = true;
-            sCount = 0;
             releaseSendRing();
             releaseReadRing();
             signalAll();
@@ -333,7 +324,7 @@ final class StreamCore {
         CompletableFuture<UtpStreamStats> f = new CompletableFuture<>();
         try {
             port.submit(new Command(this, () -> f.complete(snapshotOnIo())));
-            return f.get(5, TimeUnit.SECONDS);
+            return f.get(STATS_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | ExecutionException | TimeoutException e) {
@@ -446,7 +437,7 @@ final class StreamCore {
         try {
             int timeout = soTimeoutMillis;
             long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
-            while (rCount == 0) {
+            while (received.isEmpty()) {
                 if (userClosed) {
                     throw new SocketException("stream closed");
                 }
@@ -471,28 +462,18 @@ final class StreamCore {
             if (userClosed) {
                 throw new SocketException("stream closed");
             }
-            n = Math.min(len, rCount);
-            int first = Math.min(n, rbuf.length - rHead);
+            n = Math.min(len, received.size());
             if (b != null) {
-                System.arraycopy(rbuf, rHead, b, off, first);
-                if (n > first) {
-                    System.arraycopy(rbuf, 0, b, off + first, n - first);
-                }
+                received.take(b, off, n);
             } else {
-                dst.put(rbuf, rHead, first);
-                if (n > first) {
-                    dst.put(rbuf, 0, n - first);
-                }
+                received.take(dst, n);
             }
-            rHead = (rHead + n) % rbuf.length;
-            rCount -= n;
-            if (rCount == 0) {
-                rHead = 0;
+            if (received.isEmpty()) {
                 if (eof || destroyed || error >= 0) {
                     releaseReadRing();      // nothing more can arrive
                 }
             }
-            unread = rCount;
+            unread = received.size();
             drain = !drainRequested;
             drainRequested = true;
         } catch (InterruptedException e) {
@@ -511,7 +492,7 @@ final class StreamCore {
     boolean atEndOfStream() {
         lock.lock();
         try {
-            return rCount == 0 && (eof || inputShutdown || destroyed && error < 0 && terminatedMessage == null);
+            return received.isEmpty() && (eof || inputShutdown || destroyed && error < 0 && terminatedMessage == null);
         } finally {
             lock.unlock();
         }
@@ -523,7 +504,7 @@ final class StreamCore {
             if (userClosed) {
                 throw new SocketException("stream closed");
             }
-            return rCount;
+            return received.size();
         } finally {
             lock.unlock();
         }
@@ -565,10 +546,8 @@ final class StreamCore {
                     if (destroyed) {
                         throw new SocketException("connection closed");
                     }
-                    if (sCount == sbuf.length && sbuf.length < sendCapacity) {
-                        growSend(Math.min(sendCapacity, Math.max(Math.max(FIRST_RING_BYTES, sbuf.length * 2), sCount + len)));
-                    }
-                    if (sCount < sbuf.length) {
+                    unsent.reserve((int) Math.min(Integer.MAX_VALUE, (long) unsent.size() + len), sendCapacity);
+                    if (unsent.free() > 0) {
                         break;
                     }
                     if (timeout == 0) {
@@ -582,21 +561,12 @@ final class StreamCore {
                         remaining = writeCond.awaitNanos(remaining);
                     }
                 }
-                int n = Math.min(len, sbuf.length - sCount);
-                int tail = (sHead + sCount) % sbuf.length;
-                int first = Math.min(n, sbuf.length - tail);
+                int n = Math.min(len, unsent.free());
                 if (b != null) {
-                    System.arraycopy(b, off, sbuf, tail, first);
-                    if (n > first) {
-                        System.arraycopy(b, off + first, sbuf, 0, n - first);
-                    }
+                    unsent.put(b, off, n);
                 } else {
-                    src.get(sbuf, tail, first);
-                    if (n > first) {
-                        src.get(sbuf, 0, n - first);
-                    }
+                    unsent.put(src, n);
                 }
-                sCount += n;
                 off += n;
                 len -= n;
                 taken += n;
@@ -679,53 +649,21 @@ final class StreamCore {
             if (userClosed || inputShutdown) {
                 return;                     // nobody will read it: do not buffer it
             }
-            if (rCount + len > rbuf.length) {
-                grow(rCount + len);
-            }
-            int tail = (rHead + rCount) % rbuf.length;
-            int first = Math.min(len, rbuf.length - tail);
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, rbuf, tail, first);
-            if (len > first) {
-                MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off + first, rbuf, 0, len - first);
-            }
-            rCount += len;
-            unread = rCount;
+            // The window keeps the ring near the receive-buffer option: no limit of its own.
+            received.reserve(received.size() + len, Integer.MAX_VALUE);
+            received.put(seg, off, len);
+            unread = received.size();
             readCond.signal();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Grows the receive ring (lock held); the window keeps it near the receive-buffer option. */
-    private void grow(int needed) {
-        int size = Math.max(FIRST_RING_BYTES, rbuf.length);
-        while (size < needed) {
-            size *= 2;
-        }
-        byte[] n = new byte[size];
-        int first = Math.min(rCount, rbuf.length - rHead);
-        System.arraycopy(rbuf, rHead, n, 0, first);
-        System.arraycopy(rbuf, 0, n, first, rCount - first);
-        rbuf = n;
-        rHead = 0;
-    }
-
-    /** Grows the send ring (lock held) up to the send-buffer option. */
-    private void growSend(int size) {
-        byte[] n = new byte[size];
-        int first = Math.min(sCount, sbuf.length - sHead);
-        System.arraycopy(sbuf, sHead, n, 0, first);
-        System.arraycopy(sbuf, 0, n, first, sCount - first);
-        sbuf = n;
-        sseg = MemorySegment.ofArray(n);
-        sHead = 0;
-    }
-
     void onEof() {
         lock.lock();
         try {
             eof = true;
-            if (rCount == 0) {
+            if (received.isEmpty()) {
                 releaseReadRing();
             }
             readCond.signalAll();
@@ -760,9 +698,8 @@ final class StreamCore {
                 finalStats = snapshotOnIo();
             }
             destroyed = true;
-            sCount = 0;                     // unsent bytes can no longer go anywhere
-            releaseSendRing();
-            if (rCount == 0) {
+            releaseSendRing();              // unsent bytes can no longer go anywhere
+            if (received.isEmpty()) {
                 releaseReadRing();
             }
             signalAll();
@@ -780,8 +717,8 @@ final class StreamCore {
                 if (!eof && error < 0) {
                     terminatedMessage = message;
                 }
-                if (sCount > 0 && undelivered == null) {
-                    undelivered = message + ": " + sCount + " bytes written were not delivered";
+                if (!unsent.isEmpty() && undelivered == null) {
+                    undelivered = message + ": " + unsent.size() + " bytes written were not delivered";
                 }
             }
             signalAll();
@@ -857,7 +794,6 @@ final class StreamCore {
             if (!userClosed && terminatedMessage == null && error < 0) {
                 terminatedMessage = why;
             }
-            sCount = 0;
             releaseSendRing();
             signalAll();
         } finally {
@@ -870,7 +806,7 @@ final class StreamCore {
     private long undeliveredOnIo() {
         lock.lock();
         try {
-            return sCount + (conn != null ? conn.unacknowledgedBytes() : 0);
+            return unsent.size() + (conn != null ? conn.unacknowledgedBytes() : 0);
         } finally {
             lock.unlock();
         }
@@ -907,29 +843,26 @@ final class StreamCore {
             drain = drainRequested;
             drainRequested = false;
             if (!destroyed && error < 0 && connected) {
-                while (sCount > 0) {
-                    int n = Math.min(sCount, sbuf.length - sHead);
-                    long w = c.write(sseg, sHead, n);
+                while (!unsent.isEmpty()) {
+                    long w = c.write(unsent.segment(), unsent.head(), unsent.firstRun());
                     if (w <= 0) {
                         break;
                     }
-                    sHead = (int) ((sHead + w) % sbuf.length);
-                    sCount -= (int) w;
+                    unsent.skip((int) w);
                     bytesSent += w;
                     writeCond.signalAll();
                 }
-                if (sCount == 0) {
-                    sHead = 0;
+                if (unsent.isEmpty()) {
                     if (shutdownRequested && !shutdownIssued) {
                         shutdownIssued = true;
-                        c.shutdown(1);
+                        c.shutdown(SHUT_WR);
                     }
                     if (outputShutdown || userClosed) {
                         releaseSendRing();  // no more writes can come
                     }
                 }
             }
-            boolean drained = sCount == 0 || destroyed || error >= 0;
+            boolean drained = unsent.isEmpty() || destroyed || error >= 0;
             if (closeRequested && !closeIssued && !aborted && (drained || !connected)) {
                 closeIssued = true;
                 c.close();
@@ -946,7 +879,7 @@ final class StreamCore {
     int ringBytes() {
         lock.lock();
         try {
-            return rbuf.length + sbuf.length;
+            return received.capacity() + unsent.capacity();
         } finally {
             lock.unlock();
         }
@@ -954,17 +887,13 @@ final class StreamCore {
 
     /** Lock held. */
     private void releaseReadRing() {
-        rbuf = NO_RING;
-        rHead = 0;
-        rCount = 0;
+        received.release();
         unread = 0;
     }
 
-    /** Lock held; the ring is empty. */
+    /** Lock held: drops the send ring and whatever it still held. */
     private void releaseSendRing() {
-        sbuf = NO_RING;
-        sseg = NO_RING_SEGMENT;
-        sHead = 0;
+        unsent.release();
     }
 
     private UtpStreamStats snapshotOnIo() {

@@ -1,66 +1,34 @@
 package dev.jutp;
 
-import dev.jutp.net.LinuxTransport;
-import dev.jutp.net.NioTransport;
-import dev.jutp.net.Transport;
-import dev.jutp.net.TransportOptions;
-import dev.jutp.net.Transports;
-
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
  * One UDP socket carrying any number of uTP connections, served by one I/O thread.
  *
- * <p>Inside, three rooms (quinn's split): a sans-IO driver owns the protocol engine and the streams'
- * I/O side, given the time and the datagrams; an I/O loop owns the thread, the socket and the clock,
- * and sleeps until the driver's next deadline; streams and the listener reach the endpoint only
- * through a narrow port (submit work, close). Application threads never touch the engine: they copy
- * bytes into and out of per-stream buffers and park on {@link java.util.concurrent.locks.Condition}s,
- * so blocking calls scale on virtual threads.
+ * <p>Inside (quinn's split): a sans-IO driver owns the protocol engine and the streams' I/O side; an
+ * I/O loop owns the thread, the socket and the clock; streams and the listener reach the endpoint
+ * only through a narrow port. Application threads never touch the engine: they copy bytes into and
+ * out of per-stream buffers and park on {@link java.util.concurrent.locks.Condition}s, so blocking
+ * calls scale on virtual threads.
  */
 public final class UtpEndpoint implements AutoCloseable {
     private final StreamPort port;
     private final EndpointDriver driver;
-    /** The real I/O loop; null on a test's virtual network. */
-    private final IoLoop loop;
-    private final ReentrantLock listenLock = new ReentrantLock();
-    private volatile UtpListener listener;
+    private final EndpointRequests requests;
+    private final String transportName;
 
-    private UtpEndpoint(IoLoop loop) {
-        this(loop, loop.driver(), loop);
-    }
-
-    /** An endpoint over any port and its driver (the tests' virtual network builds these). */
-    UtpEndpoint(StreamPort port, EndpointDriver driver, IoLoop loop) {
+    /** An endpoint over any port and its driver (the tests' virtual network builds these with "sim"). */
+    UtpEndpoint(StreamPort port, EndpointDriver driver, String transportName, boolean realThread) {
         this.port = port;
         this.driver = driver;
-        this.loop = loop;
-    }
-
-    private static Transport openTransport(InetSocketAddress local, String kind, TransportOptions to) throws IOException {
-        return switch (kind) {
-            case "nio" -> NioTransport.open(local, to);
-            case "linux" -> {
-                if (!Transports.linuxSupported()) {
-                    throw new IOException("transport linux needs Linux on x86-64 or aarch64, not "
-                            + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
-                }
-                yield LinuxTransport.open(local, to);
-            }
-            default -> Transports.open(local, to);
-        };
+        this.requests = new EndpointRequests(port, driver, realThread);
+        this.transportName = transportName;
     }
 
     /**
@@ -81,8 +49,8 @@ public final class UtpEndpoint implements AutoCloseable {
      * @param local the address to bind
      * @param options the endpoint's options, also the defaults of its streams
      * @return the running endpoint; close it to release the socket and the thread
-     * @throws IOException if the socket cannot be bound (address in use, not local), or the
-     *     {@code "linux"} transport was asked for and is not available
+     * @throws IOException if the socket cannot be bound (address in use, not local), or
+     *     {@link Transport#LINUX} was asked for and is not available
      */
     public static UtpEndpoint bind(InetSocketAddress local, UtpOptions options) throws IOException {
         Objects.requireNonNull(local, "local");
@@ -90,37 +58,26 @@ public final class UtpEndpoint implements AutoCloseable {
         if (local.isUnresolved()) {
             throw new IllegalArgumentException("unresolved address: " + local);
         }
-        TransportOptions to = TransportOptions.defaults()
-                .withReceiveBufferBytes(options.socketBufferBytes())
-                .withSendBufferBytes(options.socketBufferBytes());
-        Transport transport = openTransport(local, options.transport(), to);
-        IoLoop loop;
-        try {
-            loop = new IoLoop(transport, options);
-        } catch (RuntimeException | Error e) {
-            transport.close();
-            throw e;
-        }
-        loop.start();
-        return new UtpEndpoint(loop);
+        IoLoop loop = IoLoop.start(local, options);
+        return new UtpEndpoint(loop, loop.driver(), loop.transportName(), true);
     }
 
     /**
      * The bound address (with the port the kernel chose for port 0).
      *
-     * @return the bound address (with the port the kernel chose for port 0)
+     * @return the bound address
      */
     public InetSocketAddress localAddress() {
         return port.localAddress();
     }
 
     /**
-     * "nio" or "linux" ("sim" on a test's virtual network).
+     * The transport in use: {@code "nio"} or {@code "linux"} ({@link Transport#id()}).
      *
-     * @return the transport in use
+     * @return the transport's name
      */
     public String transportName() {
-        return loop != null ? loop.transportName() : "sim";
+        return transportName;
     }
 
     /**
@@ -154,25 +111,6 @@ public final class UtpEndpoint implements AutoCloseable {
         return driver.commandFailures() + driver.handlerFailures();
     }
 
-    UtpOptions options() {
-        return port.options();
-    }
-
-    IoLoop loop() {
-        return loop;
-    }
-
-    /** Engine and transport counters, read on the I/O side (diagnostics for tests and benches). */
-    String countersSummary() throws IOException {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        port.submit(() -> f.complete(driver.countersSummary()));
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            return "counters unavailable: " + e;
-        }
-    }
-
     /**
      * Opens a connection and waits for the handshake at most the endpoint's
      * {@link UtpOptions#connectTimeout()}; fails as {@link #connect(SocketAddress, Duration)} does.
@@ -202,53 +140,14 @@ public final class UtpEndpoint implements AutoCloseable {
      */
     public UtpStream connect(SocketAddress remote, Duration timeout) throws IOException {
         UtpOptions.checkTimeout(timeout, "timeout");
-        UtpStream s = startConnect(remote);
+        UtpStream s = requests.startConnect(remote);
         s.core().awaitConnected(timeout);
         return s;
     }
 
     /** Starts a connection without waiting for the handshake (the simulator steps time meanwhile). */
     UtpStream startConnect(SocketAddress remote) throws IOException {
-        InetSocketAddress to = checkRemote(remote);
-        checkFamily(port.localAddress(), to);
-        StreamCore core = new StreamCore(port);
-        UtpStream s = new UtpStream(core);
-        port.submit(new StreamCore.Command(core, () -> driver.startConnect(core, to)));
-        return s;
-    }
-
-    static InetSocketAddress checkRemote(SocketAddress remote) {
-        Objects.requireNonNull(remote, "remote");
-        if (!(remote instanceof InetSocketAddress to)) {
-            throw new IllegalArgumentException("not an InetSocketAddress: " + remote.getClass().getName());
-        }
-        if (to.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved address: " + to);
-        }
-        if (to.getPort() == 0) {
-            throw new IllegalArgumentException("port 0: " + to);
-        }
-        return to;
-    }
-
-    /**
-     * An IPv4 socket cannot send to IPv6, and an IPv6 socket bound to a specific address cannot send
-     * to IPv4 (only the wildcard {@code ::} is dual-stack): fail at once instead of timing out.
-     */
-    static void checkFamily(InetSocketAddress local, InetSocketAddress to) {
-        InetAddress l = local.getAddress();
-        InetAddress r = to.getAddress();
-        boolean mismatch = (l instanceof Inet4Address && r instanceof Inet6Address)
-                || (l instanceof Inet6Address && r instanceof Inet4Address && !l.isAnyLocalAddress());
-        if (mismatch) {
-            throw new IllegalArgumentException("address family mismatch: the endpoint is bound to " + family(l)
-                    + " address " + l.getHostAddress() + " and cannot reach " + family(r) + " address "
-                    + r.getHostAddress());
-        }
-    }
-
-    private static String family(InetAddress a) {
-        return a instanceof Inet6Address ? "IPv6" : "IPv4";
+        return requests.startConnect(remote);
     }
 
     /**
@@ -260,77 +159,39 @@ public final class UtpEndpoint implements AutoCloseable {
      * @throws IllegalStateException if the endpoint is closed
      */
     public UtpListener listen() {
-        return listen(false);
-    }
-
-    UtpListener listen(boolean ownsEndpoint) {
-        listenLock.lock();
-        try {
-            if (port.isTerminated() || driver.isCloseRequested()) {
-                throw new IllegalStateException("endpoint closed");
-            }
-            UtpListener l = listener;
-            if (l == null || l.isClosed()) {
-                l = new UtpListener(this, port, ownsEndpoint, EndpointDriver.ACCEPT_BACKLOG);
-                listener = l;
-                UtpListener accepting = l;
-                CompletableFuture<Void> started = new CompletableFuture<>();
-                try {
-                    port.submit(() -> {
-                        driver.setListener(accepting, true);
-                        started.complete(null);
-                    });
-                } catch (IOException e) {
-                    throw new IllegalStateException("endpoint closed", e);
-                }
-                if (loop != null) {
-                    awaitStarted(started);
-                }
-            }
-            return l;
-        } finally {
-            listenLock.unlock();
-        }
-    }
-
-    /** Bounded: a stopped I/O thread never runs the command. */
-    private void awaitStarted(CompletableFuture<Void> started) {
-        try {
-            while (true) {
-                try {
-                    started.get(100, TimeUnit.MILLISECONDS);
-                    return;
-                } catch (java.util.concurrent.TimeoutException e) {
-                    if (port.isTerminated()) {
-                        throw new IllegalStateException("endpoint closed");
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting to listen", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    void stopListening(UtpListener l) {
-        try {
-            port.submit(() -> driver.setListener(l, false));
-        } catch (IOException ignored) {
-            // endpoint already stopped: nothing accepts anyway
-        }
+        return requests.listen(this);
     }
 
     /**
      * Receives datagrams that are not uTP (DHT-style sharing of the port), on the I/O thread: the handler
-     * must be quick and must not block. The buffer is a fresh heap copy. {@code null} removes the handler.
-     * A handler that throws is logged and counted ({@link #internalErrors()}); the endpoint keeps serving.
+     * must be quick and must not block (it may call {@link #sendDatagram} to answer). The buffer is a
+     * fresh heap copy. {@code null} removes the handler. A handler that throws is logged and counted
+     * ({@link #internalErrors()}); the endpoint keeps serving.
      *
      * @param handler called with each non-uTP datagram and its sender, or {@code null}
      */
     public void setDatagramHandler(BiConsumer<ByteBuffer, InetSocketAddress> handler) {
         driver.setDatagramHandler(handler);
+    }
+
+    /**
+     * Sends one UDP datagram that is not uTP (a DHT message, say) from this endpoint's socket, so the
+     * peer sees the same address and port as the endpoint's connections. The datagram's remaining
+     * bytes are copied (its position moves to its limit) and queued behind the uTP datagrams already
+     * waiting; the call does not block. As with UDP, delivery is not confirmed: a datagram the kernel
+     * cannot take while the endpoint's queue is full is dropped and counted
+     * ({@link #sendBufferFullDrops()}). Any thread, including the datagram handler's.
+     *
+     * @param target the destination ({@link InetSocketAddress}, resolved, with a port)
+     * @param datagram the payload, 0 to 65,507 bytes (65,527 to an IPv6 address)
+     * @throws IOException "endpoint closed" once the endpoint has stopped
+     * @throws IllegalArgumentException when {@code target} is not a resolved {@link InetSocketAddress}
+     *     with a port, its address family cannot be reached from this endpoint's, or the datagram is too
+     *     large for UDP
+     * @throws NullPointerException if an argument is null
+     */
+    public void sendDatagram(SocketAddress target, ByteBuffer datagram) throws IOException {
+        requests.sendDatagram(target, datagram);
     }
 
     /**
@@ -344,7 +205,8 @@ public final class UtpEndpoint implements AutoCloseable {
         port.closeEndpoint(true);
     }
 
-    boolean isTerminated() {
-        return port.isTerminated();
+    /** Engine and transport counters, read on the I/O side (diagnostics for tests and benches). */
+    String countersSummary() {
+        return requests.countersSummary();
     }
 }

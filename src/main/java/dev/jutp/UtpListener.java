@@ -27,7 +27,9 @@ import java.util.stream.StreamSupport;
 public final class UtpListener implements java.io.Closeable {
     private final UtpEndpoint endpoint;
     private final StreamPort port;
-    private final boolean ownsEndpoint;
+    /** Run on the I/O side once this listener is closed: the endpoint stops accepting SYNs. */
+    private final Consumer<UtpListener> stopAccepting;
+    private volatile boolean ownsEndpoint;
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
@@ -35,11 +37,11 @@ public final class UtpListener implements java.io.Closeable {
     private final ArrayDeque<UtpStream> backlog = new ArrayDeque<>();
     private volatile boolean closed;
 
-    UtpListener(UtpEndpoint endpoint, StreamPort port, boolean ownsEndpoint, int backlog) {
+    UtpListener(UtpEndpoint endpoint, StreamPort port, int backlog, Consumer<UtpListener> stopAccepting) {
         this.endpoint = endpoint;
         this.port = port;
-        this.ownsEndpoint = ownsEndpoint;
         this.capacity = backlog;
+        this.stopAccepting = stopAccepting;
     }
 
     /**
@@ -69,7 +71,9 @@ public final class UtpListener implements java.io.Closeable {
         }
         UtpEndpoint ep = UtpEndpoint.bind(isa, options);
         try {
-            return ep.listen(true);
+            UtpListener l = ep.listen();
+            l.ownsEndpoint = true;
+            return l;
         } catch (RuntimeException e) {
             ep.close();
             throw e;
@@ -171,7 +175,7 @@ public final class UtpListener implements java.io.Closeable {
      * @return the bound address
      */
     public java.net.InetSocketAddress localAddress() {
-        return endpoint.localAddress();
+        return port.localAddress();
     }
 
     /**
@@ -229,7 +233,11 @@ public final class UtpListener implements java.io.Closeable {
     public void close() {
         if (!closed) {
             markClosed();
-            endpoint.stopListening(this);
+            try {
+                port.submit(() -> stopAccepting.accept(this));
+            } catch (IOException stopped) {
+                // the endpoint stopped: nothing accepts anyway
+            }
         }
         if (ownsEndpoint) {
             endpoint.close();

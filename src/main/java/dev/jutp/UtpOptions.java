@@ -3,7 +3,6 @@ package dev.jutp;
 import dev.jutp.engine.Engine;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -11,10 +10,10 @@ import java.util.Objects;
  * {@code with...} method returns a copy.
  *
  * <ul>
- *   <li>{@code transport}: {@code "nio"} (portable {@code DatagramChannel}), {@code "linux"}
- *       (recvmmsg/sendmmsg/GSO through FFM; needs {@code --enable-native-access}) or {@code "auto"}
- *       (default: Linux when available, else NIO; the system property {@code jutp.transport}
- *       overrides {@code auto}).</li>
+ *   <li>{@code transport}: {@link Transport#NIO} (portable {@code DatagramChannel}),
+ *       {@link Transport#LINUX} (recvmmsg/sendmmsg/GSO through FFM; needs {@code --enable-native-access})
+ *       or {@link Transport#AUTO} (default: Linux when available, else NIO; the system property
+ *       {@code jutp.transport} overrides {@code AUTO}).</li>
  *   <li>{@code socketBufferBytes}: SO_RCVBUF and SO_SNDBUF requested from the kernel (default 4 MiB,
  *       so a fast sender does not overflow a loopback receiver; 0 keeps the kernel's defaults). The
  *       advertised window never exceeds half the receive buffer the kernel granted.</li>
@@ -36,18 +35,22 @@ import java.util.Objects;
  * </ul>
  */
 public final class UtpOptions {
-    static final int DEFAULT_SOCKET_BUFFER = 4 << 20;
-    static final int DEFAULT_STREAM_BUFFER = 1 << 20;
+    /** Requested SO_RCVBUF/SO_SNDBUF: 4 MiB, so a fast sender does not overflow a loopback receiver. */
+    static final int DEFAULT_SOCKET_BUFFER_BYTES = 4 << 20;
+    /** Per-stream receive and send buffers: the engine's (libutp's) default. */
+    static final int DEFAULT_STREAM_BUFFER_BYTES = Engine.DEFAULT_BUFFER_BYTES;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_LINGER = Duration.ofSeconds(60);
-    static final int MIN_MTU = 150;
-    static final int MAX_MTU = 65_000;
+    /** Smallest UDP payload accepted for {@link #withMtu}: a header, its extensions and some data. */
+    static final int MIN_MTU_BYTES = 150;
+    /** Largest UDP payload accepted for {@link #withMtu}: below UDP's own limit, with room for headers. */
+    static final int MAX_MTU_BYTES = 65_000;
 
-    private static final UtpOptions DEFAULTS = new UtpOptions("auto", DEFAULT_SOCKET_BUFFER,
-            DEFAULT_STREAM_BUFFER, DEFAULT_STREAM_BUFFER, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
+    private static final UtpOptions DEFAULTS = new UtpOptions(Transport.AUTO, DEFAULT_SOCKET_BUFFER_BYTES,
+            DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_CONNECT_TIMEOUT, 0, Engine.DEFAULT_MAX_CONNECTIONS,
             Engine.DEFAULT_MAX_HALF_OPEN, Duration.ZERO, CongestionControl.LEDBAT, LossRecovery.RACK_TLP, DEFAULT_LINGER);
 
-    private final String transport;
+    private final Transport transport;
     private final int socketBufferBytes;
     private final int receiveBufferBytes;
     private final int sendBufferBytes;
@@ -60,7 +63,7 @@ public final class UtpOptions {
     private final LossRecovery lossRecovery;
     private final Duration linger;
 
-    private UtpOptions(String transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
+    private UtpOptions(Transport transport, int socketBufferBytes, int receiveBufferBytes, int sendBufferBytes,
                        Duration connectTimeout, int mtu, int maxConnections, int maxHalfOpen, Duration idleTimeout,
                        CongestionControl congestionControl, LossRecovery lossRecovery, Duration linger) {
         this.transport = transport;
@@ -87,20 +90,15 @@ public final class UtpOptions {
     }
 
     /**
-     * The datagram transport: {@code "nio"}, {@code "linux"} or {@code "auto"} (case-insensitive).
+     * The UDP transport of the endpoint ({@link Transport#AUTO} by default).
      *
-     * @param nioLinuxOrAuto the transport name
+     * @param transport the transport
      * @return a copy with this transport
-     * @throws IllegalArgumentException for any other name
-     * @throws NullPointerException if {@code nioLinuxOrAuto} is null
+     * @throws NullPointerException if {@code transport} is null
      */
-    public UtpOptions withTransport(String nioLinuxOrAuto) {
-        Objects.requireNonNull(nioLinuxOrAuto, "transport");
-        String t = nioLinuxOrAuto.trim().toLowerCase(Locale.ROOT);
-        if (!t.equals("nio") && !t.equals("linux") && !t.equals("auto")) {
-            throw new IllegalArgumentException("transport must be nio, linux or auto: " + nioLinuxOrAuto);
-        }
-        return new UtpOptions(t, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
+    public UtpOptions withTransport(Transport transport) {
+        Objects.requireNonNull(transport, "transport");
+        return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout, mtu, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
     }
 
     /**
@@ -157,7 +155,7 @@ public final class UtpOptions {
     }
 
     /**
-     * Largest UDP payload in bytes ({@value #MIN_MTU}..{@value #MAX_MTU}), or 0 for the per-family
+     * Largest UDP payload in bytes ({@value #MIN_MTU_BYTES}..{@value #MAX_MTU_BYTES}), or 0 for the per-family
      * default (1402 over IPv4, 1232 over IPv6).
      *
      * @param udpPayloadBytes the payload size in bytes, or 0
@@ -165,8 +163,8 @@ public final class UtpOptions {
      * @throws IllegalArgumentException if {@code udpPayloadBytes} is neither 0 nor in range
      */
     public UtpOptions withMtu(int udpPayloadBytes) {
-        if (udpPayloadBytes != 0 && (udpPayloadBytes < MIN_MTU || udpPayloadBytes > MAX_MTU)) {
-            throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU + ".." + MAX_MTU + ": " + udpPayloadBytes);
+        if (udpPayloadBytes != 0 && (udpPayloadBytes < MIN_MTU_BYTES || udpPayloadBytes > MAX_MTU_BYTES)) {
+            throw new IllegalArgumentException("mtu must be 0 or in " + MIN_MTU_BYTES + ".." + MAX_MTU_BYTES + ": " + udpPayloadBytes);
         }
         return new UtpOptions(transport, socketBufferBytes, receiveBufferBytes, sendBufferBytes, connectTimeout,
                 udpPayloadBytes, maxConnections, maxHalfOpen, idleTimeout, congestionControl, lossRecovery, linger);
@@ -332,9 +330,9 @@ public final class UtpOptions {
     /**
      * The transport ({@link #withTransport}).
      *
-     * @return {@code "nio"}, {@code "linux"} or {@code "auto"}, lower case
+     * @return the transport
      */
-    public String transport() {
+    public Transport transport() {
         return transport;
     }
 

@@ -99,7 +99,7 @@ public final class UtpStream implements java.io.Closeable {
      * @throws IOException as {@link UtpEndpoint#connect(SocketAddress, Duration)}, or when no socket can be bound
      */
     public static UtpStream connect(SocketAddress remote, UtpOptions options) throws IOException {
-        InetSocketAddress to = UtpEndpoint.checkRemote(remote);
+        InetSocketAddress to = RemoteAddresses.check(remote);
         Objects.requireNonNull(options, "options");
         InetAddress a = to.getAddress();
         boolean v6 = a instanceof Inet6Address;

@@ -17,9 +17,14 @@
  *       implements it too, so the stream API runs on a virtual clock.</li>
  *   <li>{@code StreamCore}: a stream's rings and flags, shared by application threads and the I/O
  *       side; the endpoint holds it, never the public {@code UtpStream}, so a dropped stream can be
- *       collected (a {@link java.lang.ref.Cleaner} then closes it).</li>
+ *       collected (a {@link java.lang.ref.Cleaner} then closes it). Its two rings are
+ *       {@code ByteRing}s (growable, allocation-free copies).</li>
+ *   <li>{@code EndpointRequests}: the application's requests to an endpoint (connect, listen, send a
+ *       datagram, counters), checked on the caller's thread ({@code RemoteAddresses}) and submitted
+ *       through the port to the driver. May touch: the port, the driver's request methods.</li>
  *   <li>{@code UtpEndpoint}, {@code UtpStream}, {@code UtpListener} (public): blocking façades. May
- *       touch: the port, the options.</li>
+ *       touch: the port, the options, {@code EndpointRequests}; a listener stops accepting through
+ *       the port with a callback its endpoint gave it.</li>
  * </ul>
  */
 package dev.jutp;

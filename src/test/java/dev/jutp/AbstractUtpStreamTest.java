@@ -49,7 +49,7 @@ abstract class AbstractUtpStreamTest {
     abstract String transport();
 
     UtpOptions options() {
-        return UtpOptions.defaults().withTransport(transport()).withConnectTimeout(Duration.ofSeconds(5));
+        return UtpOptions.defaults().withTransport(Transport.fromId(transport())).withConnectTimeout(Duration.ofSeconds(5));
     }
 
     static byte[] pattern(long seed, int length) {
@@ -332,7 +332,7 @@ abstract class AbstractUtpStreamTest {
                     () -> ep.connect(InetSocketAddress.createUnresolved("example.invalid", 1)));
             assertThrows(IllegalArgumentException.class, () -> options().withReceiveBufferBytes(0));
             assertThrows(IllegalArgumentException.class, () -> options().withSocketBufferBytes(-1));
-            assertThrows(IllegalArgumentException.class, () -> options().withTransport("tcp"));
+            assertThrows(IllegalArgumentException.class, () -> Transport.fromId("tcp"));
             assertThrows(NullPointerException.class, () -> options().withConnectTimeout(null));
             UtpListener l = ep.listen();
             assertThrows(IllegalArgumentException.class, () -> l.accept(Duration.ZERO));

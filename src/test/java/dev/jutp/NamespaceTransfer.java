@@ -28,7 +28,7 @@ public final class NamespaceTransfer {
         int senderSocketBuffer = Integer.parseInt(args[2]);
         byte[] data = new byte[size];
         new SplittableRandom(29).nextBytes(data);
-        UtpOptions o = UtpOptions.defaults().withTransport(transport).withConnectTimeout(Duration.ofSeconds(10));
+        UtpOptions o = UtpOptions.defaults().withTransport(Transport.fromId(transport)).withConnectTimeout(Duration.ofSeconds(10));
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try (UtpEndpoint rx = UtpEndpoint.bind(any, o);
              UtpEndpoint tx = UtpEndpoint.bind(any, senderSocketBuffer > 0 ? o.withSocketBufferBytes(senderSocketBuffer) : o);

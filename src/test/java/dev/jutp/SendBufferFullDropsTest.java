@@ -33,7 +33,7 @@ class SendBufferFullDropsTest {
     @ValueSource(strings = {"nio", "linux"})
     void countIsReadableFromAnyThreadAndZeroWhenNothingWasRefused(String transport) throws Exception {
         assumeTrue(transport.equals("nio") || Transports.linuxSupported(), "linux transport unavailable");
-        UtpOptions o = UtpOptions.defaults().withTransport(transport).withConnectTimeout(Duration.ofSeconds(10));
+        UtpOptions o = UtpOptions.defaults().withTransport(Transport.fromId(transport)).withConnectTimeout(Duration.ofSeconds(10));
         byte[] data = new byte[2_000_000];
         new Random(6).nextBytes(data);
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);

@@ -262,7 +262,7 @@ final class VirtualStreamNet implements AutoCloseable {
                 }
             }),
                     random.split(), nowNanos);
-            this.endpoint = new UtpEndpoint(this, driver, null);
+            this.endpoint = new UtpEndpoint(this, driver, "sim", false);
         }
 
         boolean live() {

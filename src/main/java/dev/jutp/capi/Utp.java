@@ -1,7 +1,9 @@
 package dev.jutp.capi;
 
 import dev.jutp.engine.Connection;
+import dev.jutp.engine.Engine;
 import dev.jutp.engine.EngineConfig;
+import dev.jutp.engine.EngineHost;
 import dev.jutp.engine.cc.CongestionController;
 
 import java.lang.foreign.MemorySegment;
@@ -44,7 +46,7 @@ public final class Utp {
     /**
      * {@code UTP_SENDTO} flag: send the datagram with the don't-fragment bit (MTU probes).
      */
-    public static final int UTP_UDP_DONTFRAG = 2;
+    public static final int UTP_UDP_DONTFRAG = EngineHost.DONT_FRAGMENT;
 
     /**
      * {@code UTP_ON_STATE_CHANGE} state: the handshake completed (outgoing connection).
@@ -66,15 +68,15 @@ public final class Utp {
     /**
      * {@code UTP_ON_ERROR} code: the SYN was answered with a reset or ICMP unreachable.
      */
-    public static final int UTP_ECONNREFUSED = 0;
+    public static final int UTP_ECONNREFUSED = Connection.ECONNREFUSED;
     /**
      * {@code UTP_ON_ERROR} code: the peer reset an established connection.
      */
-    public static final int UTP_ECONNRESET = 1;
+    public static final int UTP_ECONNRESET = Connection.ECONNRESET;
     /**
      * {@code UTP_ON_ERROR} code: the peer stopped answering (retransmissions or the idle timeout ran out).
      */
-    public static final int UTP_ETIMEDOUT = 2;
+    public static final int UTP_ETIMEDOUT = Connection.ETIMEDOUT;
 
     /**
      * Callback slot: an incoming SYN from {@code address()}; return non-zero to refuse it.
@@ -144,15 +146,15 @@ public final class Utp {
     /**
      * Context option: 1 turns on normal log lines through {@code UTP_LOG}.
      */
-    public static final int UTP_LOG_NORMAL = 16;
+    public static final int UTP_LOG_NORMAL = Engine.LOG_NORMAL;
     /**
      * Context option: 1 turns on MTU-discovery log lines through {@code UTP_LOG}.
      */
-    public static final int UTP_LOG_MTU = 17;
+    public static final int UTP_LOG_MTU = Engine.LOG_MTU;
     /**
      * Context option: 1 turns on debug log lines through {@code UTP_LOG}.
      */
-    public static final int UTP_LOG_DEBUG = 18;
+    public static final int UTP_LOG_DEBUG = Engine.LOG_DEBUG;
     /**
      * Context and socket option: the send buffer in bytes, at least 1.
      */
@@ -235,11 +237,11 @@ public final class Utp {
     /**
      * {@link #JUTP_LOSS_RECOVERY} value: libutp's exact retransmission rules.
      */
-    public static final int JUTP_LOSS_RECOVERY_LIBUTP = 0;
+    public static final int JUTP_LOSS_RECOVERY_LIBUTP = Engine.LOSS_RECOVERY_LIBUTP;
     /**
      * {@link #JUTP_LOSS_RECOVERY} value: RACK-TLP; the default.
      */
-    public static final int JUTP_LOSS_RECOVERY_RACK_TLP = 1;
+    public static final int JUTP_LOSS_RECOVERY_RACK_TLP = Engine.LOSS_RECOVERY_RACK_TLP;
 
     /** {@code utp_writev} honours at most this many vectors, as libutp. */
     public static final int UTP_IOV_MAX = 1024;

@@ -4,12 +4,13 @@ import dev.jutp.engine.Connection;
 import dev.jutp.engine.Engine;
 import dev.jutp.engine.EngineEvents;
 import dev.jutp.engine.EngineHost;
+import dev.jutp.engine.UdpDefaults;
 
 import java.lang.foreign.MemorySegment;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * libutp's {@code utp_context*}: one engine plus the callback table. Every API entry reads the
@@ -22,11 +23,8 @@ import java.security.SecureRandom;
  * of corrupting it (libutp #2, #135); detection is best-effort, the rule is the caller's.
  */
 public final class UtpContext {
-    static final int DEFAULT_MTU_V4 = 1402;
-    static final int DEFAULT_MTU_V6 = 1232;
-    static final int DEFAULT_OVERHEAD_V4 = 28;
-    static final int DEFAULT_OVERHEAD_V6 = 76;
-
+    /** libutp keeps the MTU and overhead callbacks' answers in 16 bits. */
+    private static final int MAX_UINT16 = 0xFFFF;
     final Engine engine;
     final UtpCallback[] callbacks = new UtpCallback[Utp.UTP_ARRAY_SIZE];
     /** Event callback arguments, one per dispatch depth so a nested dispatch leaves the outer callback's intact. */
@@ -335,14 +333,14 @@ public final class UtpContext {
         @Override
         public int udpMtu(Connection c, InetSocketAddress peer) {
             long v = peerQuery(Utp.UTP_GET_UDP_MTU, c, peer);
-            int fallback = peer.getAddress() instanceof Inet6Address ? DEFAULT_MTU_V6 : DEFAULT_MTU_V4;
-            // An unset slot or a nonsense answer gets the default instead of an underflow (Q35).
-            return v <= 0 || v > 0xFFFF ? fallback : (int) v;
+            // An unset slot or a nonsense answer gets the default instead of an underflow (the
+            // README's differences from libutp, Q35).
+            return v <= 0 || v > MAX_UINT16 ? UdpDefaults.mtuBytes(peer) : (int) v;
         }
 
         @Override
         public int udpOverhead(Connection c, InetSocketAddress peer) {
-            return (int) (peerQuery(Utp.UTP_GET_UDP_OVERHEAD, c, peer) & 0xFFFF);
+            return (int) (peerQuery(Utp.UTP_GET_UDP_OVERHEAD, c, peer) & MAX_UINT16);
         }
 
         @Override
@@ -392,16 +390,19 @@ public final class UtpContext {
         }
     }
 
-    /** libutp's default callbacks, with a monotonic clock and a cryptographic random source (Q27). */
+    /**
+     * libutp's default callbacks, with a monotonic clock and a cryptographic random source (the
+     * README's differences from libutp, Q27).
+     */
     static final class Defaults {
         private static final SecureRandom SECURE = new SecureRandom();
-        static final UtpCallback MILLISECONDS = a -> System.nanoTime() / 1_000_000L;
-        static final UtpCallback MICROSECONDS = a -> System.nanoTime() / 1_000L;
-        static final UtpCallback RANDOM = a -> SECURE.nextInt() & 0xFFFF_FFFFL;
-        static final UtpCallback MTU = a -> a.address() != null && a.address().getAddress() instanceof Inet6Address
-                ? DEFAULT_MTU_V6 : DEFAULT_MTU_V4;
-        static final UtpCallback OVERHEAD = a -> a.address() != null && a.address().getAddress() instanceof Inet6Address
-                ? DEFAULT_OVERHEAD_V6 : DEFAULT_OVERHEAD_V4;
+        static final UtpCallback MILLISECONDS = a -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        static final UtpCallback MICROSECONDS = a -> TimeUnit.NANOSECONDS.toMicros(System.nanoTime());
+        /** The 32 random bits as an unsigned value, as libutp's {@code uint32} return. */
+        static final UtpCallback RANDOM = a -> Integer.toUnsignedLong(SECURE.nextInt());
+        static final UtpCallback MTU = a -> UdpDefaults.mtuBytes(a.address());
+        static final UtpCallback OVERHEAD = a -> UdpDefaults.isIpv6(a.address())
+                ? UdpDefaults.TEREDO_OVERHEAD_BYTES : UdpDefaults.IPV4_OVERHEAD_BYTES;
 
         private Defaults() {}
     }

@@ -1,6 +1,7 @@
 package dev.jutp.cli;
 
 import dev.jutp.CongestionControl;
+import dev.jutp.Transport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import org.apache.commons.cli.ParseException;
  */
 record CatOptions(Mode mode, int debug, boolean listen, int localPort, String source, String host, int port,
         int bufferBytes, boolean numeric, boolean ipv6, Boolean progress, boolean stats, Duration timeout,
-        String transport, long demoSize, CongestionControl congestion) {
+        Transport transport, long demoSize, CongestionControl congestion) {
 
     enum Mode { HELP, CAT, DEMO }
 
@@ -146,7 +147,7 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
         Boolean progress = progress(cl);
         boolean stats = cl.hasOption("stats");
         Duration timeout = cl.hasOption("timeout") ? timeout(cl.getOptionValue("timeout")) : null;
-        String transport = cl.hasOption("transport") ? transport(cl.getOptionValue("transport")) : null;
+        Transport transport = cl.hasOption("transport") ? transport(cl.getOptionValue("transport")) : null;
         List<String> rest = cl.getArgList();
         String host = null;
         int port = -1;
@@ -193,7 +194,7 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
                 throw new UsageException("--size must be at least 1 byte");
             }
         }
-        String transport = cl.hasOption("transport") ? transport(cl.getOptionValue("transport")) : null;
+        Transport transport = cl.hasOption("transport") ? transport(cl.getOptionValue("transport")) : null;
         return new CatOptions(Mode.DEMO, count(cl, "d"), false, -1, null, null, -1, -1, true, cl.hasOption("6"),
                 progress(cl), true, null, transport, size, congestion(cl));
     }
@@ -264,11 +265,11 @@ record CatOptions(Mode mode, int debug, boolean listen, int localPort, String so
         };
     }
 
-    private static String transport(String text) throws UsageException {
-        String t = text.toLowerCase(Locale.ROOT);
-        if (t.equals("nio") || t.equals("linux") || t.equals("auto")) {
-            return t;
+    private static Transport transport(String text) throws UsageException {
+        try {
+            return Transport.fromId(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("invalid --transport: " + text + " (expected nio, linux or auto)");
         }
-        throw new UsageException("invalid --transport: " + text + " (expected nio, linux or auto)");
     }
 }

@@ -44,6 +44,9 @@ public final class UtpCat {
                     + " | utpcat demo [--size N]  (utpcat -h for help)");
             return EXIT_USAGE;
         }
+        if (options.mode() == CatOptions.Mode.CAT) {
+            StartupWarmup.start();
+        }
         boolean errTerminal = Terminal.isTerminal(2);
         return switch (options.mode()) {
             case HELP -> {

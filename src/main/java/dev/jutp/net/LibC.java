@@ -98,39 +98,24 @@ final class LibC {
     /** Room for any sockaddr we use (sockaddr_in6 is 28 bytes). */
     static final int SOCKADDR_BYTES = 32;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout ERRNO_LAYOUT = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = offset(ERRNO_LAYOUT, "errno");
 
-    private static final MethodHandle SOCKET = errnoCall("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle BIND = errnoCall("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt",
-            JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt",
-            JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle GETSOCKNAME = errnoCall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     /*
-     * The per-batch calls capture no call state: the JDK slices the capture segment on every call
-     * (a 40-byte object that only C2's escape analysis removes), so they are critical downcalls
-     * (non-blocking: MSG_DONTWAIT, a non-blocking socket) and the caller reads errno in place
-     * right after a failure (ThreadErrno).
+     * Every call goes through libc's syscall(2), long syscall(long number, ...), always with six
+     * arguments: one native function shape for all of them. Linking a downcall generates classes per
+     * distinct (function descriptor, options) pair, about 10 ms each on a busy machine, and a run
+     * opens its socket before its first SYN: one wrapper per libc function cost 14 shapes (0.14 s of
+     * a 0.3 s start); these are 2 (this one, and the per-batch critical one in Downcalls), plus
+     * __errno_location. Pointers pass as their addresses: every segment handed over belongs to the
+     * transport's arena, which the transport closes only after its last call. This handle captures
+     * errno into a caller-owned segment, so errno survives the JVM's own libc use.
      */
-    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
-    private static final MethodHandle RECVMMSG = LINKER.downcallHandle(symbol("recvmmsg"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), CRITICAL);
-    private static final MethodHandle SENDMMSG = LINKER.downcallHandle(symbol("sendmmsg"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CRITICAL);
-    private static final MethodHandle ERRNO_LOCATION = LINKER.downcallHandle(symbol("__errno_location"),
-            FunctionDescriptor.of(ADDRESS), CRITICAL);
-    private static final MethodHandle RECVMSG = errnoCall("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-    private static final MethodHandle PPOLL = errnoCall("ppoll", JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
-    private static final MethodHandle EVENTFD = errnoCall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
-    private static final MethodHandle READ = errnoCall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    private static final MethodHandle CLOSE = errnoCall("close", JAVA_INT, JAVA_INT);
-    // wakeup() runs on any thread and ignores failure, so it needs no errno segment.
-    private static final MethodHandle WRITE_NO_ERRNO = LINKER.downcallHandle(symbol("write"),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle SYSCALL = Downcalls.LINKER.downcallHandle(Downcalls.SYSCALL,
+            Downcalls.SYSCALL_SHAPE, Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+
+    /** The kernel's sigset_t (64 signals) on x86-64 and aarch64; ppoll checks it only with a mask. */
+    private static final long KERNEL_SIGSET_BYTES = 8;
 
     private LibC() {
     }
@@ -144,115 +129,84 @@ final class LibC {
     }
 
     static int socket(MemorySegment e, int domain, int type, int protocol) {
-        try {
-            return (int) SOCKET.invokeExact(e, domain, type, protocol);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(e, Syscalls.SOCKET, domain, type, protocol, 0, 0, 0);
     }
 
     static int bind(MemorySegment e, int fd, MemorySegment addr, int len) {
-        try {
-            return (int) BIND.invokeExact(e, fd, addr, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(e, Syscalls.BIND, fd, addr.address(), len, 0, 0, 0);
     }
 
     static int setsockopt(MemorySegment e, int fd, int level, int name, MemorySegment value, int len) {
-        try {
-            return (int) SETSOCKOPT.invokeExact(e, fd, level, name, value, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(e, Syscalls.SETSOCKOPT, fd, level, name, value.address(), len, 0);
     }
 
     static int getsockopt(MemorySegment e, int fd, int level, int name, MemorySegment value, MemorySegment len) {
-        try {
-            return (int) GETSOCKOPT.invokeExact(e, fd, level, name, value, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(e, Syscalls.GETSOCKOPT, fd, level, name, value.address(), len.address(), 0);
     }
 
     static int getsockname(MemorySegment e, int fd, MemorySegment addr, MemorySegment len) {
-        try {
-            return (int) GETSOCKNAME.invokeExact(e, fd, addr, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(e, Syscalls.GETSOCKNAME, fd, addr.address(), len.address(), 0, 0, 0);
     }
 
     /** recvmmsg; on -1 read errno at once with {@link ThreadErrno#read()}. */
     static int recvmmsg(int fd, MemorySegment vec, int vlen, int flags) {
-        try {
-            return (int) RECVMMSG.invokeExact(fd, vec, vlen, flags, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) callCritical(Syscalls.RECVMMSG, fd, vec.address(), vlen, flags, 0);
     }
 
     /** sendmmsg; on -1 read errno at once with {@link ThreadErrno#read()}. */
     static int sendmmsg(int fd, MemorySegment vec, int vlen, int flags) {
-        try {
-            return (int) SENDMMSG.invokeExact(fd, vec, vlen, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) callCritical(Syscalls.SENDMMSG, fd, vec.address(), vlen, flags, 0);
     }
 
     /** The calling thread's errno variable (glibc and musl both export __errno_location). */
     static MemorySegment errnoLocation() {
         try {
-            return ((MemorySegment) ERRNO_LOCATION.invokeExact()).reinterpret(Integer.BYTES);
+            return ((MemorySegment) Downcalls.errnoLocation().invokeExact()).reinterpret(Integer.BYTES);
         } catch (Throwable t) {
             throw rethrow(t);
         }
     }
 
     static long recvmsg(MemorySegment e, int fd, MemorySegment msg, int flags) {
-        try {
-            return (long) RECVMSG.invokeExact(e, fd, msg, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(e, Syscalls.RECVMSG, fd, msg.address(), flags, 0, 0, 0);
     }
 
+    /**
+     * ppoll without a signal mask. Unlike glibc's wrapper, the system call writes the time left into
+     * {@code timeout}: callers set it before every call.
+     */
     static int ppoll(MemorySegment e, MemorySegment fds, long nfds, MemorySegment timeout) {
-        try {
-            return (int) PPOLL.invokeExact(e, fds, nfds, timeout, MemorySegment.NULL);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(e, Syscalls.PPOLL, fds.address(), nfds, timeout.address(), 0, KERNEL_SIGSET_BYTES, 0);
     }
 
     static int eventfd(MemorySegment e, int initval, int flags) {
-        try {
-            return (int) EVENTFD.invokeExact(e, initval, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) call(e, Syscalls.EVENTFD2, initval, flags, 0, 0, 0, 0);
     }
 
     static long read(MemorySegment e, int fd, MemorySegment buf, long count) {
-        try {
-            return (long) READ.invokeExact(e, fd, buf, count);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return call(e, Syscalls.READ, fd, buf.address(), count, 0, 0, 0);
     }
 
+    /** write for wakeup(), which runs on any thread and ignores failure (a non-blocking eventfd: critical). */
     static long writeIgnoringErrno(int fd, MemorySegment buf, long count) {
-        try {
-            return (long) WRITE_NO_ERRNO.invokeExact(fd, buf, count);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return callCritical(Syscalls.WRITE, fd, buf.address(), count, 0, 0);
     }
 
     static int close(MemorySegment e, int fd) {
+        return (int) call(e, Syscalls.CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+
+    private static long call(MemorySegment errno, long number, long a, long b, long c, long d, long e, long f) {
         try {
-            return (int) CLOSE.invokeExact(e, fd);
+            return (long) SYSCALL.invokeExact(errno, number, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long callCritical(long number, long a, long b, long c, long d, long e) {
+        try {
+            return (long) Downcalls.criticalSyscall().invokeExact(number, a, b, c, d, e, 0L);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -261,15 +215,6 @@ final class LibC {
     /** Size of a control message holding {@code dataBytes}, padded as CMSG_SPACE does. */
     static long cmsgSpace(long dataBytes) {
         return CMSG_DATA + ((dataBytes + 7) & ~7L);
-    }
-
-    private static MethodHandle errnoCall(String name, MemoryLayout result, MemoryLayout... args) {
-        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(result, args), ERRNO);
-    }
-
-    private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
     }
 
     private static long offset(StructLayout layout, String field) {

@@ -2,7 +2,8 @@ package dev.jutp.net;
 
 /**
  * Socket and batching options. Large socket buffers matter: with the kernel's default ~208 KiB
- * receive buffer a uTP burst overflows the receiver and stalls on RTO (see perf-baselines.md).
+ * receive buffer a uTP burst overflows the receiver and stalls on RTO (the README's Performance table:
+ * libutp → libutp with default socket buffers).
  *
  * @param receiveBufferBytes requested SO_RCVBUF (the kernel clamps to rmem_max and doubles it), 0 = the
  *     kernel's default

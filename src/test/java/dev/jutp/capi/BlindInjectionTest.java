@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An off-path attacker who knows both addresses and ports sweeps all 65,536 connection ids with
- * spoofed RST, DATA and STATE packets, at both ends of a transfer in progress (reliability plan
- * §5.4 S1, S2). A blind sweep of libutp's id space kills its connection; here the connection
+ * spoofed RST, DATA and STATE packets, at both ends of a transfer in progress (the README's
+ * "Blind injection"). A blind sweep of libutp's id space kills its connection; here the connection
  * survives and delivers exactly the real bytes, and a correctly formed RST still closes it.
  */
 class BlindInjectionTest {

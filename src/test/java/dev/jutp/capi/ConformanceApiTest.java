@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * libutp-behaviour.md §10 checks 1–23 and 56–58: API, options, recognition, unknown
+ * libutp's observable behaviour, checks 1–23 and 56–58 (numbered as in the README's "Differences from
+ * libutp"): API, options, recognition, unknown
  * connections, handshake, statistics. Each test is named after its check.
  */
 class ConformanceApiTest {

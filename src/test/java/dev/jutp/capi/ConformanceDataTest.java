@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
- * libutp-behaviour.md §10 checks 24–55: data, acknowledgements, loss recovery, timers, flow
+ * libutp's observable behaviour, checks 24–55 (numbered as in the README's "Differences from libutp"): data, acknowledgements, loss recovery, timers, flow
  * control, shutdown and close. Packets from A to B are forged where a check needs exact
  * sequence numbers. Every check runs on libutp's classic LEDBAT ({@link Harness#classicLedbat}):
  * the windows and resends asserted are libutp's numbers.

@@ -18,7 +18,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The malformed-packet matrix of the reliability plan (§5.4 S5): every header field and
+ * The malformed-packet matrix (the README's "Malformed input and fuzzing"): every header field and
  * extension-chain case, fed to a fresh context and, with the right connection ids, to both ends
  * of a transfer in progress. After every datagram: no exception, the drop is counted where jutp
  * counts it, the engine invariants hold; at the end the transfer completes byte-exact.

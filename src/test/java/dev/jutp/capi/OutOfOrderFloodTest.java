@@ -103,7 +103,8 @@ class OutOfOrderFloodTest {
             assertEquals((long) CONNECTIONS * (1 + perConnectionBound), delivered[0]);
             assertEquals(0, stats.packetSlotsInUse());
             System.out.printf("after the gap filled: slab %d bytes%n", stats.packetMemoryBytes());
-            assertTrue(stats.packetMemoryBytes() <= CHUNK_BYTES, "the slab gave its chunks back but one: " + stats.packetMemoryBytes());
+            assertTrue(stats.packetMemoryBytes() <= 2L * CHUNK_BYTES,
+                    "the slab gave its chunks back but its spare of two: " + stats.packetMemoryBytes());
         } finally {
             utp_destroy(ctx);
         }

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Wraparound (reliability plan §5.4 S6, S7): sequence numbers across several 65,536 wraps under
+ * Wraparound (the README's "Wraparound"): sequence numbers across several 65,536 wraps under
  * loss and reordering, the microsecond clock crossing 2^32 (and a callback that itself wraps at
  * 2^32) with jumps forward and back, and connection id 0xFFFF, whose send id wraps to 0.
  */

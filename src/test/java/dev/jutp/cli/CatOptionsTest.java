@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jutp.Transport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class CatOptionsTest {
         assertTrue(o.numeric() && o.ipv6() && o.stats());
         assertEquals(Boolean.TRUE, o.progress());
         assertEquals(Duration.ofMillis(2500), o.timeout());
-        assertEquals("linux", o.transport());
+        assertEquals(Transport.LINUX, o.transport());
         assertEquals("::1", o.host());
         assertEquals(9000, o.port());
     }
@@ -75,7 +76,7 @@ class CatOptionsTest {
         CatOptions o = CatOptions.parse(new String[] {"demo", "--size", "20M", "--transport", "nio"});
         assertEquals(CatOptions.Mode.DEMO, o.mode());
         assertEquals(20L << 20, o.demoSize());
-        assertEquals("nio", o.transport());
+        assertEquals(Transport.NIO, o.transport());
         assertEquals(1L << 30, CatOptions.parse(new String[] {"demo", "--size", "1GiB"}).demoSize());
         assertEquals(12345, CatOptions.parse(new String[] {"demo", "--size", "12345"}).demoSize());
     }

@@ -1,5 +1,6 @@
 package dev.jutp.bench;
 
+import dev.jutp.Transport;
 import dev.jutp.UtpListener;
 import dev.jutp.UtpOptions;
 import dev.jutp.UtpStream;
@@ -49,7 +50,7 @@ public final class LoopbackThroughput {
     }
 
     static long run(String transport, long bytes, int socketBuffer) throws Exception {
-        UtpOptions o = UtpOptions.defaults().withTransport(transport).withConnectTimeout(Duration.ofSeconds(10));
+        UtpOptions o = UtpOptions.defaults().withTransport(Transport.fromId(transport)).withConnectTimeout(Duration.ofSeconds(10));
         if (socketBuffer >= 0) {
             o = o.withSocketBufferBytes(socketBuffer);
         }

@@ -13,14 +13,18 @@ import java.util.Arrays;
  *
  * <p>The slab gives memory back after a burst: {@link #take()} fills the lowest-numbered chunk
  * with a free slot first, so live slots gather in the low chunks, and a chunk whose last slot is
- * released is freed (its own arena closed) as long as at least one chunk's worth of free slots
- * remains elsewhere. That spare chunk keeps a connection count hovering at a chunk boundary from
- * allocating and freeing a chunk per packet.
+ * released is freed (its own arena closed) as long as {@value #SPARE_SLOTS} free slots (two full
+ * chunks) remain elsewhere. The spare keeps a count hovering at a chunk boundary from allocating and
+ * freeing a chunk per packet, and a transfer whose packets in flight swing with its window (a 1 MiB
+ * window is about 750 packets) from freeing and re-allocating chunks on every swing: closing a shared
+ * arena is a handshake with every thread of the process (with one chunk of spare, 2,000 per GB sent,
+ * measured in utpcat).
  */
 public final class PacketSlab implements AutoCloseable {
     public static final int DEFAULT_SLOT_SIZE = 2048;
     static final int SLOTS_PER_CHUNK = 256;
     static final int FIRST_CHUNK_SLOTS = 16;
+    static final int SPARE_SLOTS = 2 * SLOTS_PER_CHUNK;
     /** Off-heap bytes held by every slab in the process (for leak tests and diagnostics). */
     private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -77,7 +81,7 @@ public final class PacketSlab implements AutoCloseable {
         if (c < lowestFree) {
             lowestFree = c;
         }
-        if (freeCounts[c] == capacities[c] && totalFree - capacities[c] >= capacities[c]) {
+        if (freeCounts[c] == capacities[c] && totalFree - capacities[c] >= SPARE_SLOTS) {
             freeChunk(c);
         }
     }

@@ -202,14 +202,16 @@ public final class Cases {
         if (utpcat == null) {
             return RunResult.failed(id, round, "no --utpcat launcher given");
         }
-        UtpcatPair.Outcome o = new UtpcatPair(utpcat, env).transfer(utpcatInput(), timeout);
+        UtpcatPair pair = new UtpcatPair(utpcat, env);
+        double startToSyn = pair.startToFirstSyn(utpcatInput().getParent(), timeout);
+        UtpcatPair.Outcome o = pair.transfer(utpcatInput(), timeout);
         boolean ok = o.error().isEmpty() && o.bytes() == bytes && o.mismatchAt() < 0;
         String note = !o.error().isEmpty() ? o.error()
                 : o.mismatchAt() >= 0 ? "data mismatch at " + o.mismatchAt()
                 : o.bytes() != bytes ? "received " + o.bytes() + " of " + bytes
                 : String.format(Locale.ROOT, "receiver first byte to EOF %.0f MB/s", o.receiverMbPerSecond());
         return new RunResult(id, round, ok, ok ? o.bytes() : 0, bytes / 1e6 / Math.max(o.seconds(), 1e-9),
-                o.cpuSeconds(), -1, note);
+                o.cpuSeconds(), -1, note).withStartToSyn(startToSyn);
     }
 
     /** The sender's stdin: {@code bytes} of the pattern in a file, written once per run. */

@@ -143,6 +143,11 @@ public final class Harness {
             lines.add(String.format(Locale.ROOT, "target: utpcat → utpcat ≥ %.1f× libutp MB/s%s: %s× → %s", want,
                     busy == 0 ? "" : " beside two busy loops", Table.fmt(mb, 2), mb >= want ? "met" : "not met"));
         }
+        if (ids.contains("utpcat")) {
+            double syn = t.startToSynMedian("utpcat");
+            lines.add(String.format(Locale.ROOT, "target: utpcat start to first SYN ≤ 0.2 s%s: %s s → %s",
+                    busy == 0 ? "" : " (" + busy + " busy loops)", Table.fmt(syn, 3), syn <= 0.2 ? "met" : "not met"));
+        }
         if (ids.containsAll(Arrays.asList("jutp-linux", "libutp"))) {
             double mb = t.ratio("jutp-linux", "libutp", RunResult::mbPerSecond);
             double cpu = t.ratio("jutp-linux", "libutp", RunResult::cpuSecondsPerGb);

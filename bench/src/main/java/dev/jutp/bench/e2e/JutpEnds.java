@@ -1,5 +1,6 @@
 package dev.jutp.bench.e2e;
 
+import dev.jutp.Transport;
 import dev.jutp.UtpEndpoint;
 import dev.jutp.UtpListener;
 import dev.jutp.UtpOptions;
@@ -28,7 +29,7 @@ final class JutpEnds {
      * as half of rmem_default because Linux doubles the request (so the effective size equals the default).
      */
     static UtpOptions options(String transport, int socketBufferBytes, Duration timeout) {
-        UtpOptions o = UtpOptions.defaults().withTransport(transport).withConnectTimeout(timeout);
+        UtpOptions o = UtpOptions.defaults().withTransport(Transport.fromId(transport)).withConnectTimeout(timeout);
         int buf = socketBufferBytes > 0 ? socketBufferBytes : Machine.kernelDefaultSocketBuffer() / 2;
         return o.withSocketBufferBytes(buf);
     }

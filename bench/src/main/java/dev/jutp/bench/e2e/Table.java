@@ -14,7 +14,8 @@ import java.util.function.ToDoubleFunction;
 public final class Table {
     static final String REFERENCE = "libutp";
     static final String[] HEADER = {"case", "ok", "MB/s median (range)", "CPU-s/GB median (range)",
-        "× libutp MB/s", "× libutp CPU-s/GB", "jutp send-buffer-full drops", "kernel UDP rcvbuf/sndbuf errors", "note"};
+        "× libutp MB/s", "× libutp CPU-s/GB", "jutp send-buffer-full drops", "kernel UDP rcvbuf/sndbuf errors", "start → first SYN s median (range)",
+        "note"};
 
     private final List<String> ids;
     private final List<RunResult> results;
@@ -41,7 +42,8 @@ public final class Table {
             row[5] = id.equals(REFERENCE) ? "1.00" : fmt(sameRoundRatio(ok, RunResult::cpuSecondsPerGb), 2);
             row[6] = drops(ok);
             row[7] = kernelDrops(ok);
-            row[8] = note(id, all, ok);
+            row[8] = startToSyn(all);
+            row[9] = note(id, all, ok);
             rows.add(row);
         }
         return rows;
@@ -86,6 +88,21 @@ public final class Table {
         long max = withDrops.stream().mapToLong(RunResult::sendBufferFullDrops).max().orElse(0);
         long min = withDrops.stream().mapToLong(RunResult::sendBufferFullDrops).min().orElse(0);
         return min == max ? Long.toString(max) : min + "–" + max;
+    }
+
+    /** utpcat rows: launch to first SYN over every round (measured beside the transfer, so failures count too). */
+    private static String startToSyn(List<RunResult> all) {
+        List<RunResult> m = all.stream().filter(r -> !Double.isNaN(r.startToSynSeconds())).toList();
+        if (m.isEmpty()) {
+            return all.stream().anyMatch(r -> r.caseName().startsWith("utpcat")) ? "no SYN" : "–";
+        }
+        return fmt(median(m, RunResult::startToSynSeconds), 3) + " (" + range(m, RunResult::startToSynSeconds, 3) + ")";
+    }
+
+    /** Median launch-to-first-SYN seconds of row {@code id} over its rounds, NaN if none. */
+    public double startToSynMedian(String id) {
+        return median(results.stream().filter(r -> r.caseName().equals(id) && !Double.isNaN(r.startToSynSeconds()))
+                .toList(), RunResult::startToSynSeconds);
     }
 
     /** Medians of the machine-wide kernel counters over the runs (other processes' drops count too). */

@@ -8,6 +8,10 @@ import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +77,42 @@ final class UtpcatPair {
             destroy(rx);
             if (tx != null) {
                 destroy(tx);
+            }
+        }
+    }
+
+    /**
+     * Seconds from launching {@code utpcat 127.0.0.1 P} to its first datagram (a uTP SYN) arriving at a
+     * loopback socket bound to P that never answers; the process is then stopped. NaN if no SYN came
+     * within {@code timeout}. Launch to SYN is what a user waits for before anything moves: the launcher
+     * script, JVM start, class loading, linking the transport's native calls, the I/O thread's start.
+     */
+    double startToFirstSyn(Path dir, Duration timeout) throws IOException, InterruptedException {
+        try (DatagramChannel listener = DatagramChannel.open()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            listener.configureBlocking(false);
+            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+            try (Selector selector = Selector.open()) {
+                listener.register(selector, SelectionKey.OP_READ);
+                long start = System.nanoTime();
+                Process p = start(dir, null, "--no-progress", "127.0.0.1", Integer.toString(port));
+                try {
+                    ByteBuffer first = ByteBuffer.allocate(2048);
+                    long deadline = start + timeout.toNanos();
+                    for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                        selector.select(Math.max(1, left / 1_000_000));
+                        selector.selectedKeys().clear();
+                        if (listener.receive(first) != null) {
+                            long arrived = System.nanoTime();
+                            // ST_SYN (4) in the high nibble, version 1 in the low one.
+                            return first.position() >= 20 && first.get(0) == 0x41 ? (arrived - start) / 1e9 : Double.NaN;
+                        }
+                    }
+                    return Double.NaN;
+                } finally {
+                    destroy(p);
+                    p.waitFor();
+                }
             }
         }
     }
