@@ -126,19 +126,20 @@ final class EndpointDriver {
         this.nowNanos = nowNanos;
         try {
             this.engine = new Engine(new Host());
-            engine.setTickMillis(TICK_MILLIS);
-            engine.setKeepAliveEarlyMillis(KEEPALIVE_EARLY_MILLIS);
-            engine.setReceiveBuffer(options.receiveBufferBytes());
+            engine.configure(engine.config()
+                    .withTickMillis(TICK_MILLIS)
+                    .withKeepAliveEarlyMillis(KEEPALIVE_EARLY_MILLIS)
+                    .withReceiveBuffer(options.receiveBufferBytes())
+                    .withSendBuffer(options.sendBufferBytes())
+                    .withMaxConnections(options.maxConnections())
+                    .withMaxHalfOpen(options.maxHalfOpen())
+                    .withIdleTimeoutMillis((int) options.idleTimeout().toMillis())
+                    .withCongestionControl(options.congestionControl() == CongestionControl.LEDBAT
+                            ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS)
+                    .withLossRecovery(options.lossRecovery() == LossRecovery.LIBUTP
+                            ? Engine.LOSS_RECOVERY_LIBUTP : Engine.LOSS_RECOVERY_RACK_TLP));
             this.hiddenReceiveBuffer = options.receiveBufferBytes()
                     - advertisedWindowCap(options.receiveBufferBytes(), kernelReceiveBuffer);
-            engine.setSendBuffer(options.sendBufferBytes());
-            engine.setMaxConnections(options.maxConnections());
-            engine.setMaxHalfOpen(options.maxHalfOpen());
-            engine.setIdleTimeoutMillis((int) options.idleTimeout().toMillis());
-            engine.setCongestionControl(options.congestionControl() == CongestionControl.LEDBAT
-                    ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
-            engine.setLossRecovery(options.lossRecovery() == LossRecovery.LIBUTP
-                    ? Engine.LOSS_RECOVERY_LIBUTP : Engine.LOSS_RECOVERY_RACK_TLP);
             this.stagingSlotBytes = (engine.slab().slotSize() + STAGING_SLOT_ALIGN_BYTES - 1) & -STAGING_SLOT_ALIGN_BYTES;
             this.staging = arena.allocate((long) stagingSlotBytes * OUTGOING_BATCH_DATAGRAMS, CACHE_LINE_BYTES);
         } catch (RuntimeException | Error e) {
@@ -332,9 +333,9 @@ final class EndpointDriver {
     void setListener(UtpListener l, boolean accept) {
         if (accept) {
             listener = l;
-            engine.setAcceptsConnections(true);
+            engine.configure(engine.config().withAcceptsConnections(true));
         } else if (listener == l) {
-            engine.setAcceptsConnections(false);
+            engine.configure(engine.config().withAcceptsConnections(false));
         }
     }
 
@@ -398,7 +399,7 @@ final class EndpointDriver {
     private void beginClose() {
         closing = true;
         closeLastHeardNanos = nowNanos;
-        engine.setAcceptsConnections(false);
+        engine.configure(engine.config().withAcceptsConnections(false));
         for (StreamCore s : streams) {
             s.closeOnIo("endpoint closed");
             noteLinger(s);

@@ -2,6 +2,7 @@ package dev.jutp.capi;
 
 import dev.jutp.engine.Connection;
 import dev.jutp.engine.Engine;
+import dev.jutp.engine.EngineConfig;
 import dev.jutp.engine.EngineHost;
 import dev.jutp.engine.cc.CongestionController;
 
@@ -447,51 +448,52 @@ public final class Utp {
         }
         var e = ctx.engine;
         switch (opt) {
-            case UTP_LOG_NORMAL, UTP_LOG_MTU, UTP_LOG_DEBUG -> e.setLogLevel(opt, val != 0);
+            case UTP_LOG_NORMAL, UTP_LOG_MTU, UTP_LOG_DEBUG -> e.configure(e.config().withLog(opt, val != 0));
             case UTP_SNDBUF -> {
                 if (val < 1) {
                     return -1;
                 }
-                e.setSendBuffer(val);
+                e.configure(e.config().withSendBuffer(val));
             }
             case UTP_RCVBUF -> {
                 if (val < 1) {
                     return -1;
                 }
-                e.setReceiveBuffer(val);
+                e.configure(e.config().withReceiveBuffer(val));
             }
-            case UTP_TARGET_DELAY -> e.setTargetDelayMicros(val);
-            case JUTP_DUPLICATE_ACK_RESEND -> e.setDuplicateAckFastRetransmit(val != 0);
-            case JUTP_ENFORCE_RECEIVE_WINDOW -> e.setReceiveWindowEnforced(val != 0);
+            case UTP_TARGET_DELAY -> e.configure(e.config().withTargetDelayMicros(val));
+            case JUTP_DUPLICATE_ACK_RESEND -> e.configure(e.config().withDuplicateAckFastRetransmit(val != 0));
+            case JUTP_ENFORCE_RECEIVE_WINDOW -> e.configure(e.config().withReceiveWindowEnforced(val != 0));
             case JUTP_CONGESTION_CONTROL -> {
                 if (val != JUTP_CC_LEDBAT && val != JUTP_CC_LEDBAT_PLUS_PLUS) {
                     return -1;
                 }
-                e.setCongestionControl(val == JUTP_CC_LEDBAT ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS);
+                e.configure(e.config().withCongestionControl(
+                        val == JUTP_CC_LEDBAT ? CongestionController.LEDBAT : CongestionController.LEDBAT_PLUS_PLUS));
             }
             case JUTP_IDLE_TIMEOUT -> {
                 if (val < 0) {
                     return -1;
                 }
-                e.setIdleTimeoutMillis(val);
+                e.configure(e.config().withIdleTimeoutMillis(val));
             }
             case JUTP_LOSS_RECOVERY -> {
                 if (val != JUTP_LOSS_RECOVERY_LIBUTP && val != JUTP_LOSS_RECOVERY_RACK_TLP) {
                     return -1;
                 }
-                e.setLossRecovery(val);
+                e.configure(e.config().withLossRecovery(val));
             }
             case JUTP_GIVE_UP_RETRANSMISSIONS -> {
                 if (val < 1) {
                     return -1;
                 }
-                e.setGiveUpRetransmissions(val);
+                e.configure(e.config().withGiveUpRetransmissions(val));
             }
             case JUTP_MAX_HALF_OPEN -> {
                 if (val < 1) {
                     return -1;
                 }
-                e.setMaxHalfOpen(val);
+                e.configure(e.config().withMaxHalfOpen(val));
             }
             default -> {
                 return -1;
@@ -511,12 +513,12 @@ public final class Utp {
         if (ctx == null) {
             return -1;
         }
-        var e = ctx.engine;
+        EngineConfig e = ctx.engine.config();
         return switch (opt) {
-            case UTP_LOG_NORMAL, UTP_LOG_MTU, UTP_LOG_DEBUG -> e.logLevel(opt) ? 1 : 0;
-            case UTP_SNDBUF -> e.sendBuffer();
-            case UTP_RCVBUF -> e.receiveBuffer();
-            case UTP_TARGET_DELAY -> e.targetDelayMicros();
+            case UTP_LOG_NORMAL, UTP_LOG_MTU, UTP_LOG_DEBUG -> e.logs(opt) ? 1 : 0;
+            case UTP_SNDBUF -> e.sendBufferBytes();
+            case UTP_RCVBUF -> e.receiveBufferBytes();
+            case UTP_TARGET_DELAY -> e.effectiveTargetDelayMicros();
             case JUTP_DUPLICATE_ACK_RESEND -> e.duplicateAckFastRetransmit() ? 1 : 0;
             case JUTP_ENFORCE_RECEIVE_WINDOW -> e.receiveWindowEnforced() ? 1 : 0;
             case JUTP_IDLE_TIMEOUT -> e.idleTimeoutMillis();

@@ -51,7 +51,6 @@ public final class UtpContext {
         callbacks[Utp.UTP_GET_MILLISECONDS] = Defaults.MILLISECONDS;
         callbacks[Utp.UTP_GET_MICROSECONDS] = Defaults.MICROSECONDS;
         callbacks[Utp.UTP_GET_RANDOM] = Defaults.RANDOM;
-        engine.setDuplicateAckFastRetransmit(true);
     }
 
     Object userdata() {
@@ -72,8 +71,9 @@ public final class UtpContext {
 
     void setCallback(int slot, UtpCallback proc) {
         callbacks[slot] = proc;
-        engine.setAcceptsConnections(callbacks[Utp.UTP_ON_ACCEPT] != null);
-        engine.setOverheadEvents(callbacks[Utp.UTP_ON_OVERHEAD_STATISTICS] != null);
+        engine.configure(engine.config()
+                .withAcceptsConnections(callbacks[Utp.UTP_ON_ACCEPT] != null)
+                .withOverheadEvents(callbacks[Utp.UTP_ON_OVERHEAD_STATISTICS] != null));
     }
 
     // ------------------------------------------------------------------ entry and dispatch

@@ -1,29 +1,31 @@
 package dev.jutp.engine;
 
-import dev.jutp.engine.buf.PacketSlab;
 import dev.jutp.engine.buf.ReorderBuffer;
 import dev.jutp.engine.buf.SendQueue;
-import dev.jutp.engine.cc.AckSample;
 import dev.jutp.engine.cc.CongestionController;
 import dev.jutp.engine.cc.DelayTracker;
 import dev.jutp.engine.cc.MtuSearch;
 import dev.jutp.engine.cc.RttEstimator;
+import dev.jutp.engine.loss.FastRetransmit;
 import dev.jutp.engine.loss.RackTlp;
-import dev.jutp.engine.time.Deadline;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
-import dev.jutp.wire.Sack;
+import dev.jutp.wire.SackWriter;
 import dev.jutp.wire.Seq;
 import dev.jutp.wire.Timestamps;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 
 /**
- * One uTP connection: handshake, send queue and window, receive and reorder, acknowledgements,
- * retransmission, close. Behaviour follows libutp (see docs: libutp-behaviour.md); the places
- * where it deliberately does better are marked with the quirk number they fix.
+ * One uTP connection: its state machine (handshake, close, reset), its state, and the public
+ * face the C API and the stream endpoint use. The work is done by one class per job, each
+ * holding this connection: {@link PacketSender} (writes into packets, the window, transmission),
+ * {@link AckProcessor} (acknowledgements and their samples), {@link Retransmitter} (every
+ * resend), {@link PayloadReceiver} (delivery, reordering, EOF) and {@link ConnectionTimers}.
+ * Behaviour follows libutp (see docs: libutp-behaviour.md); the places where it deliberately
+ * does better are marked with the quirk number they fix.
  *
  * <p>Owned by its {@link Engine}; every method runs on the engine's owner thread.
  */
@@ -50,32 +52,13 @@ public final class Connection {
 
     static final int PACKET_SIZE_CONSTANT = 1435;          // libutp's PACKET_SIZE: window unit, probe allowance
     static final long INITIAL_PEER_WINDOW = 255L * PACKET_SIZE_CONSTANT;
-    static final int DUPLICATE_ACKS_BEFORE_RESEND = 3;
     static final int ACK_NR_ALLOWED_WINDOW = 3;
-    static final int MAX_RESENDS_PER_SACK = 4;
-    static final int MAX_SACK_CANDIDATES = 128;
-    static final long KEEPALIVE_MILLIS = 29_000;
-    static final long ZERO_WINDOW_PROBE_MILLIS = 15_000;
     /**
      * An RST must acknowledge one of our recent sequence numbers (peers put the seq of the packet
      * that provoked it in ack_nr): this far behind the oldest unacked packet is still believed,
      * for an RST answering a retransmission of something acked meanwhile.
      */
     static final int RESET_ACK_SLACK = 64;
-    /** A half-open accepted connection that hears nothing for this long is dropped (fixes Q4). */
-    static final long SYN_RECV_SILENCE_MILLIS = 2 * KEEPALIVE_MILLIS + 5_000;
-    /** Half-closed: a peer silent this long missed its 29 s keep-alive and is probed... */
-    static final long HALF_CLOSED_PROBE_AFTER_MILLIS = KEEPALIVE_MILLIS + 1_000;
-    /** ...this often... */
-    static final long HALF_CLOSED_PROBE_MILLIS = 10_000;
-    /** ...and, silent this long (three unanswered probes), is gone. */
-    static final long HALF_CLOSED_GIVE_UP_MILLIS = HALF_CLOSED_PROBE_AFTER_MILLIS + 3 * HALF_CLOSED_PROBE_MILLIS;
-    /**
-     * Silence checks and an idle window's decay may run this much late, so that an owner sleeping
-     * until {@link Engine#nextTimeoutMillis} wakes once for all connections due about then (it also
-     * lets keep-alives go this much early: {@link Engine#setKeepAliveEarlyMillis}).
-     */
-    static final long LAZY_TIMER_SLACK_MILLIS = 1_000;
 
     final Engine engine;
     final ConnectionStats stats = new ConnectionStats();
@@ -88,15 +71,13 @@ public final class Connection {
     private Object attachment;
     private Object userdata;
 
-    // Options, copied from the engine at creation (libutp semantics).
+    /** The engine's options when this connection was created (libutp copies them into a socket). */
+    final EngineConfig config;
+    // utp_setsockopt changes these three per connection.
     int sndbuf;
     int rcvbuf;
     int targetDelayMicros;
-    private final int giveUpRetransmissions;
-    private final ReceiveWindow receiveWindow;
-    private final int idleTimeoutMillis;
-    /** {@link Engine#LOSS_RECOVERY_RACK_TLP} or {@link Engine#LOSS_RECOVERY_LIBUTP}. */
-    private final int lossRecovery;
+    final ReceiveWindow receiveWindow;
 
     // Sequence space.
     int seqNr = 1;
@@ -104,73 +85,59 @@ public final class Connection {
     private int synAckSeq;          // our ISN as an acceptor: re-sent if the SYN is repeated (Q3)
     private int synSeq;             // the initiator's SYN seq we accepted
     int queuedPackets;              // libutp's cur_window_packets: seqNr - queuedPackets is the oldest
-    /** Flush scan hint: every queued packet before it is sent and not marked for resend. */
-    private int flushFrom;
     long bytesInFlight;             // libutp's cur_window
     long peerWindow = INITIAL_PEER_WINDOW;
     long lastAdvertisedWindow;
-    private int fastResendSeqNr;
-    private boolean fastTimeout;
-    private int duplicateAcks;
 
-    private final SendQueue sendQueue = new SendQueue();
-    private final ReorderBuffer reorder = new ReorderBuffer();
+    // The parts doing the work (see the class comment).
+    final PacketSender out = new PacketSender(this);
+    final AckProcessor acks = new AckProcessor(this);
+    final Retransmitter loss = new Retransmitter(this);
+    private final PayloadReceiver inbound = new PayloadReceiver(this);
+    final FastRetransmit fast = new FastRetransmit();
+    final SendQueue sendQueue = new SendQueue();
+    final ReorderBuffer reorder = new ReorderBuffer();
     final RttEstimator rtt = new RttEstimator();
     final CongestionController cc;
-    private final AckSample ackSample = new AckSample();
-    private final DelayTracker delays = new DelayTracker();
+    final DelayTracker delays = new DelayTracker();
     final MtuSearch mtu = new MtuSearch();
-    private final RackTlp rack = new RackTlp();
-    private static final long NOTHING_DELIVERED = Long.MIN_VALUE;
-    /** While an ack is processed: send time of the newest packet it newly acknowledges, sent once. */
-    private long newestDeliveredSentMicros = NOTHING_DELIVERED;
+    final RackTlp rack = new RackTlp();
     /** The peer's latest ack advertised a zero window: its probe is the zero-window timer's, not TLP's. */
-    private boolean peerWindowClosed;
-    /** When the last half-closed probe left (see {@link #halfClosedPeerGone}). */
-    private long lastHalfClosedProbeMillis = Long.MIN_VALUE / 2;
+    boolean peerWindowClosed;
 
     // Timers (engine milliseconds).
-    private final Deadline rtoDeadline = new Deadline();
-    private int retransmitTimeout;
-    private int retransmitCount;
-    private final Deadline zeroWindowDeadline = new Deadline();
+    final ConnectionTimers timers = new ConnectionTimers();
     long lastReceivedMillis;
-    long lastSentMillis;
-    private long lastWindowFullMillis;
-    private long lastDelayMeasuredMillis;
+    long lastWindowFullMillis;
+    long lastDelayMeasuredMillis;
 
     // Close and EOF.
     boolean readShutdown;
     boolean closeRequested;
-    private boolean shutdownPending;     // SHUT_WR asked in SYN_SENT: send FIN once connected (Q12)
-    private boolean finQueued;
+    boolean shutdownPending;     // SHUT_WR asked in SYN_SENT: send FIN once connected (Q12)
+    boolean finQueued;
     boolean finSent;
     boolean finAcked;
-    private boolean gotFin;
     boolean eofReached;
-    private int finSeq;
 
     boolean ackQueued;
     // Links for the engine's ConnectionList (SYN backlog, evicted list).
     ConnectionList list;
     Connection listPrev;
     Connection listNext;
-    private boolean fullWhileHalfOpen;
-    private final MemorySegment[] singleIov = new MemorySegment[1];
-    private final long[] singleOffset = new long[1];
-    private final long[] singleLength = new long[1];
+    boolean fullWhileHalfOpen;
 
     Connection(Engine engine) {
         this.engine = engine;
-        this.sndbuf = engine.sndbuf;
-        this.rcvbuf = engine.rcvbuf;
-        this.targetDelayMicros = engine.targetDelayMicros;
-        this.cc = CongestionController.create(engine.congestionControl, PACKET_SIZE_CONSTANT);
-        this.giveUpRetransmissions = engine.giveUpRetransmissions;
-        this.receiveWindow = new ReceiveWindow(engine.receiveWindowEnforced, engine.slab.slotSize());
-        this.idleTimeoutMillis = engine.idleTimeoutMillis;
-        this.lossRecovery = engine.lossRecovery;
-        engine.hasRackConnections |= lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP;
+        this.config = engine.config();
+        this.sndbuf = config.sendBufferBytes();
+        this.rcvbuf = config.receiveBufferBytes();
+        this.targetDelayMicros = config.targetDelayMicros();
+        this.cc = CongestionController.create(config.congestionControl(), PACKET_SIZE_CONSTANT);
+        this.receiveWindow = new ReceiveWindow(config.receiveWindowEnforced(), engine.slab.slotSize());
+        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
+            engine.rackConnectionCreated();
+        }
     }
 
     // ------------------------------------------------------------------ public accessors
@@ -358,11 +325,10 @@ public final class Connection {
         initialise();
         engine.table.put(this);
         state = SYN_SENT;
-        retransmitTimeout = RttEstimator.INITIAL_RTO_MS;
-        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
+        timers.armRetransmission(engine.nowMillis, RttEstimator.INITIAL_RTO_MS);
         seqNr = engine.host.random(this) & Seq.MASK;
-        fastResendSeqNr = seqNr;            // from the ISN, not 1 (fixes Q2)
-        queuePacket(Header.ST_SYN, null, 0, 0);
+        fast.start(seqNr);
+        out.queuePacket(Header.ST_SYN, null, 0, 0);
         return 0;
     }
 
@@ -390,7 +356,7 @@ public final class Connection {
         initialise();
         seqNr = engine.host.random(this) & Seq.MASK;
         synAckSeq = seqNr;
-        fastResendSeqNr = seqNr;
+        fast.start(seqNr);
         state = SYN_RECV;
         lastReceivedMillis = engine.nowMillis;
     }
@@ -399,12 +365,11 @@ public final class Connection {
         delays.reset(engine.nowMillis);
         mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, true);
         cc.setWindow(packetSize());
-        retransmitTimeout = rtt.rtoMillis();
-        lastSentMillis = engine.nowMillis;
+        timers.sent(engine.nowMillis);
         lastReceivedMillis = engine.nowMillis;
     }
 
-    private int clampMtu(int mtuBytes) {
+    int clampMtu(int mtuBytes) {
         int max = engine.slab.slotSize();
         return mtuBytes <= 0 ? max : Math.min(mtuBytes, max);
     }
@@ -422,14 +387,7 @@ public final class Connection {
 
     /** libutp's utp_write: bytes accepted into the send window, possibly 0. */
     public long write(MemorySegment src, long offset, long length) {
-        singleIov[0] = src;
-        singleOffset[0] = offset;
-        singleLength[0] = length;
-        try {
-            return writev(singleIov, singleOffset, singleLength, 1);
-        } finally {
-            singleIov[0] = null;
-        }
+        return out.write(src, offset, length);
     }
 
     /**
@@ -437,212 +395,13 @@ public final class Connection {
      * immediately. Returns the number of bytes accepted.
      */
     public long writev(MemorySegment[] iov, long[] offsets, long[] lengths, int count) {
-        if (!writable()) {
-            return 0;
-        }
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            total += lengths[i];
-        }
-        if (total == 0) {
-            return 0;                       // no empty DATA packet, no seq consumed (Q11)
-        }
-        int index = 0;
-        long pos = offsets[0];
-        long left = total;
-        long sent = 0;
-        int packetSize = packetSize();
-        int chunk = (int) Math.min(left, packetSize);
-        while (!isFull(chunk)) {
-            // Copy `chunk` bytes from the vector cursor into the send queue.
-            int remaining = chunk;
-            while (remaining > 0) {
-                while (pos >= offsets[index] + lengths[index]) {
-                    index++;
-                    pos = offsets[index];
-                }
-                int n = (int) Math.min(remaining, offsets[index] + lengths[index] - pos);
-                appendData(iov[index], pos, n);
-                pos += n;
-                remaining -= n;
-            }
-            left -= chunk;
-            sent += chunk;
-            flush();                        // in flight now, so the next is-full test sees it
-            chunk = (int) Math.min(left, packetSize);
-            if (chunk == 0) {
-                return sent;
-            }
-        }
-        if (state == SYN_RECV) {
-            fullWhileHalfOpen = true;       // becomes CONNECTED_FULL when the handshake completes
-        } else {
-            state = CONNECTED_FULL;
-        }
-        flush();
-        return sent;
-    }
-
-    private boolean writable() {
-        // Writes are allowed in SYN_RECV: a libutp initiator accepts DATA at seq ISN' right after
-        // the SYN-ACK, so a server may speak first (fixes Q24).
-        return (state == CONNECTED || state == CONNECTED_FULL || state == SYN_RECV) && !finQueued && !shutdownPending;
-    }
-
-    /** Appends payload to the newest never-sent packet, or starts new packets. */
-    private void appendData(MemorySegment src, long offset, int length) {
-        int packetSize = packetSize();
-        while (length > 0) {
-            int newest = Seq.add(seqNr, -1);
-            if (queuedPackets > 0 && sendQueue.transmissions(newest) == 0 && !finQueued
-                    && sendQueue.payload(newest) < packetSize && sendQueue.contains(newest)) {
-                int have = sendQueue.payload(newest);
-                int add = Math.min(length, packetSize - have);
-                int slot = sendQueue.slotOf(newest);
-                MemorySegment.copy(src, offset, engine.slab.segment(slot), engine.slab.offset(slot) + Header.SIZE + have, add);
-                sendQueue.setLength(newest, Header.SIZE + have + add, have + add);
-                offset += add;
-                length -= add;
-            } else {
-                int add = Math.min(length, packetSize);
-                queuePacket(Header.ST_DATA, src, offset, add);
-                offset += add;
-                length -= add;
-            }
-        }
-    }
-
-    /** Builds a new packet at seqNr (consuming it) and appends it to the send queue. */
-    private void queuePacket(int type, MemorySegment src, long offset, int payload) {
-        PacketSlab slab = engine.slab;
-        int slot = slab.take();
-        MemorySegment seg = slab.segment(slot);
-        long base = slab.offset(slot);
-        if (payload > 0) {
-            try {
-                MemorySegment.copy(src, offset, seg, base + Header.SIZE, payload);
-            } catch (RuntimeException e) {
-                slab.release(slot);         // the caller's memory went away: nothing was queued
-                throw e;
-            }
-        }
-        int connId = type == Header.ST_SYN ? recvId : sendId;
-        int ack = type == Header.ST_SYN ? 0 : ackNr;
-        Header.write(seg, base, type, Header.EXT_NONE, connId, 0, 0, receiveWindow(), seqNr, ack);
-        if (queuedPackets == 0) {
-            flushFrom = seqNr;              // anchor the scan hint at the new oldest
-            retransmitTimeout = rtt.rtoMillis();
-            rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
-        }
-        sendQueue.put(Seq.add(seqNr, -queuedPackets), queuedPackets, seqNr, slot, Header.SIZE + payload, payload);
-        seqNr = Seq.add(seqNr, 1);
-        queuedPackets++;
-        if (type == Header.ST_SYN) {
-            sendPacket(Seq.add(seqNr, -1));
-        }
-    }
-
-    /** libutp's is_full: would {@code bytes} more exceed min(cwnd, SNDBUF, peer window)? */
-    boolean isFull(int bytes) {
-        int packetSize = packetSize();
-        if (bytes < 0 || bytes > packetSize) {
-            bytes = packetSize;
-        }
-        if (queuedPackets >= SendQueue.MAX_PACKETS - 1) {
-            lastWindowFullMillis = engine.nowMillis;
-            return true;
-        }
-        // One packet may always be in flight: a window cut below a packet would otherwise stall
-        // the sender until the next RTO (libutp's Q37).
-        long window = bytesInFlight == 0 ? Math.max(cc.window(), packetSize) : cc.window();
-        long limit = Math.min(Math.min(window, sndbuf), peerWindow);
-        if (bytesInFlight + bytes > limit) {
-            lastWindowFullMillis = engine.nowMillis;
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Sends queued packets the window allows; holds back a small newest packet (Nagle). The scan
-     * starts at {@link #flushFrom}, past the packets already in flight, so writing a window of
-     * packets one by one costs linear, not quadratic, time (libutp rescans from the oldest).
-     */
-    void flush() {
-        if (state == RESET || state == DESTROY || state == UNINITIALIZED) {
-            return;                         // nothing leaves a dead connection (Q14)
-        }
-        int packetSize = packetSize();
-        int newest = Seq.add(seqNr, -1);
-        int oldest = Seq.add(seqNr, -queuedPackets);
-        int skip = Seq.distance(oldest, flushFrom);
-        if (skip > queuedPackets) {
-            skip = 0;                       // stale hint (the queue moved past it): scan everything
-        }
-        boolean prefix = true;
-        for (int i = skip, seq = Seq.add(oldest, skip); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
-            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
-                if (prefix) {
-                    flushFrom = Seq.add(seq, 1);
-                }
-                continue;
-            }
-            if (isFull(-1)) {
-                return;
-            }
-            // The FIN is held like any small newest packet: it leaves once all data is acked (check 48).
-            if (seq != newest || queuedPackets == 1 || sendQueue.payload(seq) >= packetSize) {
-                sendPacket(seq);
-                if (prefix) {
-                    flushFrom = Seq.add(seq, 1);
-                }
-            } else {
-                prefix = false;
-            }
-        }
-    }
-
-    /** A packet before {@link #flushFrom} was marked for resend: the next flush scans from the oldest. */
-    private void rescanFromOldest() {
-        flushFrom = Seq.add(seqNr, -queuedPackets);
-    }
-
-    /** Transmits (or retransmits) the queued packet {@code seq}. */
-    private void sendPacket(int seq) {
-        int slot = sendQueue.slotOf(seq);
-        MemorySegment seg = engine.slab.segment(slot);
-        long base = engine.slab.offset(slot);
-        int length = sendQueue.length(seq);
-        int tx = sendQueue.transmissions(seq);
-        if (tx == 0 || sendQueue.needResend(seq)) {
-            bytesInFlight += sendQueue.payload(seq);
-        }
-        if (mtu.rediscoveryDue(engine.nowMillis)) {
-            mtu.reset(clampMtu(engine.host.udpMtu(this, peer)), engine.nowMillis, false);
-        }
-        int flags = 0;
-        if (tx == 0 && state != SYN_SENT && mtu.shouldProbe(length)) {
-            mtu.probeSent(seq, length);
-            flags = EngineHost.DONT_FRAGMENT;
-            engine.log(this, Engine.LOG_MTU, "MTU [PROBE] seq:%d size:%d floor:%d ceiling:%d", seq, length, mtu.floor(), mtu.ceiling());
-        }
-        sendQueue.markSent(seq, engine.nowMicros);
-        if (tx == 0 && lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
-            rack.armProbe(engine.nowMicros);
-        }
-        if (Header.type(seg, base) != Header.ST_SYN) {
-            Header.setAck(seg, base, ackNr);
-            // Fresh window on every transmission, not the one from packetisation time (Q39).
-            Header.setWindowSize(seg, base, receiveWindow());
-        }
-        int kind = state == SYN_SENT ? OVERHEAD_CONNECT : tx == 0 ? OVERHEAD_HEADER : OVERHEAD_RETRANSMIT;
-        transmit(seg, base, length, kind, flags);
+        return out.writev(iov, offsets, lengths, count);
     }
 
     /** Stamps timestamps and hands a datagram to the host. */
-    private void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
+    void transmit(MemorySegment seg, long base, int length, int overheadKind, int flags) {
         Header.setTimestamps(seg, base, Timestamps.wire(engine.nowMicros), delays.replyMicros());
-        lastSentMillis = engine.nowMillis;
+        timers.sent(engine.nowMillis);
         ackQueued = false;                  // anything we send carries our ack
         stats.packetsSent++;
         stats.bytesSent += length;
@@ -667,6 +426,16 @@ public final class Connection {
 
     // ------------------------------------------------------------------ acknowledgements
 
+    /** The engine's deferred-ack pass: the ack queued earlier goes now, unless something sent since carried it. */
+    void sendDeferredAck() {
+        if (ackQueued) {
+            ackQueued = false;
+            if (state != DESTROY && state != UNINITIALIZED) {
+                sendAck();
+            }
+        }
+    }
+
     /** Sends a STATE packet now, with a SACK when packets wait in the reorder buffer. */
     void sendAck() {
         sendAckPacket(seqNr, ackNr, true);
@@ -678,22 +447,12 @@ public final class Connection {
         boolean sack = allowSack && reorder.count() > 0 && !eofReached;
         Header.write(seg, 0, Header.ST_STATE, sack ? Header.EXT_SACK : Header.EXT_NONE, sendId, 0, 0, receiveWindow(), seq, ack);
         if (sack) {
-            seg.set(ValueLayout.JAVA_BYTE, Header.SIZE, (byte) 0);
-            seg.set(ValueLayout.JAVA_BYTE, Header.SIZE + 1, (byte) Sack.SEND_LENGTH);
-            long mask = Header.SIZE + 2;
-            seg.set(ValueLayout.JAVA_INT_UNALIGNED, mask, 0);
-            int bits = Math.min(Sack.MAX_SEND_BITS, reorder.capacity());
-            for (int k = 0; k < bits; k++) {
-                if (reorder.contains(Sack.seqOfBit(ack, k))) {
-                    Sack.set(seg, mask, k);
-                }
-            }
-            length += 2 + Sack.SEND_LENGTH;
+            length += SackWriter.write(seg, Header.SIZE, ack, reorder.capacity(), reorder);
         }
         transmit(seg, 0, length, OVERHEAD_ACK, 0);
     }
 
-    private void scheduleAck() {
+    void scheduleAck() {
         if (!ackQueued) {
             ackQueued = true;
             engine.queueAck(this);
@@ -702,9 +461,10 @@ public final class Connection {
 
     /**
      * Half-closed (our FIN acked, the peer's direction still open): a peer silent for
-     * {@link #HALF_CLOSED_PROBE_AFTER_MILLIS} (a live one keeps-alive every 29 s) is probed every {@link #HALF_CLOSED_PROBE_MILLIS} with a duplicate of
-     * our FIN, which jutp and libutp answer with an ack (an old non-STATE packet); silent for
-     * {@link #HALF_CLOSED_GIVE_UP_MILLIS}, it is gone: ETIMEDOUT, even with the idle timeout off.
+     * {@link ConnectionTimers#HALF_CLOSED_PROBE_AFTER_MILLIS} (a live one keeps-alive every 29 s) is probed every
+     * {@link ConnectionTimers#HALF_CLOSED_PROBE_MILLIS} with a duplicate of our FIN, which jutp and libutp answer with
+     * an ack (an old non-STATE packet); silent for {@link ConnectionTimers#HALF_CLOSED_GIVE_UP_MILLIS}, it is gone:
+     * ETIMEDOUT, even with the idle timeout off.
      * Returns true if the connection failed.
      */
     private boolean halfClosedPeerGone(long now) {
@@ -712,13 +472,13 @@ public final class Connection {
             return false;                   // our FIN is still unacked: the RTO and its give-up rule
         }
         long silent = now - lastReceivedMillis;
-        if (silent >= HALF_CLOSED_GIVE_UP_MILLIS) {
+        if (silent >= ConnectionTimers.HALF_CLOSED_GIVE_UP_MILLIS) {
             engine.log(this, Engine.LOG_NORMAL, "half-closed peer silent for %d ms: gone", silent);
             fail(ETIMEDOUT);
             return true;
         }
-        if (silent >= HALF_CLOSED_PROBE_AFTER_MILLIS && now - lastHalfClosedProbeMillis >= HALF_CLOSED_PROBE_MILLIS) {
-            lastHalfClosedProbeMillis = now;
+        if (silent >= ConnectionTimers.HALF_CLOSED_PROBE_AFTER_MILLIS && timers.halfClosedProbeAllowed(now)) {
+            timers.halfClosedProbeSent(now);
             MemorySegment seg = engine.scratch;
             Header.write(seg, 0, Header.ST_FIN, Header.EXT_NONE, sendId, 0, 0, receiveWindow(), Seq.add(seqNr, -1), ackNr);
             transmit(seg, 0, Header.SIZE, OVERHEAD_CLOSE, 0);
@@ -752,11 +512,9 @@ public final class Connection {
 
     /** Processes a parsed packet addressed to this connection (libutp's utp_process_incoming). */
     void receive(PacketView p) {
-        stats.packetsReceived++;
-        stats.bytesReceived += p.length;
-        engine.countReceived(p.length);
+        countReceived(p.length);
         if (state == DESTROY) {
-            ackFinWhileDestroying(p);
+            inbound.ackFinWhileDestroying(p);
             return;
         }
         int type = p.type;
@@ -789,85 +547,42 @@ public final class Connection {
 
         // Cumulative acknowledgement bookkeeping.
         int oldest = Seq.add(seqNr, -queuedPackets);
-        int acks = Seq.distance(Seq.add(oldest, -1), pkAck);
-        if (acks > queuedPackets) {
-            acks = 0;
+        int ackCount = Seq.distance(Seq.add(oldest, -1), pkAck);
+        if (ackCount > queuedPackets) {
+            ackCount = 0;
         }
         boolean dupAckTrigger = false;
         if (queuedPackets > 0) {
             // As TCP (RFC 5681): an ack that moves the window is a window update, not a duplicate.
             // libtorrent sends one each time its application reads; counted, they made spurious
             // fast retransmissions and took MTU probes for lost.
-            if (pkAck == Seq.add(oldest, -1) && type == Header.ST_STATE && p.windowSize == peerWindow) {
-                duplicateAcks++;
-                if (duplicateAcks == DUPLICATE_ACKS_BEFORE_RESEND) {
-                    if (mtu.probeOutstanding()) {
-                        if (mtu.isProbe(Seq.add(pkAck, 1))) {
-                            mtu.probeLost(engine.nowMillis);
-                        } else {
-                            mtu.forgetProbe();
-                        }
+            boolean duplicate = pkAck == Seq.add(oldest, -1) && type == Header.ST_STATE && p.windowSize == peerWindow;
+            if (fast.countAck(duplicate)) {
+                if (mtu.probeOutstanding()) {
+                    if (mtu.isProbe(Seq.add(pkAck, 1))) {
+                        mtu.probeLost(engine.nowMillis);
+                    } else {
+                        mtu.forgetProbe();
                     }
-                    dupAckTrigger = !p.hasSack() && engine.duplicateAckFastRetransmit;
                 }
-            } else {
-                duplicateAcks = 0;
+                dupAckTrigger = !p.hasSack() && engine.config().duplicateAckFastRetransmit();
             }
         }
 
-        long ackedBytes = 0;
-        long minRttMicros = Long.MAX_VALUE;
-        for (int i = 0, seq = oldest; i < acks; i++, seq = Seq.add(seq, 1)) {
-            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) == 0) {
-                continue;
-            }
-            ackedBytes += sendQueue.payload(seq);
-            // Only the first transmission carries DF: a probe acked after a resend (a tail-loss
-            // probe's, without DF) proves the original was lost, not that the path carries its size.
-            boolean probeArrived = sendQueue.transmissions(seq) == 1;
-            boolean probe = mtu.isProbe(seq);
-            delivered(seq);
-            if (probe && probeArrived) {
-                mtu.probeAcked(engine.nowMillis);
-                engine.log(this, Engine.LOG_MTU, "MTU [ACK] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
-            } else if (probe) {
-                mtu.probeLost(engine.nowMillis);
-                engine.log(this, Engine.LOG_MTU, "MTU [PROBE-LOST] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
-            }
-            minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
-        }
-        if (p.hasSack()) {
-            for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
-                int seq = Sack.seqOfBit(pkAck, k);
-                if (!inFlightRange(seq) || !Sack.isSet(p.segment, p.sackOffset, k)) {
-                    continue;
-                }
-                if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0) {
-                    ackedBytes += sendQueue.payload(seq);
-                    delivered(seq);
-                    minRttMicros = Math.min(minRttMicros, rttSampleMicros(seq));
-                }
-            }
-        }
-
-        if (newestDeliveredSentMicros != NOTHING_DELIVERED) {
-            rtt.addSample((int) Math.min((engine.nowMicros - newestDeliveredSentMicros) / 1000, Integer.MAX_VALUE));
-            newestDeliveredSentMicros = NOTHING_DELIVERED;
-        }
-        measureDelay(p, ackedBytes, minRttMicros);
+        long ackedBytes = acks.acknowledged(p, oldest, ackCount);
 
         peerWindow = p.windowSize;
         peerWindowClosed = peerWindow == 0;
         if (peerWindow == 0) {
-            zeroWindowDeadline.armAfter(engine.nowMillis, ZERO_WINDOW_PROBE_MILLIS);
+            timers.peerWindowClosed(engine.nowMillis);
         }
 
         // State transitions.
         if (state == SYN_RECV) {
             // Any acceptable packet proves the initiator has our SYN-ACK.
             state = fullWhileHalfOpen ? CONNECTED_FULL : CONNECTED;
-            engine.halfOpen.remove(this);
-        } else if (state == SYN_SENT && (type == Header.ST_STATE || acks > 0)) {
+            engine.leftBacklog(this);
+        } else if (state == SYN_SENT && (type == Header.ST_STATE || ackCount > 0)) {
             // DATA or FIN acking our SYN carries the acceptor's ISN as the SYN-ACK does: when the
             // SYN-ACK was lost ahead of a server's first bytes, this is the handshake's answer
             // (taking it only as an ack of the SYN would leave nothing to retransmit, forever).
@@ -878,66 +593,61 @@ public final class Connection {
                 shutdownPending = false;
                 queueFin();
             }
-        } else if (finSent && queuedPackets == acks) {
+        } else if (finSent && queuedPackets == ackCount) {
             finAcked = true;
             if (closeRequested) {
                 state = DESTROY;
             }
         }
 
-        if (Seq.lessThan(fastResendSeqNr, Seq.add(pkAck, 1))) {
-            fastResendSeqNr = Seq.add(pkAck, 1);
-        }
-        for (int i = 0; i < acks; i++) {
+        fast.handledThrough(pkAck);
+        for (int i = 0; i < ackCount; i++) {
             int seq = Seq.add(seqNr, -queuedPackets);
             if (sendQueue.contains(seq) && sendQueue.transmissions(seq) == 0) {
                 break;                      // acked beyond what was sent: stop at the unsent
             }
-            ackPacket(seq);
+            acks.ackPacket(seq);
             queuedPackets--;
         }
-        skipAckedFront();
+        acks.skipAckedFront();
 
         // Nagle release: a lone, never-sent packet goes now.
         if (queuedPackets == 1) {
             int only = Seq.add(seqNr, -1);
             if (sendQueue.contains(only) && sendQueue.transmissions(only) == 0 && state != DESTROY) {
-                sendPacket(only);
+                out.sendPacket(only);
             }
         }
 
         // Post-timeout recovery: each ack that reaches the oldest releases its retransmission.
-        if (fastTimeout) {
-            int oldestNow = Seq.add(seqNr, -queuedPackets);
-            if (oldestNow != fastResendSeqNr || queuedPackets == 0) {
-                fastTimeout = false;
-            } else if (sendQueue.contains(oldestNow) && sendQueue.transmissions(oldestNow) > 0) {
-                stats.timeoutRecoveryRetransmits++;
-                sendPacket(oldestNow);
-                fastResendSeqNr = Seq.add(fastResendSeqNr, 1);
-            }
+        int oldestNow = Seq.add(seqNr, -queuedPackets);
+        if (fast.releaseAfterTimeout(oldestNow, queuedPackets == 0)
+                && sendQueue.contains(oldestNow) && sendQueue.transmissions(oldestNow) > 0) {
+            stats.timeoutRecoveryRetransmits++;
+            out.sendPacket(oldestNow);
+            fast.handledThrough(oldestNow);
         }
 
         if (p.hasSack()) {
-            selectiveAck(pkAck, p);
+            loss.selectiveAck(pkAck, p);
         } else if (dupAckTrigger) {
-            duplicateAckResend();
+            loss.duplicateAckResend();
         }
-        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
+        if (config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP) {
             if (queuedPackets == 0) {
                 rack.disarmProbe();
-            } else if (acks > 0 || ackedBytes > 0) {
+            } else if (ackCount > 0 || ackedBytes > 0) {
                 rack.armProbe(engine.nowMicros);
             }
-            detectLosses();
+            loss.detectLosses();
         }
 
-        if (state == CONNECTED_FULL && !isFull(-1)) {
+        if (state == CONNECTED_FULL && !out.isFull(-1)) {
             state = CONNECTED;
             engine.events.add(EngineEvents.WRITABLE, this, 0);
         }
         // Acks opened the window: send what is queued now, not at the next tick (Q23).
-        flush();
+        out.flush();
 
         if (type == Header.ST_STATE) {
             return;                         // payload in a STATE packet is never delivered
@@ -948,491 +658,37 @@ public final class Connection {
         if (eofReached) {
             return;                         // nothing after the FIN is delivered (Q21)
         }
-        acceptPayload(p, seqDistance);
-    }
-
-    /**
-     * The receive-window half of {@link #receive}: a DATA or FIN packet of a connected socket,
-     * {@code seqDistance} after the next expected one, is delivered, stored until the gap before
-     * it fills, or dropped (beyond the window, beyond the FIN, a duplicate).
-     */
-    private void acceptPayload(PacketView p, int seqDistance) {
-        boolean inOrder = seqDistance == 0;
-        if (!reorder.holds(Seq.add(ackNr, 1), p.seq) && !(inOrder
-                ? receiveWindow.admitsInOrder(stats.payloadBytesAccepted, p.payloadLength)
-                : receiveWindow.admitsOutOfOrder(stats.payloadBytesAccepted, reorderCharge(), p.payloadLength))) {
-            // Out-of-order charges do not count for the packet filling the gap (they lie after it),
-            // so a full reorder buffer can always be drained.
-            stats.windowOverrunDrops++;     // as if lost: the peer resends it when there is room
-            return;
-        }
-        if (p.type == Header.ST_FIN && !gotFin) {
-            gotFin = true;
-            finSeq = p.seq;
-        }
-        if (inOrder) {
-            deliverInOrder(p);
-        } else {
-            storeOutOfOrder(p);
-        }
-    }
-
-    /** What the packets waiting in the reorder buffer are charged against the window. */
-    private long reorderCharge() {
-        return (long) reorder.slabSlots() * engine.slab.slotSize();
-    }
-
-    /** The next expected packet: delivered, then whatever waited for it in the reorder buffer. */
-    private void deliverInOrder(PacketView p) {
-        stats.payloadBytesAccepted += p.payloadLength;
-        deliverFromDatagram(p);
-        ackNr = Seq.add(ackNr, 1);
-        while (true) {
-            if (gotFin && !eofReached && finSeq == ackNr) {
-                reachEof();
-                break;
-            }
-            if (reorder.count() == 0) {
-                break;
-            }
-            int next = Seq.add(ackNr, 1);
-            int length = reorder.length(next);
-            int slot = reorder.remove(next);
-            if (slot < 0) {
-                break;
-            }
-            if (slot != ReorderBuffer.NO_PAYLOAD) {
-                stats.payloadBytesAccepted += length;
-                deliver(engine.slab.segment(slot), engine.slab.offset(slot), length);
-                engine.releaseAfterDispatch(slot);
-            }
-            ackNr = next;
-        }
-        scheduleAck();
-    }
-
-    /**
-     * Hands out the payload as a view of the caller's datagram when its READ will be the next
-     * callback. Behind other queued events it is copied into slab slots first: a callback ahead
-     * of it may feed the next datagram through the same buffer (a host draining its socket from
-     * callbacks), which would otherwise overwrite this payload before it is read.
-     */
-    private void deliverFromDatagram(PacketView p) {
-        if (engine.events.isEmpty() || p.payloadLength == 0 || readShutdown) {
-            deliver(p.segment, p.payloadOffset, p.payloadLength);
-            return;
-        }
-        PacketSlab slab = engine.slab;
-        for (int done = 0; done < p.payloadLength; ) {
-            int n = Math.min(p.payloadLength - done, slab.slotSize());
-            int slot = slab.take();
-            MemorySegment.copy(p.segment, p.payloadOffset + done, slab.segment(slot), slab.offset(slot), n);
-            deliver(slab.segment(slot), slab.offset(slot), n);
-            engine.releaseAfterDispatch(slot);
-            done += n;
-        }
-    }
-
-    /** A packet after a gap: copied into a slab slot (none for an empty one) until the gap fills. */
-    private void storeOutOfOrder(PacketView p) {
-        int pkSeq = p.seq;
-        if (gotFin && Seq.lessThan(finSeq, pkSeq)) {
-            return;                         // beyond the FIN (wrap-aware, Q20)
-        }
-        if (reorder.holds(Seq.add(ackNr, 1), pkSeq)) {
-            stats.duplicatesReceived++;
-            if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
-                scheduleAck();              // a tail-loss probe, or our SACK was lost: answer (libutp stays silent)
-            }
-            return;
-        }
-        int len = p.payloadLength;
-        if (len > engine.slab.slotSize()) {
-            // No peer packetises beyond a UDP MTU; copying this into a slab slot would run
-            // into the neighbouring slots (or off the chunk's end).
-            stats.invalidReceived++;
-            return;
-        }
-        int slot = ReorderBuffer.NO_PAYLOAD;
-        if (len > 0) {
-            slot = engine.slab.take();
-            MemorySegment.copy(p.segment, p.payloadOffset, engine.slab.segment(slot), engine.slab.offset(slot), len);
-        }
-        reorder.put(Seq.add(ackNr, 1), pkSeq, slot, len);
-        scheduleAck();
-    }
-
-    /**
-     * Our FIN was acked and we are about to be freed, but the peer's FIN is only now arriving
-     * (it closed in answer to our FIN). libutp ignores it, so the peer's retransmission later
-     * meets an RST and an ECONNRESET for a clean close; we ack it instead.
-     */
-    private void ackFinWhileDestroying(PacketView p) {
-        if (!closeRequested || !finAcked || p.type != Header.ST_FIN) {
-            return;
-        }
-        if (p.seq == Seq.add(ackNr, 1)) {
-            ackNr = p.seq;
-            eofReached = true;
-            sendAck();
-        } else if (eofReached && p.seq == ackNr) {
-            sendAck();                      // our ack of their FIN was lost
-        }
-    }
-
-    /** Packets at the front may already be gone (selectively acked): the queue starts after them. */
-    private void skipAckedFront() {
-        while (queuedPackets > 0 && !sendQueue.contains(Seq.add(seqNr, -queuedPackets))) {
-            queuedPackets--;
-        }
-    }
-
-    private boolean inFlightRange(int seq) {
-        // strictly after the oldest outstanding packet and before seqNr
-        int back = Seq.distance(seq, Seq.add(seqNr, -1));
-        return queuedPackets > 1 && back < queuedPackets - 1;
-    }
-
-    /**
-     * An outstanding packet was acked or SACKed: RACK learns its send time. The ack's one RTT
-     * sample is the newest packet it newly acknowledges, sent once (as QUIC's largest acknowledged):
-     * libutp samples every acked packet, and one SACKed long after it left (its earlier acks were
-     * lost) inflates the RTO to seconds.
-     */
-    private void delivered(int seq) {
-        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP) {
-            long sent = sendQueue.sentMicros(seq);
-            rack.onDelivered(seq, sent, sendQueue.transmissions(seq), engine.nowMicros);
-            if (sendQueue.transmissions(seq) == 1 && sent > newestDeliveredSentMicros && sent <= engine.nowMicros) {
-                newestDeliveredSentMicros = sent;
-            }
-        }
-    }
-
-    private long rttSampleMicros(int seq) {
-        long sent = sendQueue.sentMicros(seq);
-        return sent < engine.nowMicros ? engine.nowMicros - sent : 50_000;
-    }
-
-    private void deliver(MemorySegment seg, long off, int len) {
-        if (len > 0 && !readShutdown) {
-            stats.payloadBytesDelivered += len;
-            engine.events.add(EngineEvents.READ, this, 0, 0, seg, off, len, null);
-        }
-    }
-
-    private void reachEof() {
-        eofReached = true;
-        engine.events.add(EngineEvents.EOF, this, 0);
-        sendAck();                          // tell the closing peer at once
-        reorder.clear(engine::releaseAfterDispatch);
-    }
-
-    /** One-way delay bookkeeping and the congestion-control update (libutp's step 7 and 8). */
-    private void measureDelay(PacketView p, long ackedBytes, long minRttMicros) {
-        lastDelayMeasuredMillis = engine.nowMillis;
-        delays.onPacket(p.timestamp, Timestamps.wire(engine.nowMicros), p.timestampDifference, engine.nowMillis);
-        delays.capByRoundTrip(minRttMicros);
-        boolean sampled = p.timestampDifference != 0 && p.timestampDifference != Integer.MAX_VALUE;
-        if (sampled && ackedBytes > 0) {
-            long delay = delays.queuingDelayMicros(minRttMicros);
-            engine.events.add(EngineEvents.DELAY_SAMPLE, this, (int) (delay / 1000));
-            AckSample a = ackSample;
-            a.ackedBytes = ackedBytes;
-            a.queuingDelayMicros = delay + delays.driftPenaltyMicros();
-            a.roundTripQueuingMicros = delays.roundTripQueuingMicros();
-            a.baseRttMicros = delays.baseRttMicros();
-            a.rttMicros = delays.smoothedRttMicros();
-            a.targetMicros = targetDelayMicros;
-            a.packetSize = packetSize();
-            a.sndbuf = sndbuf;
-            a.nowMillis = engine.nowMillis;
-            a.nowMicros = engine.nowMicros;
-            a.lastWindowFullMillis = lastWindowFullMillis;
-            cc.onAck(a);
-        }
-    }
-
-    /** Removes an acked packet: RTT sample if sent once (Karn), timer reset. */
-    private void ackPacket(int seq) {
-        if (!sendQueue.contains(seq)) {
-            return;
-        }
-        if (sendQueue.transmissions(seq) == 1) {
-            long erttMicros = engine.nowMicros - sendQueue.sentMicros(seq);
-            if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP) {
-                rtt.addSample((int) Math.min(erttMicros / 1000, Integer.MAX_VALUE));   // RACK-TLP: one per ack (delivered)
-            }
-            delays.addRoundTrip(erttMicros, engine.nowMillis);
-        }
-        retransmitTimeout = rtt.rtoMillis();
-        rtoDeadline.armAfter(engine.nowMillis, retransmitTimeout);
-        if (!sendQueue.needResend(seq)) {
-            bytesInFlight -= sendQueue.payload(seq);
-        }
-        if (mtu.isProbe(seq)) {
-            mtu.forgetProbe();              // a SACKed probe is not proof of the path
-        }
-        engine.slab.release(sendQueue.remove(seq));
-        retransmitCount = 0;
-    }
-
-    /** SACK processing: ack the marked packets, fast-resend holes with ≥3 marks above them. */
-    private void selectiveAck(int pkAck, PacketView p) {
-        if (queuedPackets == 0) {
-            return;
-        }
-        int[] candidates = engine.sackCandidates;
-        int n = 0;
-        int count = 0;
-        // With fewer than 4 packets in flight three marks can never arrive: lower the threshold
-        // to what the window can produce (early retransmit, RFC 5827), never below one.
-        int threshold = lossRecovery == Engine.LOSS_RECOVERY_LIBUTP ? DUPLICATE_ACKS_BEFORE_RESEND
-                : Math.clamp(queuedPackets - 1, 1, DUPLICATE_ACKS_BEFORE_RESEND);
-        for (int k = p.sackLength * 8 - 1; k >= 0; k--) {
-            int seq = Sack.seqOfBit(pkAck, k);
-            if (Seq.distance(seq, Seq.add(seqNr, -1)) >= queuedPackets - 1 || queuedPackets <= 1) {
-                continue;
-            }
-            boolean set = Sack.isSet(p.segment, p.sackOffset, k);
-            if (set) {
-                count++;
-            }
-            if (!sendQueue.contains(seq) || sendQueue.transmissions(seq) == 0) {
-                continue;
-            }
-            if (set) {
-                ackPacket(seq);
-                continue;
-            }
-            if (count >= threshold && resendable(seq)) {
-                if (n >= MAX_SACK_CANDIDATES) {
-                    System.arraycopy(candidates, MAX_SACK_CANDIDATES / 2, candidates, 0, MAX_SACK_CANDIDATES / 2);
-                    n -= MAX_SACK_CANDIDATES / 2;
-                }
-                candidates[n++] = seq;
-            }
-        }
-        int firstMissing = Seq.add(pkAck, 1);
-        if (count >= threshold && sendQueue.contains(firstMissing) && sendQueue.transmissions(firstMissing) > 0
-                && resendable(firstMissing)) {
-            if (n >= MAX_SACK_CANDIDATES) {
-                n--;
-            }
-            candidates[n++] = firstMissing;
-        }
-        // Candidates were collected highest first; resend lowest first, at most 4.
-        int resent = 0;
-        boolean congestion = false;
-        while (n > 0 && resent < MAX_RESENDS_PER_SACK) {
-            int seq = candidates[--n];
-            if (!sendQueue.contains(seq)) {
-                continue;
-            }
-            stats.fastRetransmits++;
-            congestion |= !resendLost(seq);
-            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
-                fastResendSeqNr = Seq.add(seq, 1);
-            }
-            resent++;
-        }
-        if (resent > 0) {
-            engine.log(this, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
-            if (congestion) {
-                cc.onLoss(engine.nowMillis, rtt.rttMillis());
-            }
-        }
-        duplicateAcks = count;
-        skipAckedFront();
-    }
-
-    /** Three duplicate STATE acks without SACK: resend the oldest once (BEP 29; libutp lacks it, Q6). */
-    private void duplicateAckResend() {
-        int oldest = Seq.add(seqNr, -queuedPackets);
-        if (queuedPackets == 0 || !sendQueue.contains(oldest) || sendQueue.transmissions(oldest) == 0
-                || Seq.lessThan(oldest, fastResendSeqNr)) {
-            return;
-        }
-        stats.fastRetransmits++;
-        boolean probe = resendLost(oldest);
-        fastResendSeqNr = Seq.add(oldest, 1);
-        if (!probe) {
-            cc.onLoss(engine.nowMillis, rtt.rttMillis());
-        }
-    }
-
-    /**
-     * Whether SACK evidence may resend {@code seq}: once when first found missing (libutp's
-     * fast-resend marker), and again if its retransmission has itself gone unacknowledged for
-     * a round trip while later packets keep arriving. libutp never resends a packet twice this
-     * way and waits for the RTO, whose give-up count then kills connections on lossy paths.
-     */
-    private boolean resendable(int seq) {
-        if (!Seq.lessThan(seq, fastResendSeqNr)) {
-            return true;
-        }
-        if (lossRecovery == Engine.LOSS_RECOVERY_LIBUTP || sendQueue.transmissions(seq) < 2 || !rtt.hasSample()) {
-            return false;
-        }
-        long waitMicros = Math.max(10_000L, (rtt.rttMillis() + 4L * rtt.rttVarMillis()) * 1000L);
-        return engine.nowMicros - sendQueue.sentMicros(seq) > waitMicros;
-    }
-
-    /**
-     * Retransmits a packet judged lost; its bytes leave and re-enter the in-flight count.
-     * Returns true if it was the outstanding MTU probe: a lost probe says the path may not carry
-     * its size (libutp's third-duplicate-ack rule), which is not congestion; its retransmission
-     * goes without DF.
-     */
-    private boolean resendLost(int seq) {
-        boolean probe = mtu.isProbe(seq);
-        if (probe) {
-            mtu.probeLost(engine.nowMillis);
-            engine.log(this, Engine.LOG_MTU, "MTU [PROBE-LOST] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
-        }
-        if (!sendQueue.needResend(seq)) {
-            bytesInFlight -= sendQueue.payload(seq);
-            sendQueue.setNeedResend(seq, true);
-            rescanFromOldest();
-        }
-        sendPacket(seq);
-        return probe;
-    }
-
-    /**
-     * The SYN's probe: QUIC's first PTO (RFC 9002 §6.2.2: 333 ms initial RTT, about 1 s). The SYN's
-     * 3 s RTO and its give-up count stay as they were; a lost SYN or SYN-ACK then costs 1 s, not 3.
-     */
-    static final long SYN_PROBE_TIMEOUT_MICROS = 1_000_000;
-
-    /** RACK scans at most this many queued packets per call (the loss-free case stops at the first). */
-    private static final int RACK_SCAN_LIMIT = 512;
-
-    /**
-     * RACK (RFC 8985): resends the outstanding packets sent before the most recently delivered
-     * one whose round trip plus the reordering window has passed, a lost retransmission among
-     * them. Like SACK's fast retransmission, a resent packet leaves and re-enters the in-flight
-     * count, so the window is never exceeded; at most {@link #MAX_RESENDS_PER_SACK} per call, and
-     * one LEDBAT loss response (which acts at most once per RTT).
-     */
-    private void detectLosses() {
-        if (queuedPackets == 0 || !rack.hasDelivery()) {
-            return;
-        }
-        long srtt = rtt.hasSample() ? rtt.rttMillis() * 1000L : 0;
-        int resent = 0;
-        boolean congestion = false;
-        int seq = Seq.add(seqNr, -queuedPackets);
-        for (int i = 0; i < Math.min(queuedPackets, RACK_SCAN_LIMIT) && resent < MAX_RESENDS_PER_SACK; i++, seq = Seq.add(seq, 1)) {
-            if (!sendQueue.contains(seq) || sendQueue.needResend(seq)) {
-                continue;
-            }
-            int tx = sendQueue.transmissions(seq);
-            if (tx == 0) {
-                break;                      // never sent, nor anything after it
-            }
-            long delay = rack.lossDelayMicros(seq, sendQueue.sentMicros(seq), tx, engine.nowMicros, srtt);
-            if (delay == Long.MAX_VALUE && tx == 1) {
-                break;                      // sent after the newest delivery, as every later first transmission
-            }
-            if (delay > 0) {
-                continue;                   // not yet: the next ack or tick looks again
-            }
-            stats.fastRetransmits++;
-            stats.rackRetransmits++;
-            congestion |= !resendLost(seq);
-            if (Seq.lessThan(fastResendSeqNr, Seq.add(seq, 1))) {
-                fastResendSeqNr = Seq.add(seq, 1);
-            }
-            resent++;
-        }
-        if (resent > 0) {
-            engine.log(this, Engine.LOG_NORMAL, "packet loss: RACK resend of %d packet(s)", resent);
-            if (congestion) {
-                cc.onLoss(engine.nowMillis, rtt.rttMillis());
-            }
-        }
-    }
-
-    /**
-     * TLP (RFC 8985 §7): after a probe timeout with packets outstanding and neither acks nor new
-     * data, resend the newest sent packet, so its ack (with SACK) shows RACK what the tail lost;
-     * unanswered, again after twice the wait (RFC 9002's PTO backoff) until the RTO. A probe stays
-     * counted in flight once (not a new packet), and LEDBAT takes the silence as a loss (at most
-     * one cut per RTT): a scavenger does not speed up under loss.
-     */
-    private void tailLossProbe() {
-        long pto;
-        if (state == SYN_SENT) {
-            pto = SYN_PROBE_TIMEOUT_MICROS;
-        } else if (!rtt.hasSample() || peerWindowClosed) {
-            return;                         // no RTT yet, or the peer cannot take it: the RTO's job
-        } else {
-            pto = RackTlp.probeTimeoutMicros(rtt.rttMillis() * 1000L, rtt.rttVarMillis() * 1000L, queuedPackets == 1);
-        }
-        if (!rack.probeDue(engine.nowMicros, pto) || !engine.takeTimeout()) {
-            return;                         // probes share the RTO's per-tick budget (a burst of them refills the buffer they emptied)
-        }
-        int seq = Seq.add(seqNr, -1);
-        for (int i = 0; i < queuedPackets; i++, seq = Seq.add(seq, -1)) {
-            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
-                rack.probeSent(engine.nowMicros);
-                stats.tailLossProbes++;
-                engine.log(this, Engine.LOG_NORMAL, "tail-loss probe: resending seq %d after %d us", seq, pto);
-                if (state != SYN_SENT) {
-                    cc.onLoss(engine.nowMillis, rtt.rttMillis());
-                }
-                sendPacket(seq);
-                return;
-            }
-        }
+        inbound.acceptPayload(p, seqDistance);
     }
 
     // ------------------------------------------------------------------ timers
 
-    /**
-     * RACK's reordering timer and the tail-loss probe, ahead of the RTO. The engine runs this on
-     * every timer call, also between its 500 ms ticks: a probe due after two RTTs of 20 ms must
-     * not wait for the tick.
-     */
-    void checkLossTimers() {
-        if (lossRecovery != Engine.LOSS_RECOVERY_RACK_TLP || queuedPackets == 0
-                || state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL
-                || rtoDeadline.due(engine.nowMillis)) {
-            return;
-        }
-        if (state != SYN_SENT) {
-            detectLosses();                 // the reordering window may have passed since the last ack
-        }
-        tailLossProbe();
-    }
 
 
     /** Per-connection timer work at a tick (libutp's UTPSocket::check_timeouts). */
     void checkTimeouts() {
-        flush();
+        out.flush();
         long now = engine.nowMillis;
         switch (state) {
             case SYN_SENT, SYN_RECV, CONNECTED, CONNECTED_FULL -> {
-                if (zeroWindowDeadline.due(now) && peerWindow == 0) {
+                if (peerWindow == 0 && timers.takeZeroWindowProbe(now)) {
                     peerWindow = PACKET_SIZE_CONSTANT;     // let one probe packet out
-                    zeroWindowDeadline.disarm();
                 }
-                if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > SYN_RECV_SILENCE_MILLIS) {
+                if (state == SYN_RECV && queuedPackets == 0 && now - lastReceivedMillis > ConnectionTimers.SYN_RECV_SILENCE_MILLIS) {
                     fail(ETIMEDOUT);        // half-open and silent: do not leak it (Q4)
                     return;
                 }
-                if (idleTimeoutMillis > 0 && (state == CONNECTED || state == CONNECTED_FULL)
-                        && now - lastReceivedMillis > idleTimeoutMillis) {
+                if (config.idleTimeoutMillis() > 0 && (state == CONNECTED || state == CONNECTED_FULL)
+                        && now - lastReceivedMillis > config.idleTimeoutMillis()) {
                     engine.log(this, Engine.LOG_NORMAL, "timed out: nothing heard for %d ms", now - lastReceivedMillis);
                     fail(ETIMEDOUT);        // the peer vanished (its keep-alives would have come)
                     return;
                 }
-                checkLossTimers();
-                if (rtoDeadline.due(now) && engine.takeTimeout() && retransmissionTimeout(now)) {
+                loss.checkLossTimers();
+                if (timers.retransmissionDue(now) && engine.takeTimeout() && loss.retransmissionTimeout(now)) {
                     return;
                 }
-                if (state == CONNECTED_FULL && !isFull(-1)) {
+                if (state == CONNECTED_FULL && !out.isFull(-1)) {
                     state = CONNECTED;
                     engine.events.add(EngineEvents.WRITABLE, this, 0);
                 }
@@ -1441,7 +697,7 @@ public final class Connection {
                 }
                 // Keep-alives go on after our FIN while the peer's direction is open (libutp's do too).
                 if ((state == CONNECTED || state == CONNECTED_FULL) && !(finSent && eofReached)
-                        && now - lastSentMillis >= KEEPALIVE_MILLIS - engine.keepAliveEarlyMillis) {
+                        && timers.keepAliveDue(now, engine.config().keepAliveEarlyMillis())) {
                     sendKeepAlive();
                 }
             }
@@ -1454,77 +710,31 @@ public final class Connection {
         if (state != SYN_SENT && state != SYN_RECV && state != CONNECTED && state != CONNECTED_FULL) {
             return Long.MAX_VALUE;
         }
-        long next = !rtoDeadline.armed() ? Long.MAX_VALUE
-                // Nothing in flight: the timer only decays an idle window, which can wait a little.
-                : queuedPackets == 0 ? rtoDeadline.at() + LAZY_TIMER_SLACK_MILLIS : rtoDeadline.at();
-        if (lossRecovery == Engine.LOSS_RECOVERY_RACK_TLP && queuedPackets > 0) {
-            next = engine.nowMillis;        // RACK's and TLP's timers work on the RTT's scale: every tick
-        }
-        if (zeroWindowDeadline.armed() && peerWindow == 0) {
-            next = Math.min(next, zeroWindowDeadline.at());
-        }
-        if (state == SYN_RECV && queuedPackets == 0) {
-            next = Math.min(next, lastReceivedMillis + SYN_RECV_SILENCE_MILLIS + 1 + LAZY_TIMER_SLACK_MILLIS);
-        }
-        if (state == CONNECTED || state == CONNECTED_FULL) {
-            next = Math.min(next, lastSentMillis + KEEPALIVE_MILLIS);
-            if (finSent && !eofReached && finAcked && queuedPackets == 0) {
-                // Half-closed: the next probe of a silent peer, or the give-up.
-                next = Math.min(next, Math.max(lastReceivedMillis + HALF_CLOSED_PROBE_AFTER_MILLIS,
-                        lastHalfClosedProbeMillis + HALF_CLOSED_PROBE_MILLIS));
-                next = Math.min(next, lastReceivedMillis + HALF_CLOSED_GIVE_UP_MILLIS);
-            }
-            if (idleTimeoutMillis > 0) {
-                next = Math.min(next, lastReceivedMillis + idleTimeoutMillis + 1 + LAZY_TIMER_SLACK_MILLIS);
-            }
-        }
-        return next;
+        ConnectionTimers.Situation s = timers.situation;
+        s.lastReceivedMillis = lastReceivedMillis;
+        s.packetsQueued = queuedPackets > 0;
+        s.rackTimersRun = config.lossRecovery() == Engine.LOSS_RECOVERY_RACK_TLP;
+        s.peerWindowZero = peerWindow == 0;
+        s.halfOpen = state == SYN_RECV;
+        s.connected = state == CONNECTED || state == CONNECTED_FULL;
+        s.halfClosedIdle = finSent && !eofReached && finAcked && queuedPackets == 0;
+        s.idleTimeoutMillis = config.idleTimeoutMillis();
+        return timers.next(engine.nowMillis);
     }
 
-    /** RTO expiry. Returns true if the connection gave up. */
-    private boolean retransmissionTimeout(long now) {
-        boolean ignoreLoss = false;
-        if (queuedPackets == 1 && mtu.isProbe(Seq.add(seqNr, -1))) {
-            // Only the probe is missing: the path dropped its size, not congestion.
-            mtu.probeLost(now);
-            ignoreLoss = true;
-            engine.log(this, Engine.LOG_MTU, "MTU [PROBE-TIMEOUT] floor:%d ceiling:%d guess:%d", mtu.floor(), mtu.ceiling(), mtu.guess());
+
+    /**
+     * ICMP "fragmentation needed": {@code nextHopMtu} is the IP-level MTU from the message,
+     * converted to a UDP payload size here (libutp uses it as is, Q7).
+     */
+    void fragmentationNeeded(int nextHopMtu) {
+        int ipAndUdp = peer.getAddress() instanceof Inet6Address ? 48 : 28;
+        if (nextHopMtu > ipAndUdp && nextHopMtu < 65536) {
+            mtu.fragmentationNeeded(nextHopMtu - ipAndUdp, engine.nowMillis);
+        } else {
+            mtu.narrow(engine.nowMillis);
         }
-        mtu.forgetProbe();
-        int newTimeout = ignoreLoss ? retransmitTimeout : RttEstimator.backoff(retransmitTimeout);
-        int limit = state == SYN_SENT ? RttEstimator.synGiveUp(giveUpRetransmissions) : giveUpRetransmissions;
-        boolean ownBacklog = engine.lastBacklogMillis != 0 && now - engine.lastBacklogMillis <= retransmitTimeout;
-        if (queuedPackets > 0 && retransmitCount >= limit && !ownBacklog) {
-            engine.log(this, Engine.LOG_NORMAL, "timed out after %d retransmissions", retransmitCount);
-            fail(ETIMEDOUT);
-            return true;
-        }
-        retransmitTimeout = newTimeout;
-        rtoDeadline.armAfter(now, newTimeout);
-        rack.disarmProbe();                 // the timeout's recovery now; acks re-arm the probe
-        if (!ignoreLoss) {
-            duplicateAcks = 0;
-            cc.onTimeout(queuedPackets > 0, packetSize());
-        }
-        // Every transmitted packet is now presumed lost.
-        for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
-            if (sendQueue.contains(seq) && sendQueue.transmissions(seq) > 0 && !sendQueue.needResend(seq)) {
-                sendQueue.setNeedResend(seq, true);
-                bytesInFlight -= sendQueue.payload(seq);
-            }
-        }
-        rescanFromOldest();
-        if (queuedPackets > 0) {
-            retransmitCount++;
-            fastTimeout = true;
-            int oldest = Seq.add(seqNr, -queuedPackets);
-            if (sendQueue.contains(oldest)) {
-                stats.timeoutRetransmits++;
-                engine.log(this, Engine.LOG_NORMAL, "packet timeout: resending seq %d (rto %d ms)", oldest, newTimeout);
-                sendPacket(oldest);
-            }
-        }
-        return false;
+        engine.log(this, Engine.LOG_MTU, "MTU [ICMP] next hop %d: floor:%d ceiling:%d guess:%d", nextHopMtu, mtu.floor(), mtu.ceiling(), mtu.guess());
     }
 
     /** RST, ICMP or give-up: dead, and destroyed if the application already closed. */
@@ -1533,7 +743,7 @@ public final class Connection {
             return;                         // closed is closed: no error after close (Q13)
         }
         state = closeRequested ? DESTROY : RESET;
-        engine.halfOpen.remove(this);
+        engine.leftBacklog(this);
         engine.events.add(EngineEvents.ERROR, this, errorCode);
     }
 
@@ -1585,9 +795,9 @@ public final class Connection {
             return;
         }
         finQueued = true;
-        queuePacket(Header.ST_FIN, null, 0, 0);
+        out.queuePacket(Header.ST_FIN, null, 0, 0);
         finSent = true;
-        flush();
+        out.flush();
     }
 
     /**
@@ -1595,7 +805,7 @@ public final class Connection {
      * The connection is freed, with a DESTROYING event, at the next tick.
      */
     public void close() {
-        engine.timersDirty = true;
+        engine.timersChanged();
         if (state == UNINITIALIZED) {
             // Never connected: nothing to tell the network, but the application still gets its
             // DESTROYING at the next tick like every other socket (libutp aborts here, Q15).
@@ -1620,8 +830,7 @@ public final class Connection {
             default -> {
                 closeRequested = true;
                 state = DESTROY;
-                engine.halfOpen.remove(this);
-                engine.evictedClosed(this);   // no longer in the table: freed through the untracked list
+                engine.closedByApplication(this);
             }
         }
     }
@@ -1635,7 +844,7 @@ public final class Connection {
         if (state == SYN_SENT || state == SYN_RECV || state == CONNECTED || state == CONNECTED_FULL) {
             MemorySegment seg = engine.scratch;
             Header.write(seg, 0, Header.ST_RESET, Header.EXT_NONE, sendId, 0, 0, 0, seqNr, ackNr);
-            engine.stats.resetsSent++;
+            engine.countResetSent();
             transmit(seg, 0, Header.SIZE, OVERHEAD_CLOSE, 0);
         }
         if (state == UNINITIALIZED) {
@@ -1646,9 +855,8 @@ public final class Connection {
         if (state != DESTROY) {
             closeRequested = true;
             state = DESTROY;
-            engine.halfOpen.remove(this);
-            engine.evictedClosed(this);
-            engine.timersDirty = true;
+            engine.closedByApplication(this);
+            engine.timersChanged();
         }
     }
 
@@ -1666,8 +874,21 @@ public final class Connection {
         return bytes;
     }
 
-    /** Releases everything this connection holds in the slab. */
+    /** A datagram of {@code length} bytes arrived for this connection. */
+    void countReceived(int length) {
+        stats.packetsReceived++;
+        stats.bytesReceived += length;
+        engine.countReceived(length);
+    }
+
+    /** The engine is closing: this connection goes with it, whatever its state. */
+    void destroyWithEngine() {
+        state = DESTROY;
+    }
+
+    /** Releases everything this connection holds in the slab; a deferred ack no longer goes. */
     void freeResources() {
+        ackQueued = false;
         for (int i = 0, seq = Seq.add(seqNr, -queuedPackets); i < queuedPackets; i++, seq = Seq.add(seq, 1)) {
             int slot = sendQueue.remove(seq);
             if (slot >= 0) {

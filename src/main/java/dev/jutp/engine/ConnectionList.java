@@ -2,9 +2,9 @@ package dev.jutp.engine;
 
 /**
  * An intrusive doubly linked list of connections, oldest first: adding and removing allocate
- * nothing and cost O(1). A connection is in at most one list at a time. The engine keeps two:
- * the SYN backlog (half-open connections, capped) and the connections pushed out of it that the
- * application has not closed yet.
+ * nothing and cost O(1). A connection is in at most one list at a time. {@link SynBacklog} keeps
+ * two: the half-open connections (capped) and those pushed out of them that the application has
+ * not closed yet.
  */
 final class ConnectionList {
     private Connection head;

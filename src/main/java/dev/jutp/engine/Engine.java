@@ -1,7 +1,7 @@
 package dev.jutp.engine;
 
 import dev.jutp.engine.buf.PacketSlab;
-import dev.jutp.engine.cc.CongestionController;
+import dev.jutp.engine.loss.LossCandidates;
 import dev.jutp.wire.Header;
 import dev.jutp.wire.PacketView;
 import dev.jutp.wire.Seq;
@@ -57,15 +57,13 @@ public final class Engine implements AutoCloseable {
     final EngineEvents events = new EngineEvents();
     final ContextStats stats = new ContextStats();
     private final ResetMemory resets = new ResetMemory();
-    /** Half-open (SYN_RECV, unconfirmed) connections, oldest first. */
-    final ConnectionList halfOpen = new ConnectionList();
-    /** Pushed out of the SYN backlog and out of the table; freed when the application closes them. */
-    private final ConnectionList evicted = new ConnectionList();
+    final SynBacklog backlog = new SynBacklog();
     private final PacketView view = new PacketView();
     private final Arena scratchArena = Arena.ofShared();
     /** One outgoing ack or RST at a time is built here. */
     final MemorySegment scratch = scratchArena.allocate(64, 8);
-    final int[] sackCandidates = new int[Connection.MAX_SACK_CANDIDATES + 1];
+    /** The packets the SACK being processed proves lost (one SACK at a time, so one per engine). */
+    final LossCandidates sackCandidates = new LossCandidates(Retransmitter.MAX_SACK_CANDIDATES);
 
     long nowMillis;
     long nowMicros;
@@ -74,28 +72,12 @@ public final class Engine implements AutoCloseable {
     /** Earliest timer work found by the last effective tick, valid while {@link #timersDirty} is false. */
     private long nextTimerMillis = Long.MAX_VALUE;
     /** Something happened since the last effective tick that may have armed an earlier timer. */
-    boolean timersDirty = true;
-    /** How much before its 29 s a keep-alive may go (0: libutp's timing). */
-    long keepAliveEarlyMillis;
+    private boolean timersDirty = true;
 
-    // Options (copied into connections at creation).
-    int sndbuf = DEFAULT_BUFFER_BYTES;
-    int rcvbuf = DEFAULT_BUFFER_BYTES;
-    int targetDelayMicros = TARGET_DELAY_UNSET;
-    int congestionControl = CongestionController.LEDBAT_PLUS_PLUS;
-    boolean acceptsConnections;
-    boolean overheadEvents;
-    boolean duplicateAckFastRetransmit = true;
-    boolean receiveWindowEnforced = true;
-    int idleTimeoutMillis;
-    int lossRecovery = LOSS_RECOVERY_RACK_TLP;
+    /** The options; replaced whole by {@link #configure}, read by connections (see {@link EngineConfig}). */
+    private EngineConfig config = EngineConfig.DEFAULTS;
     /** Whether any connection was made in RACK-TLP mode (then the between-tick pass is needed). */
-    boolean hasRackConnections;
-    int giveUpRetransmissions = dev.jutp.engine.cc.RttEstimator.GIVE_UP_RETRANSMISSIONS;
-    int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    int maxHalfOpen = DEFAULT_MAX_HALF_OPEN;
-    long tickMillis = DEFAULT_TICK_MILLIS;
-    private final boolean[] logLevels = new boolean[3];
+    private boolean hasRackConnections;
 
     private Connection[] ackList = new Connection[16];
     private int ackCount;
@@ -109,8 +91,9 @@ public final class Engine implements AutoCloseable {
     private boolean closed;
     /** Retransmission timeouts still allowed in the current tick. */
     private int timeoutBudget;
-    /** When the owner last found more datagrams waiting than it reads in one go; 0 = never. */
-    long lastBacklogMillis;
+    /** When the owner last found more datagrams waiting than it reads in one go (if {@link #inputBacklogSeen}). */
+    private long lastBacklogMillis;
+    private boolean inputBacklogSeen;
 
     public Engine(EngineHost host) {
         this(host, PacketSlab.DEFAULT_SLOT_SIZE);
@@ -144,161 +127,36 @@ public final class Engine implements AutoCloseable {
         return stats;
     }
 
-    public int sendBuffer() {
-        return sndbuf;
-    }
-
-    public int receiveBuffer() {
-        return rcvbuf;
-    }
-
-    /** The configured target delay (µs), or the controller's default when none was set. */
-    public int targetDelayMicros() {
-        return targetDelayMicros == TARGET_DELAY_UNSET
-                ? CongestionController.defaultTargetMicros(congestionControl) : targetDelayMicros;
+    /** The current options. */
+    public EngineConfig config() {
+        return config;
     }
 
     /**
-     * The congestion controller of connections created from now on:
-     * {@link CongestionController#LEDBAT} (default) or {@link CongestionController#LEDBAT_PLUS_PLUS}.
+     * Replaces the options (build the new record from {@link #config()} with its {@code with*}
+     * methods). Connections created from now on take it; existing ones keep theirs, except for the
+     * engine-wide switches listed in {@link EngineConfig}.
      */
-    public void setCongestionControl(int kind) {
-        if (!CongestionController.isKind(kind)) {
-            throw new IllegalArgumentException("no such congestion controller: " + kind);
-        }
-        congestionControl = kind;
+    public void configure(EngineConfig next) {
+        config = java.util.Objects.requireNonNull(next, "config");
     }
 
-    public int congestionControl() {
-        return congestionControl;
-    }
-
-    public void setSendBuffer(int bytes) {
-        sndbuf = bytes;
-    }
-
-    public void setReceiveBuffer(int bytes) {
-        rcvbuf = bytes;
-    }
-
-    public void setTargetDelayMicros(int micros) {
-        targetDelayMicros = micros;
-    }
-
-    public void setAcceptsConnections(boolean accept) {
-        acceptsConnections = accept;
-    }
-
-    public void setOverheadEvents(boolean enabled) {
-        overheadEvents = enabled;
-    }
-
-    /** BEP 29's 3-duplicate-ack fast retransmit (on by default; libutp lacks it). */
-    public void setDuplicateAckFastRetransmit(boolean enabled) {
-        duplicateAckFastRetransmit = enabled;
-    }
-
-    public boolean duplicateAckFastRetransmit() {
-        return duplicateAckFastRetransmit;
-    }
-
-    /**
-     * Drop data a peer sends beyond the receive window we advertised (on by default). libutp
-     * accepts it, so a peer ignoring the window grows the receiver's buffers without bound.
-     */
-    public void setReceiveWindowEnforced(boolean enabled) {
-        receiveWindowEnforced = enabled;
-    }
-
-    public boolean receiveWindowEnforced() {
-        return receiveWindowEnforced;
-    }
-
-    /**
-     * A connection that hears nothing from its peer for this long fails with ETIMEDOUT (0, the
-     * default: never, as libutp). A live idle peer sends a keep-alive every 29 s, so a value of a
-     * minute or more only ends connections whose peer is gone; copied into connections at creation.
-     */
-    public void setIdleTimeoutMillis(int millis) {
-        if (millis < 0) {
-            throw new IllegalArgumentException("idle timeout must be 0 (off) or positive: " + millis);
-        }
-        idleTimeoutMillis = millis;
-    }
-
-    public int idleTimeoutMillis() {
-        return idleTimeoutMillis;
-    }
-
-    /**
-     * {@link #LOSS_RECOVERY_RACK_TLP} (default) or {@link #LOSS_RECOVERY_LIBUTP} (libutp's exact
-     * retransmission rules, for conformance); copied into connections at creation.
-     */
-    public void setLossRecovery(int mode) {
-        if (mode != LOSS_RECOVERY_LIBUTP && mode != LOSS_RECOVERY_RACK_TLP) {
-            throw new IllegalArgumentException("loss recovery must be 0 (libutp) or 1 (RACK-TLP): " + mode);
-        }
-        lossRecovery = mode;
-    }
-
-    public int lossRecovery() {
-        return lossRecovery;
-    }
-
-    /** Consecutive unanswered RTO retransmissions before ETIMEDOUT (libutp: 4; SYN stays 2). */
-    public void setGiveUpRetransmissions(int count) {
-        giveUpRetransmissions = Math.max(1, count);
-    }
-
-    public int giveUpRetransmissions() {
-        return giveUpRetransmissions;
-    }
-
+    /** Shorthand for {@code configure(config().withMaxConnections(max))}. */
     public void setMaxConnections(int max) {
-        maxConnections = max;
+        configure(config.withMaxConnections(max));
     }
 
-    public int maxConnections() {
-        return maxConnections;
-    }
-
-    /** Cap on half-open accepted connections (at least 1); see {@link #DEFAULT_MAX_HALF_OPEN}. */
-    public void setMaxHalfOpen(int max) {
-        maxHalfOpen = Math.max(1, max);
+    /** Shorthand for {@code configure(config().withTickMillis(millis))}; see {@link EngineConfig#withTickMillis}. */
+    public void setTickMillis(long millis) {
+        configure(config.withTickMillis(millis));
     }
 
     public int maxHalfOpen() {
-        return maxHalfOpen;
+        return config.maxHalfOpen();
     }
 
     public int halfOpenCount() {
-        return halfOpen.size();
-    }
-
-    /**
-     * Lets a keep-alive go up to {@code millis} (at most {@link Connection#LAZY_TIMER_SLACK_MILLIS})
-     * before it is due, when the owner's tick comes anyway: an owner that sleeps until
-     * {@link #nextTimeoutMillis} then sends the keep-alives of all connections due within that
-     * span at one wake-up, and they stay grouped. 0 (default) keeps libutp's 29 s exactly.
-     */
-    public void setKeepAliveEarlyMillis(long millis) {
-        if (millis < 0 || millis > Connection.LAZY_TIMER_SLACK_MILLIS) {
-            throw new IllegalArgumentException("keep-alive early millis must be in 0.." + Connection.LAZY_TIMER_SLACK_MILLIS);
-        }
-        keepAliveEarlyMillis = millis;
-    }
-
-    /** Minimum spacing of effective {@link #checkTimeouts} calls (libutp: 500 ms). */
-    public void setTickMillis(long millis) {
-        tickMillis = Math.max(1, millis);
-    }
-
-    public void setLogLevel(int level, boolean on) {
-        logLevels[level - LOG_NORMAL] = on;
-    }
-
-    public boolean logLevel(int level) {
-        return logLevels[level - LOG_NORMAL];
+        return backlog.size();
     }
 
     public int connectionCount() {
@@ -363,7 +221,7 @@ public final class Engine implements AutoCloseable {
             Connection c = lookup(from, id);
             if (c != null) {
                 c.receive(p);
-                if (overheadEvents) {
+                if (config.overheadEvents()) {
                     overhead(c, 0, length - p.payloadLength, Connection.OVERHEAD_HEADER);
                 }
                 return 1;
@@ -481,11 +339,11 @@ public final class Engine implements AutoCloseable {
             }
             return;
         }
-        if (!acceptsConnections) {
+        if (!config.acceptsConnections()) {
             stats.synsIgnored++;
             return;
         }
-        if (table.size() >= maxConnections) {
+        if (SynBacklog.refuses(table.size(), config.maxConnections())) {
             // A hard cap: a half-open connection is one its initiator believes established (it
             // has our SYN-ACK), so none is pushed out for a newcomer. libutp ignores the SYN; the
             // newcomer gets an RST (one 20-byte reply per SYN, rate-limited as any unknown-id
@@ -499,50 +357,47 @@ public final class Engine implements AutoCloseable {
             stats.synsIgnored++;
             return;
         }
-        if (halfOpen.size() >= maxHalfOpen) {
-            evictHalfOpen(halfOpen.oldest());   // the SYN backlog: a flood cannot lock real clients out
+        Connection pushedOut = backlog.makeRoom(config.maxHalfOpen());
+        if (pushedOut != null) {
+            evictHalfOpen(pushedOut);       // the SYN backlog: a flood cannot lock real clients out
         }
         Connection c = new Connection(this);
         c.accept(from, p.connectionId, p.seq);
         table.put(c);
-        halfOpen.add(c);
+        backlog.add(c);
         stats.synsAccepted++;
-        c.stats.packetsReceived++;
-        c.stats.bytesReceived += length;
-        countReceived(length);
+        c.countReceived(length);
         c.sendSynAck();
         events.add(EngineEvents.ACCEPT, c, 0, 0, null, 0, 0, from);
         overhead(c, 0, length, Connection.OVERHEAD_HEADER);
     }
 
     /**
-     * Pushes the oldest half-open connection out to make room for a new SYN: out of the table at
-     * once, silently (an RST to an unverified address would be amplification), and reported to
+     * The oldest half-open connection, pushed out of the backlog for a new SYN: out of the table
+     * at once, silently (an RST to an unverified address would be amplification), and reported to
      * the application as a timeout like any half-open connection that was never confirmed.
      */
     private void evictHalfOpen(Connection c) {
-        halfOpen.remove(c);
         table.remove(c);
         if (lastHit == c) {
             lastHit = null;
         }
-        c.ackQueued = false;
         c.freeResources();
         stats.halfOpenEvicted++;
         c.fail(Connection.ETIMEDOUT);
-        evicted.add(c);
     }
 
-    /** The application closed a connection that had been pushed out of the SYN backlog. */
-    void evictedClosed(Connection c) {
-        if (evicted.contains(c)) {
-            evicted.remove(c);
-            trackUntracked(c);
+    /** A connection left the SYN backlog (confirmed, failed or closed). */
+    void leftBacklog(Connection c) {
+        backlog.leave(c);
+    }
+
+    /** The application closed {@code c}: if it had been pushed out of the backlog, free it at the next tick. */
+    void closedByApplication(Connection c) {
+        backlog.leave(c);
+        if (backlog.closedAfterEviction(c)) {
+            trackUntracked(c);              // no longer in the table: freed through the untracked list
         }
-    }
-
-    boolean isEvicted(Connection c) {
-        return evicted.contains(c);
     }
 
     /**
@@ -567,13 +422,7 @@ public final class Engine implements AutoCloseable {
         if (c == null) {
             return 0;
         }
-        int ipAndUdp = c.peer.getAddress() instanceof Inet6Address ? 48 : 28;
-        if (nextHopMtu > ipAndUdp && nextHopMtu < 65536) {
-            c.mtu.fragmentationNeeded(nextHopMtu - ipAndUdp, nowMillis);
-        } else {
-            c.mtu.narrow(nowMillis);
-        }
-        log(c, LOG_MTU, "MTU [ICMP] next hop %d: floor:%d ceiling:%d guess:%d", nextHopMtu, c.mtu.floor(), c.mtu.ceiling(), c.mtu.guess());
+        c.fragmentationNeeded(nextHopMtu);
         return 1;
     }
 
@@ -597,12 +446,7 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; i < ackCount; i++) {
             Connection c = ackList[i];
             ackList[i] = null;
-            if (c.ackQueued) {
-                c.ackQueued = false;
-                if (c.state != Connection.DESTROY && c.state != Connection.UNINITIALIZED) {
-                    c.sendAck();
-                }
-            }
+            c.sendDeferredAck();
         }
         ackCount = 0;
     }
@@ -622,14 +466,14 @@ public final class Engine implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (ticked && nowMillis - lastTickMillis < tickMillis) {
+        if (ticked && nowMillis - lastTickMillis < config.tickMillis()) {
             checkLossTimers();
             return;
         }
         ticked = true;
         lastTickMillis = nowMillis;
         resets.expire(nowMillis);
-        timeoutBudget = (int) Math.max(16, TIMEOUTS_PER_SECOND * tickMillis / 1000);
+        timeoutBudget = (int) Math.max(16, TIMEOUTS_PER_SECOND * config.tickMillis() / 1000);
         iteration = table.snapshot(iteration);
         for (int i = 0; iteration[i] != null; i++) {
             iteration[i].checkTimeouts();
@@ -659,7 +503,7 @@ public final class Engine implements AutoCloseable {
      * then instead of ticking (never before the next tick): the earliest timer of any connection,
      * recomputed after anything happened (input, output, a close), else the one the last pass
      * found. Keep-alives and silence checks are coalesced within
-     * {@link Connection#LAZY_TIMER_SLACK_MILLIS}. {@link Long#MAX_VALUE}: no timer at all.
+     * {@link ConnectionTimers#LAZY_TIMER_SLACK_MILLIS}. {@link Long#MAX_VALUE}: no timer at all.
      */
     public long nextTimeoutMillis() {
         if (!ticked || !untracked.isEmpty()) {
@@ -676,7 +520,7 @@ public final class Engine implements AutoCloseable {
             nextTimerMillis = next;
             timersDirty = false;
         }
-        return Math.max(lastTickMillis + tickMillis, nextTimerMillis);
+        return Math.max(lastTickMillis + config.tickMillis(), nextTimerMillis);
     }
 
     /** Between ticks: only the RACK-TLP timers, which work on the RTT's scale, not the tick's. */
@@ -686,7 +530,7 @@ public final class Engine implements AutoCloseable {
         }
         iteration = table.snapshot(iteration);
         for (int i = 0; iteration[i] != null; i++) {
-            iteration[i].checkLossTimers();
+            iteration[i].loss.checkLossTimers();
             iteration[i] = null;
         }
     }
@@ -698,6 +542,22 @@ public final class Engine implements AutoCloseable {
      */
     public void noteInputBacklog() {
         lastBacklogMillis = nowMillis;
+        inputBacklogSeen = true;
+    }
+
+    /** Whether the owner found its socket backlogged at most {@code millis} ago. */
+    boolean inputBackloggedWithin(long millis) {
+        return inputBacklogSeen && nowMillis - lastBacklogMillis <= millis;
+    }
+
+    /** Something changed that may arm an earlier timer than the last pass found. */
+    void timersChanged() {
+        timersDirty = true;
+    }
+
+    /** A connection in RACK-TLP mode exists: its timers run between ticks too. */
+    void rackConnectionCreated() {
+        hasRackConnections = true;
     }
 
     /** Takes one retransmission timeout from this tick's budget; false: wait for the next tick. */
@@ -712,16 +572,15 @@ public final class Engine implements AutoCloseable {
 
     /** Milliseconds until the next tick would do anything, for owners that sleep between ticks. */
     public long millisUntilTick() {
-        return ticked ? Math.max(0, lastTickMillis + tickMillis - nowMillis) : 0;
+        return ticked ? Math.max(0, lastTickMillis + config.tickMillis() - nowMillis) : 0;
     }
 
     private void destroy(Connection c) {
         table.remove(c);
-        halfOpen.remove(c);
+        backlog.leave(c);
         if (lastHit == c) {
             lastHit = null;
         }
-        c.ackQueued = false;
         c.freeResources();
         events.add(EngineEvents.DESTROYING, c, 0);
     }
@@ -736,12 +595,11 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; iteration[i] != null; i++) {
             Connection c = iteration[i];
             iteration[i] = null;
-            c.state = Connection.DESTROY;
+            c.destroyWithEngine();
             destroy(c);
         }
-        for (Connection c = evicted.oldest(); c != null; c = evicted.oldest()) {
-            evicted.remove(c);
-            c.state = Connection.DESTROY;
+        for (Connection c = backlog.takeEvicted(); c != null; c = backlog.takeEvicted()) {
+            c.destroyWithEngine();
             untracked.add(c);
         }
         for (Connection c : untracked) {
@@ -772,7 +630,7 @@ public final class Engine implements AutoCloseable {
     void transmit(Connection c, MemorySegment seg, long off, int length, InetSocketAddress to, int flags, int overheadKind) {
         timersDirty = true;
         countSent(length);
-        if (overheadEvents) {
+        if (config.overheadEvents()) {
             int len = overheadKind == Connection.OVERHEAD_HEADER ? Header.SIZE : length;
             overhead(c, 1, len, overheadKind);
         }
@@ -780,9 +638,14 @@ public final class Engine implements AutoCloseable {
     }
 
     private void overhead(Connection c, int sent, int length, int kind) {
-        if (overheadEvents) {
+        if (config.overheadEvents()) {
             events.add(EngineEvents.OVERHEAD, c, sent, kind, null, 0, length + host.udpOverhead(c, c.peer), null);
         }
+    }
+
+    /** A connection aborted with an RST. */
+    void countResetSent() {
+        stats.resetsSent++;
     }
 
     void countSent(int length) {
@@ -829,7 +692,7 @@ public final class Engine implements AutoCloseable {
     }
 
     void log(Connection c, int level, String format, Object... args) {
-        if (logLevels[level - LOG_NORMAL]) {
+        if (config.logs(level)) {
             String prefix = c == null ? "" : c.peer + " " + String.format("%06d", c.recvId) + " ";
             events.add(EngineEvents.LOG, c, level, 0, null, 0, 0, prefix + String.format(format, args));
         }

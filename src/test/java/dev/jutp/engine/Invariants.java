@@ -125,9 +125,9 @@ public final class Invariants {
         return (long) c.rcvbuf + ReceiveWindow.SLACK_BYTES;
     }
 
-    /** When the connection last sent and last heard from its peer (engine milliseconds). */
+    /** The connection's timers and when it last heard from its peer (engine milliseconds). */
     public static String lastTraffic(Connection c) {
-        return "sent " + c.lastSentMillis + " received " + c.lastReceivedMillis;
+        return c.timers + " received " + c.lastReceivedMillis;
     }
 
     /** Our next sequence number (for building packets relative to a live connection). */

@@ -6,7 +6,7 @@ package dev.jutp.engine.buf;
  * packet takes no slot ({@link #NO_PAYLOAD}). Accepts sequence numbers up to {@link #MAX_AHEAD}
  * beyond the next expected one, as libutp does.
  */
-public final class ReorderBuffer extends SeqRing {
+public final class ReorderBuffer extends SeqRing implements dev.jutp.wire.SackWriter.Received {
     /** Packets 1..1023 ahead of the next expected seq are kept; farther ones are dropped. */
     public static final int MAX_AHEAD = 1023;
     /** The "slot" of an entry without payload: present, but holding no slab memory. */
