@@ -18,8 +18,8 @@ class EngineConfigTest {
         EngineConfig d = EngineConfig.DEFAULTS;
         assertEquals(1 << 20, d.sendBufferBytes());
         assertEquals(1 << 20, d.receiveBufferBytes());
-        assertEquals(CongestionController.LEDBAT, d.congestionControl());
-        assertEquals(CongestionController.defaultTargetMicros(CongestionController.LEDBAT), d.effectiveTargetDelayMicros());
+        assertEquals(CongestionController.LEDBAT_PLUS_PLUS, d.congestionControl());
+        assertEquals(CongestionController.defaultTargetMicros(CongestionController.LEDBAT_PLUS_PLUS), d.effectiveTargetDelayMicros());
         assertFalse(d.acceptsConnections());
         assertTrue(d.duplicateAckFastRetransmit());
         assertTrue(d.receiveWindowEnforced());
