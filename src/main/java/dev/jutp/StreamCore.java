@@ -34,8 +34,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class StreamCore {
     /** The longest wait for live statistics from the I/O side; the last known ones are returned after it. */
     private static final long STATS_WAIT_SECONDS = 5;
-    /** {@link Connection#shutdown}'s "no more writes" (libutp's SHUT_WR; the engine's own constant is not public). */
-    private static final int SHUT_WR = 1;
 
     /** Work for the I/O side on behalf of one stream, so a failing command can fail its stream. */
     record Command(StreamCore stream, Runnable body) implements Runnable {
@@ -855,7 +853,7 @@ final class StreamCore {
                 if (unsent.isEmpty()) {
                     if (shutdownRequested && !shutdownIssued) {
                         shutdownIssued = true;
-                        c.shutdown(SHUT_WR);
+                        c.shutdown(Connection.SHUT_WR);
                     }
                     if (outputShutdown || userClosed) {
                         releaseSendRing();  // no more writes can come

@@ -274,15 +274,15 @@ public final class Utp {
     /**
      * {@code utp_shutdown}: stop delivering received data.
      */
-    public static final int SHUT_RD = 0;
+    public static final int SHUT_RD = Connection.SHUT_RD;
     /**
      * {@code utp_shutdown}: send a FIN after the data written.
      */
-    public static final int SHUT_WR = 1;
+    public static final int SHUT_WR = Connection.SHUT_WR;
     /**
      * {@code utp_shutdown}: both.
      */
-    public static final int SHUT_RDWR = 2;
+    public static final int SHUT_RDWR = Connection.SHUT_RDWR;
 
     private static final String[] STATE_NAMES = {null, "UTP_STATE_CONNECT", "UTP_STATE_WRITABLE", "UTP_STATE_EOF", "UTP_STATE_DESTROYING"};
     private static final String[] ERROR_NAMES = {"UTP_ECONNREFUSED", "UTP_ECONNRESET", "UTP_ETIMEDOUT"};

@@ -24,8 +24,8 @@ import java.net.InetSocketAddress;
  * holding this connection: {@link PacketSender} (writes into packets, the window, transmission),
  * {@link AckProcessor} (acknowledgements and their samples), {@link Retransmitter} (every
  * resend), {@link PayloadReceiver} (delivery, reordering, EOF) and {@link ConnectionTimers}.
- * Behaviour follows libutp (see docs: libutp-behaviour.md); the places where it deliberately
- * does better are marked with the quirk number they fix.
+ * Behaviour follows libutp (utp_internal.cpp); the places where it deliberately does better are
+ * marked with the quirk number they fix, listed in the README's "Differences from libutp".
  *
  * <p>Owned by its {@link Engine}; every method runs on the engine's owner thread.
  */
@@ -48,7 +48,8 @@ public final class Connection {
     static final int OVERHEAD_PAYLOAD = 0, OVERHEAD_CONNECT = 1, OVERHEAD_CLOSE = 2, OVERHEAD_ACK = 3,
             OVERHEAD_HEADER = 4, OVERHEAD_RETRANSMIT = 5;
 
-    static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+    /** {@link #shutdown} arguments, libutp's values: stop reading, stop writing (FIN), both. */
+    public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 
     static final int PACKET_SIZE_CONSTANT = 1435;          // libutp's PACKET_SIZE: window unit, probe allowance
     static final long INITIAL_PEER_WINDOW = 255L * PACKET_SIZE_CONSTANT;
@@ -728,7 +729,7 @@ public final class Connection {
      * converted to a UDP payload size here (libutp uses it as is, Q7).
      */
     void fragmentationNeeded(int nextHopMtu) {
-        int ipAndUdp = peer.getAddress() instanceof Inet6Address ? 48 : 28;
+        int ipAndUdp = peer.getAddress() instanceof Inet6Address ? UdpDefaults.IPV6_OVERHEAD_BYTES : UdpDefaults.IPV4_OVERHEAD_BYTES;
         if (nextHopMtu > ipAndUdp && nextHopMtu < 65536) {
             mtu.fragmentationNeeded(nextHopMtu - ipAndUdp, engine.nowMillis);
         } else {

@@ -5,7 +5,7 @@ package dev.jutp.engine.cc;
  * (RFC 6298 shape, integer arithmetic): samples only from packets acknowledged after exactly one
  * transmission (Karn), RTO floored at 1 s and not capped.
  *
- * <p>This class is the one place where jutp's timing constants live (libutp-behaviour.md §6):
+ * <p>This class is the one place where jutp's timing constants live (libutp's utp_internal.cpp values):
  * <ul>
  *   <li>initial RTO 3000 ms (before any sample; the SYN's timer), minimum RTO 1000 ms, no cap;</li>
  *   <li>backoff: the timeout doubles on every expiry ({@link #backoff}), except after a lost
