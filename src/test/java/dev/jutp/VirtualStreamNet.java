@@ -203,6 +203,9 @@ final class VirtualStreamNet implements AutoCloseable {
         }
         Host dest = hosts.get(to);
         if (dest != null && dest.portClosed) {
+            if (dest.firstDatagramWhileClosedNanos < 0) {
+                dest.firstDatagramWhileClosedNanos = nowNanos;
+            }
             // Its machine answers with port unreachable, quoting the datagram, one trip later.
             wire.add(new InFlight(nowNanos + 2 * latencyNanos, order++, from, to, bytes, true));
             return;
@@ -250,6 +253,8 @@ final class VirtualStreamNet implements AutoCloseable {
          * unreachable, which the sender's driver gets as the Linux transport hands it over.
          */
         boolean portClosed;
+        /** When the first datagram reached it after its port closed (virtual ns); -1 before. */
+        long firstDatagramWhileClosedNanos = -1;
         /** Instants at which this host had work: a datagram arrived or its deadline came. */
         long wakeups;
         private long lastWakeNanos = -1;
