@@ -215,8 +215,8 @@ class StreamLifecycleSimTest {
             long start = p.net.nowMillis();
             assertTrue(p.net.runUntil(closed::isDone, 200_000), "close() returned");
             Throwable e = assertThrows(java.util.concurrent.ExecutionException.class, closed::get).getCause();
-            long first = p.b.firstDatagramWhileClosedNanos;
-            return new MidStreamClose(p.net.nowMillis() - start, e, p.net.nowMillis(), first < 0 ? -1 : first / 1_000_000);
+            long reachedGone = p.b.firstDatagramWhileClosedNanos;
+            return new MidStreamClose(p.net.nowMillis() - start, e, p.net.nowMillis(), reachedGone < 0 ? -1 : reachedGone / 1_000_000);
         }
     }
 
@@ -240,14 +240,18 @@ class StreamLifecycleSimTest {
     /**
      * As above, but the peer's socket closed and its machine answers with ICMP port unreachable (what
      * the Linux transport reads): close() fails one trip (2 x 10 ms) after the first datagram reached
-     * the closed port (when that datagram leaves depends on the congestion window, not on close), and
-     * reports exactly the bytes written after the peer went.
+     * the closed port, give or take the closing thread's wake-up, and reports exactly the bytes
+     * written after the peer went.
      */
     @Test
     void closeAfterThePeerPortClosedMidStreamEndsOnTheIcmpError() throws Exception {
         MidStreamClose c = closeAfterThePeerWentMidStream(14, peer -> peer.portClosed = true);
         assertTrue(c.firstDatagramToTheGoneMillis() >= 0, "a datagram reached the closed port");
-        assertEquals(20, c.endMillis() - c.firstDatagramToTheGoneMillis(), "one trip to the closed port and back");
+        // The ICMP error ends the connection one trip (20 ms) after that datagram; close() returns when
+        // the closing application thread wakes up, and virtual time may pass meanwhile (the same
+        // 100 ms of slack as the silent-peer case). Without the ICMP it would take 10 s of silence.
+        long tookAfterFirst = c.endMillis() - c.firstDatagramToTheGoneMillis();
+        assertTrue(tookAfterFirst >= 20 && tookAfterFirst <= 120, "one trip to the closed port and back: " + tookAfterFirst + " ms");
         assertTrue(c.failure() instanceof SocketException, c.failure().toString());
         assertEquals("connection reset by peer: " + MID_STREAM_WRITE + " bytes written were not delivered",
                 c.failure().getMessage());
