@@ -22,9 +22,9 @@ enum {
 	/* Milliseconds without a packet from the peer before a connected socket fails with
 	 * UTP_ETIMEDOUT; 0 (default): never, as libutp. Peers keep-alive every 29 s: use >= 60000. */
 	JUTP_IDLE_TIMEOUT = 0x4A05,
-	/* The congestion controller of sockets created afterwards: JUTP_CC_LEDBAT (default: libutp's
-	 * LEDBAT, bit for bit, 100 ms target) or JUTP_CC_LEDBAT_PLUS_PLUS (draft-irtf-iccrg-ledbat-
-	 * plus-plus, 60 ms target; yields to TCP, slower on lossy paths). Other values: -1.
+	/* The congestion controller of sockets created afterwards: JUTP_CC_LEDBAT_PLUS_PLUS (default:
+	 * draft-irtf-iccrg-ledbat-plus-plus, 60 ms target; yields to TCP, slower on lossy paths) or
+	 * JUTP_CC_LEDBAT (libutp's LEDBAT, bit for bit, 100 ms target). Other values: -1.
 	 * UTP_TARGET_DELAY sets the target of either; unset, it reads as the controller's default. */
 	JUTP_CONGESTION_CONTROL = 0x4A06,
 	/* How lost packets are found: JUTP_LOSS_RECOVERY_RACK_TLP (default): time-based detection from

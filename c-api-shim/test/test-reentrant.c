@@ -112,7 +112,7 @@ static uint64 (*inner_sendto)(utp_callback_arguments *);
 static uint64 spy_sendto(utp_callback_arguments *a) {
   struct echo *e = E(a);
   e->nested_sendto++;
-  ASSERT_EQ(utp_context_get_option(a->context, UTP_TARGET_DELAY), 100000);  /* LEDBAT's default */
+  ASSERT_EQ(utp_context_get_option(a->context, UTP_TARGET_DELAY), 60000);   /* LEDBAT++'s default */
   ASSERT_NULL(a->socket);                          /* libutp passes no socket to SENDTO */
   return inner_sendto(a);
 }
