@@ -4,7 +4,7 @@
 # veth pairs, a tbf on the router's port towards the receiver (20 Mbit/s, up to 400 ms of queue).
 # Acks return unshaped and the senders' own qdiscs never hold the queue, unlike bench/kernel-cc.sh's
 # shaped loopback, where the local TCP sender's in-flight data is capped by its host's qdisc.
-#   bench/routed-cc.sh [--rounds 3] [--seconds 24]
+#   bench/routed-cc.sh [--rounds 3] [--seconds 24] [--senders ledbat++,ledbat,libutp]
 # Per round and sender (jutp LEDBAT++, jutp classic LEDBAT, libutp through utp-native's peer in
 # src/test/interop): the uTP flow alone for 6 s, then iperf3
 # (-C cubic, then -C bbr) for seconds-8 s; prints iperf3's receiver rate, its share of the link and
@@ -14,11 +14,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3
 seconds=24
+senders="ledbat++,ledbat,libutp"
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds="$2"; shift 2 ;;
         --seconds) seconds="$2"; shift 2 ;;
-        *) echo "usage: bench/routed-cc.sh [--rounds N] [--seconds S]" >&2; exit 2 ;;
+        --senders) senders="$2"; shift 2 ;;
+        *) echo "usage: bench/routed-cc.sh [--rounds N] [--seconds S] [--senders ledbat++,ledbat,libutp]" >&2; exit 2 ;;
     esac
 done
 [ "$seconds" -ge 14 ] || { echo "routed-cc: --seconds must be at least 14" >&2; exit 2; }
@@ -92,7 +94,7 @@ echo "routed-cc: $rounds rounds, ${link_mbit} Mbit/s router bottleneck, load $(c
 declare -A results
 for round in $(seq 1 "$rounds"); do
     for tcp in cubic bbr; do
-        for congestion in ledbat++ ledbat libutp; do
+        for congestion in ${senders//,/ }; do
             r="$(run "$congestion" "$tcp")"
             echo "round $round: TCP $tcp next to $congestion: $r (Mbit/s, ms added)" >&2
             results["$tcp $congestion"]+="${r%% *} "
@@ -100,11 +102,20 @@ for round in $(seq 1 "$rounds"); do
     done
 done
 
-echo "| TCP next to | jutp LEDBAT++ (default) | jutp classic LEDBAT | libutp |"
-echo "|---|---|---|---|"
+header="| TCP next to |"; rule="|---|"
+for congestion in ${senders//,/ }; do
+    case "$congestion" in
+        ledbat++) header+=" jutp LEDBAT++ (default) |" ;;
+        ledbat) header+=" jutp classic LEDBAT |" ;;
+        libutp) header+=" libutp |" ;;
+        *) echo "routed-cc: unknown sender $congestion" >&2; exit 2 ;;
+    esac
+    rule+="---|"
+done
+echo "$header"; echo "$rule"
 for tcp in cubic bbr; do
     row="| TCP ${tcp^^}'s share of ${link_mbit} Mbit/s |"
-    for congestion in ledbat++ ledbat libutp; do
+    for congestion in ${senders//,/ }; do
         row+=" $(echo "${results["$tcp $congestion"]}" | tr ' ' '\n' | grep -v '^-*$' | sort -g \
             | awk -v l="$link_mbit" '{v[NR]=$1} END {if (NR == 0) {print "–"; exit}
                 printf "%.0f %% (%.0f–%.0f %%)", 100*v[int((NR+1)/2)]/l, 100*v[1]/l, 100*v[NR]/l}') |"
