@@ -1,9 +1,7 @@
 package dev.jutp;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.jutp.net.Transports;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -31,11 +29,7 @@ class DatagramSharingTest {
 
     /** Linux-only transports are skipped elsewhere; under CI (a Linux machine) their absence fails. */
     private static UtpOptions options(Transport transport) {
-        boolean available = transport != Transport.LINUX || Transports.linuxSupported();
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(available, "CI=true: the " + transport + " transport must be available here");
-        }
-        assumeTrue(available, "the linux transport needs Linux on x86-64 or aarch64");
+        TransportAvailability.require(transport);
         return UtpOptions.defaults().withTransport(transport);
     }
 

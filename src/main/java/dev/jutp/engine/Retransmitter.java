@@ -82,12 +82,7 @@ final class Retransmitter {
             c.fast.handledThrough(seq);
             resent++;
         }
-        if (resent > 0) {
-            c.engine.log(c, Engine.LOG_NORMAL, "packet loss: fast resend of %d packet(s)", resent);
-            if (congestion) {
-                c.cc.onLoss(c.engine.nowMillis, c.rtt.rttMillis());
-            }
-        }
+        afterResends("fast", resent, congestion);
         c.fast.sackMarks(count);
         c.acks.skipAckedFront();
     }
@@ -188,12 +183,7 @@ final class Retransmitter {
             c.fast.handledThrough(seq);
             resent++;
         }
-        if (resent > 0) {
-            c.engine.log(c, Engine.LOG_NORMAL, "packet loss: RACK resend of %d packet(s)", resent);
-            if (congestion) {
-                c.cc.onLoss(c.engine.nowMillis, c.rtt.rttMillis());
-            }
-        }
+        afterResends("RACK", resent, congestion);
     }
 
     /**
@@ -291,5 +281,15 @@ final class Retransmitter {
             }
         }
         return false;
+    }
+
+    /** Logs a batch of loss resends; a resend that was not spurious tells the controller of the loss. */
+    private void afterResends(String kind, int resent, boolean congestion) {
+        if (resent > 0) {
+            c.engine.log(c, Engine.LOG_NORMAL, "packet loss: %s resend of %d packet(s)", kind, resent);
+            if (congestion) {
+                c.cc.onLoss(c.engine.nowMillis, c.rtt.rttMillis());
+            }
+        }
     }
 }

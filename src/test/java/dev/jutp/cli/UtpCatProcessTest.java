@@ -176,11 +176,7 @@ class UtpCatProcessTest {
      * that reason; under CI (which runs on such a machine) its absence is a failure, never a skip.
      */
     private static void requireTransport(String transport) {
-        boolean available = !transport.equals("linux") || dev.jutp.net.Transports.linuxSupported();
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(available, "CI=true: the " + transport + " transport must be available here");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(available, "the linux transport needs Linux on x86-64 or aarch64");
+        dev.jutp.TransportAvailability.require(dev.jutp.Transport.fromId(transport));
     }
 
     /** The Linux transport reads ICMP (refused at once); the portable one cannot (times out). */
