@@ -59,14 +59,6 @@ final class SimTests {
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         LongStream.of(seeds(runs)).parallel().forEach(seed -> {
             Scenario scenario = family.scenario(seed);
-            if (family == Profiles.BURST) {
-                // Known gap of LEDBAT++ (opt-in for this reason): on these short Gilbert-Elliott paths its
-                // reduced gain keeps the window at a few packets, a bad-state burst then costs four
-                // RTOs in a row and the sender gives up (ETIMEDOUT) in 6 of 100 seeds with RACK-TLP
-                // (16 before it). The family checks integrity, so it runs on libutp's LEDBAT until
-                // that is fixed.
-                scenario.classicLedbat();
-            }
             String failure = check(family, seed, scenario);
             if (failure != null) {
                 failures.add(failure);

@@ -16,11 +16,34 @@ import dev.jutp.engine.time.Deadline;
  *   <li>Below target the window grows by gain packets per RTT; above it, it shrinks by
  *       {@code W·C·(delay/target − 1)} per RTT (C = 1), at most half the window per RTT.</li>
  *   <li>Periodic slowdowns: 2 RTTs after slow start ends the window drops to 2 packets for
- *       2 RTTs, then slow start climbs back to the window it had (ssthresh). The next slowdown
- *       is due 9× that slowdown's duration after it ended (≤ 10 % of the time slowed). The queue
- *       drains meanwhile, so every flow re-measures its base delay and a latecomer is not fooled
- *       by the standing queue of an earlier flow.</li>
+ *       2 RTTs, then climbs back to the window it had (ssthresh). The next slowdown is due 9× that
+ *       slowdown's duration after it ended (≤ 10 % of the time slowed). The queue drains
+ *       meanwhile, so every flow re-measures its base delay and a latecomer is not fooled by the
+ *       standing queue of an earlier flow.</li>
  *   <li>Loss halves the window at most once per RTT (≥ 100 ms apart), as classic LEDBAT.</li>
+ * </ul>
+ *
+ * <p>Three deliberate differences from the draft, each found by the simulator (docs/congestion.md):
+ * <ul>
+ *   <li><b>Growth on an empty queue.</b> While the queuing delay is under a quarter of the target,
+ *       the window grows by at least {@link Ledbat#MAX_CWND_INCREASE_BYTES_PER_RTT} per RTT (what
+ *       libutp's LEDBAT grows at zero delay), not gain packets. The reduced gain keeps a short-path
+ *       flow from overshooting its target; with three quarters of the target still free there is
+ *       nothing to overshoot, and on a lossy path (Wi-Fi) a window regrowing at 1/16 packet per
+ *       RTT after each loss cut sits at two or three packets, where one burst takes the whole
+ *       flight and the retransmissions after it: several RTOs in a row and the connection gives up.</li>
+ *   <li><b>A loss postpones the slowdown.</b> If a loss was reported since the slowdown was
+ *       scheduled, it is postponed by one interval: the loss cut already halved the window and let
+ *       the queue drain, and two packets in flight on a path that is losing packets are the same
+ *       fragile state.</li>
+ *   <li><b>The climb back after a slowdown</b> grows by the acked bytes (doubling per RTT, not gain ×
+ *       acked) up to the saved window, without the 3/4-target exit. The slowdown is a pause, not a
+ *       congestion signal: at 1/16 the climb took ~60 RTTs, and whenever another flow held the
+ *       queue above 3/4 of the target (two flows near their target do) the climb ended at a few
+ *       packets, so each slowdown cut the flow's share for good; the first of two flows was ground
+ *       down this way by a latecomer. If the restored window puts the queue above the target, the
+ *       multiplicative decrease takes it back on the next acks, from every flow in proportion.
+ *       (Ending the climb above the target instead left the same ratchet: 0.82 fairness, not 0.98.)</li>
  * </ul>
  */
 public final class LedbatPlusPlus implements CongestionController {
@@ -35,6 +58,8 @@ public final class LedbatPlusPlus implements CongestionController {
     static final int SLOWDOWN_INTERVAL_FACTOR = 9;
     static final int MIN_LOSS_SPACING_MILLIS = 100;
     static final int WINDOW_FULL_MEMORY_MILLIS = 1000;
+    /** Below this fraction of the target the queue is taken as empty (growth at libutp's rate). */
+    static final double EMPTY_QUEUE_FRACTION = 0.25;
 
     /** Phases of the window. */
     public enum Phase { SLOW_START, CONGESTION_AVOIDANCE, SLOWDOWN }
@@ -44,6 +69,10 @@ public final class LedbatPlusPlus implements CongestionController {
     private Phase phase = Phase.SLOW_START;
     /** The current slow start climbs back after a slowdown (its end schedules the next one). */
     private boolean recovering;
+    /** A loss was reported since the next slowdown was scheduled (it is then postponed). */
+    private boolean lossSinceScheduled;
+    /** The wait the next slowdown was scheduled with (µs), reused when a loss postpones it. */
+    private long slowdownWaitMicros;
     private long slowdownStartMicros;
     private final Deadline slowdownEnd = new Deadline();
     private final Deadline nextSlowdown = new Deadline();
@@ -120,12 +149,13 @@ public final class LedbatPlusPlus implements CongestionController {
             recovering = true;
         }
         if (phase == Phase.SLOW_START) {
-            if (delay > target * SLOW_START_EXIT_FRACTION) {
+            // Climbing back after a slowdown restores the saved window whatever the queue.
+            if (!recovering && delay > target * SLOW_START_EXIT_FRACTION) {
                 ssthresh = (long) window;
                 endSlowStart(a.nowMicros);
             } else {
                 if (growing) {
-                    window += gain * acked;
+                    window += (recovering ? 1 : gain) * acked;
                 }
                 if (window >= ssthresh) {
                     window = ssthresh;
@@ -133,11 +163,17 @@ public final class LedbatPlusPlus implements CongestionController {
                 }
             }
         } else if (nextSlowdown.due(a.nowMicros)) {
-            startSlowdown(a.nowMicros);
-            return;
+            if (lossSinceScheduled) {
+                scheduleSlowdown(a.nowMicros, slowdownWaitMicros);
+            } else {
+                startSlowdown(a.nowMicros);
+                return;
+            }
         } else {
             double perRound = gain * packetSize;
-            if (delay > target) {
+            if (delay < target * EMPTY_QUEUE_FRACTION) {
+                perRound = Math.max(perRound, Ledbat.MAX_CWND_INCREASE_BYTES_PER_RTT);
+            } else if (delay > target) {
                 perRound = Math.max(perRound - window * DECREASE_CONSTANT * (delay / target - 1), -window / 2);
             }
             if (perRound < 0 || growing) {
@@ -156,11 +192,17 @@ public final class LedbatPlusPlus implements CongestionController {
         phase = Phase.CONGESTION_AVOIDANCE;
         if (recovering) {
             long duration = Math.max(1, nowMicros - slowdownStartMicros);
-            nextSlowdown.armAfter(nowMicros, SLOWDOWN_INTERVAL_FACTOR * duration);
+            scheduleSlowdown(nowMicros, SLOWDOWN_INTERVAL_FACTOR * duration);
             recovering = false;
         } else {
-            nextSlowdown.armAfter(nowMicros, INITIAL_SLOWDOWN_WAIT_RTTS * lastRoundMicros);
+            scheduleSlowdown(nowMicros, INITIAL_SLOWDOWN_WAIT_RTTS * lastRoundMicros);
         }
+    }
+
+    private void scheduleSlowdown(long nowMicros, long waitMicros) {
+        slowdownWaitMicros = waitMicros;
+        lossSinceScheduled = false;
+        nextSlowdown.armAfter(nowMicros, waitMicros);
     }
 
     private void startSlowdown(long nowMicros) {
@@ -182,6 +224,7 @@ public final class LedbatPlusPlus implements CongestionController {
 
     @Override
     public boolean onLoss(long nowMillis, int rttMillis) {
+        lossSinceScheduled = true;
         if (nowMillis - lastDecayMillis < Math.max(MIN_LOSS_SPACING_MILLIS, rttMillis)) {
             return false;
         }

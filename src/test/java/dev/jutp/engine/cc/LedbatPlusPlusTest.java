@@ -54,15 +54,31 @@ class LedbatPlusPlusTest {
     void belowTargetTheWindowGrowsByGainPacketsPerRoundTrip() {
         LedbatPlusPlus l = avoiding(20 * PACKET);
         for (int i = 0; i < 20; i++) {
-            ack(l, PACKET, 10_000);
+            ack(l, PACKET, 20_000);
         }
         assertEquals(21 * PACKET, l.window(), 50, "gain 1: about one packet per window acknowledged");
         a.baseRttMicros = 15_000;                   // 2·60/15 = 8: gain 1/8
         long before = l.window();
         for (int i = 0; i < 21; i++) {
-            ack(l, PACKET, 10_000);
+            ack(l, PACKET, 20_000);
         }
         assertEquals(before + PACKET / 8, l.window(), 10, "gain 1/8");
+    }
+
+    @Test
+    void onAnEmptyQueueTheWindowGrowsAtLeastAsFastAsLibutps() {
+        LedbatPlusPlus l = avoiding(20 * PACKET);
+        a.baseRttMicros = 1_000;                    // gain 1/16
+        for (int i = 0; i < 20; i++) {
+            ack(l, PACKET, 14_000);                 // under a quarter of the 60 ms target
+        }
+        assertEquals(20 * PACKET + Ledbat.MAX_CWND_INCREASE_BYTES_PER_RTT, l.window(), 250,
+                "libutp's 3000 bytes per window acknowledged, not 1/16 packet");
+        long before = l.window();
+        for (int i = 0; i < 23; i++) {
+            ack(l, PACKET, 16_000);                 // a quarter of the target or more: the draft's gain
+        }
+        assertEquals(before + PACKET / 16, l.window(), 10, "gain 1/16 once the queue is a quarter of the target");
     }
 
     @Test
@@ -175,18 +191,62 @@ class LedbatPlusPlusTest {
         assertEquals(nowMicros + 9 * duration, l.nextSlowdown().at(), "next one 9× the slowdown's duration later");
     }
 
-    @Test
-    void aQueueDuringTheClimbBackEndsItEarly() {
-        LedbatPlusPlus l = avoiding(40 * PACKET);
+    /** A controller that started a slowdown at the current time from a window of {@code window} bytes. */
+    LedbatPlusPlus slowedDown(long window) {
+        LedbatPlusPlus l = avoiding(window);
         nowMicros += 2 * RTT;
         ack(l, PACKET, 0);
         assertEquals(Phase.SLOWDOWN, l.phase());
+        return l;
+    }
+
+    @Test
+    void theClimbBackDoublesPerRoundTripWhateverTheGain() {
+        LedbatPlusPlus l = slowedDown(64 * PACKET);
+        a.baseRttMicros = 1_000;                    // gain 1/16: the first slow start would grow 1/16 per ack
         nowMicros += 2 * RTT;
         ack(l, 2 * PACKET, 0);
-        ack(l, 2 * PACKET, 50_000);                // 3/4 of the target reached on the way up
+        assertEquals(Phase.SLOW_START, l.phase());
+        assertEquals(4 * PACKET, l.window(), "grows by the bytes acknowledged");
+        for (int i = 0; i < 4; i++) {
+            nowMicros += RTT;
+            ack(l, l.window(), 0);
+        }
+        assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase(), "64 packets in five round trips");
+        assertEquals(64 * PACKET, l.window());
+    }
+
+    @Test
+    void theClimbBackRestoresTheSavedWindowWhateverTheQueue() {
+        // Another flow holding the queue near the target must not end the climb at a few packets.
+        LedbatPlusPlus l = slowedDown(16 * PACKET);
+        nowMicros += 2 * RTT;
+        ack(l, 2 * PACKET, 50_000);                // above 3/4 of the target: the first slow start would end here
+        ack(l, 4 * PACKET, 70_000);                // above the target
+        assertEquals(Phase.SLOW_START, l.phase(), "still climbing");
+        assertEquals(8 * PACKET, l.window());
+        ack(l, 8 * PACKET, 70_000);
         assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase());
-        assertTrue(l.window() < 40 * PACKET);
+        assertEquals(16 * PACKET, l.window(), "the window before the slowdown");
         assertTrue(l.nextSlowdown().armed());
+        ack(l, 16 * PACKET, 90_000);               // 1.5 × target: the multiplicative decrease takes over
+        assertEquals(8 * PACKET + PACKET, l.window(), 10, "W + gain·MSS − W·0.5");
+    }
+
+    @Test
+    void aLossPostponesTheNextSlowdownByOneInterval() {
+        LedbatPlusPlus l = avoiding(40 * PACKET);
+        long due = l.nextSlowdown().at();
+        assertTrue(l.onLoss(nowMicros / 1000, 120));
+        long window = l.window();
+        nowMicros = due;
+        ack(l, PACKET, 20_000);
+        assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase(), "no slowdown right after a loss");
+        assertEquals(window, l.window(), "the postponing ack neither grows nor shrinks the window");
+        assertEquals(due + 2 * RTT, l.nextSlowdown().at(), "postponed by the interval it was scheduled with");
+        nowMicros = due + 2 * RTT;
+        ack(l, PACKET, 20_000);
+        assertEquals(Phase.SLOWDOWN, l.phase(), "without a further loss it happens");
     }
 
     @Test
