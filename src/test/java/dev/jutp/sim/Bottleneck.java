@@ -23,7 +23,7 @@ public final class Bottleneck {
     public final RenoFlow reno;
     public final BbrFlow bbr;
     public final List<Sample> samples = new ArrayList<>();
-    private final long oneWayMillis;
+    private final long oneWayMicros;
     private final UtpBulkFlow utp;
     private UtpBulkFlow second;
     private boolean classic;
@@ -35,14 +35,23 @@ public final class Bottleneck {
      * @param oneWayMillis      propagation delay each way (base RTT = twice this)
      */
     public Bottleneck(long seed, long rateBitsPerSecond, long bufferMillis, long oneWayMillis) {
-        sim = new Sim(seed);
+        this(new Sim(seed), rateBitsPerSecond, bufferMillis, oneWayMillis * 1000);
+    }
+
+    /** As {@link #Bottleneck(long, long, long, long)} with the propagation delay in µs (LAN and loopback paths). */
+    public static Bottleneck withOneWayMicros(long seed, long rateBitsPerSecond, long bufferMillis, long oneWayMicros) {
+        return new Bottleneck(new Sim(seed), rateBitsPerSecond, bufferMillis, oneWayMicros);
+    }
+
+    private Bottleneck(Sim sim, long rateBitsPerSecond, long bufferMillis, long oneWayMicros) {
+        this.sim = sim;
         net = new Network(sim);
         utpSender = UtpNode.at(net, "10.0.0.1", 1000);
         utpReceiver = UtpNode.at(net, "10.0.1.1", 1000);
         reno = new RenoFlow(net, new InetSocketAddress("10.0.0.2", 1000), new InetSocketAddress("10.0.1.2", 1000));
         bbr = new BbrFlow(net, new InetSocketAddress("10.0.0.3", 1000), new InetSocketAddress("10.0.1.3", 1000));
-        this.oneWayMillis = oneWayMillis;
-        bottleneck = new Link(net, "bottleneck", LinkConfig.of(oneWayMillis).rate(rateBitsPerSecond, bufferMillis));
+        this.oneWayMicros = oneWayMicros;
+        bottleneck = new Link(net, "bottleneck", LinkConfig.of(0).latencyMicros(oneWayMicros).rate(rateBitsPerSecond, bufferMillis));
         utp = new UtpBulkFlow(utpSender, utpReceiver);
         throughBottleneck(utpSender.address(), utpReceiver.address(), "utp-acks");
         throughBottleneck(reno.sender.address(), reno.receiver.address(), "reno-acks");
@@ -52,7 +61,7 @@ public final class Bottleneck {
     /** Data from {@code from} crosses the bottleneck; its acks return over their own uncongested link. */
     private void throughBottleneck(InetSocketAddress from, InetSocketAddress to, String ackLink) {
         net.route(from, to, bottleneck);
-        net.route(to, from, new Link(net, ackLink, LinkConfig.of(oneWayMillis)));
+        net.route(to, from, new Link(net, ackLink, LinkConfig.of(0).latencyMicros(oneWayMicros)));
     }
 
     /** Every uTP flow of this run uses libutp's classic LEDBAT (call before starting them). */
