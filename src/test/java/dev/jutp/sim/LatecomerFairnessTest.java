@@ -8,9 +8,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Issue 12's latecomer target in virtual time: two LEDBAT++ flows through a 20 Mbit/s bottleneck
  * with a 400 ms buffer, the second starting 10 s after the first; Jain's fairness index of their
- * throughputs over 12–32 s must be at least 0.9, on a 40 ms path (main before the fix: 0.565, the
- * latecomer took 90 % of the link). On a 0.2 ms path (loopback, LAN) LEDBAT++ reaches 0.80, not
- * 0.9 (docs/congestion.md says why), so that case is measured there and not asserted here.
+ * throughputs over 12–32 s must be at least 0.9, on a loopback/LAN path (0.2 ms base RTT) and a
+ * WAN one (40 ms). With the draft's rules the latecomer took ~90 % of the link (Jain 0.596 and
+ * 0.565): it took the first flow's standing queue for its base delay, and each of the first
+ * flow's slowdowns ended its climb back at a few packets.
  */
 class LatecomerFairnessTest {
     static final long SEED = Long.getLong("jutp.sim.seed", 7);
@@ -22,7 +23,7 @@ class LatecomerFairnessTest {
     }
 
     @ParameterizedTest(name = "base RTT {0} us")
-    @ValueSource(longs = {40_000})
+    @ValueSource(longs = {200, 40_000})
     void aLatecomerGetsItsShare(long baseRttMicros) {
         Bottleneck b = Bottleneck.withOneWayMicros(SEED, 20_000_000, 400, baseRttMicros / 2).ledbatPlusPlus().startUtp();
         try {
