@@ -66,19 +66,36 @@ class LedbatPlusPlusTest {
     }
 
     @Test
-    void onAnEmptyQueueTheWindowGrowsAtLeastAsFastAsLibutps() {
-        LedbatPlusPlus l = avoiding(20 * PACKET);
+    void onAnEmptyQueueTheWindowALossTookRegrowsAtLibutpsRate() {
+        LedbatPlusPlus l = avoiding(40 * PACKET);
         a.baseRttMicros = 1_000;                    // gain 1/16
-        for (int i = 0; i < 20; i++) {
-            ack(l, PACKET, 14_000);                 // under a quarter of the 60 ms target
+        for (int i = 0; i < 40; i++) {
+            ack(l, PACKET, 14_000);                 // under a quarter of the 60 ms target, no loss yet
         }
-        assertEquals(20 * PACKET + Ledbat.MAX_CWND_INCREASE_BYTES_PER_RTT, l.window(), 250,
-                "libutp's 3000 bytes per window acknowledged, not 1/16 packet");
+        assertEquals(40 * PACKET + PACKET / 16, l.window(), 10, "without a loss the draft's gain, even on an empty queue");
+
+        assertTrue(l.onLoss(nowMicros / 1000, 100));
+        long cut = l.window();
+        for (int i = 0; i < 20; i++) {
+            ack(l, PACKET, 14_000);
+        }
+        assertEquals(cut + Ledbat.MAX_CWND_INCREASE_BYTES_PER_RTT, l.window(), 250,
+                "the window the loss took: libutp's 3000 bytes per window acknowledged, not 1/16 packet");
         long before = l.window();
         for (int i = 0; i < 23; i++) {
             ack(l, PACKET, 16_000);                 // a quarter of the target or more: the draft's gain
         }
         assertEquals(before + PACKET / 16, l.window(), 10, "gain 1/16 once the queue is a quarter of the target");
+
+        for (int i = 0; i < 400 && l.window() < 40 * PACKET + PACKET; i++) {
+            ack(l, PACKET, 14_000);
+        }
+        long regrown = l.window();
+        assertTrue(regrown >= 40 * PACKET, "regrown to the window before the loss");
+        for (int i = 0; i < 40; i++) {
+            ack(l, PACKET, 14_000);
+        }
+        assertEquals(regrown + PACKET / 16, l.window(), 10, "then the draft's gain again");
     }
 
     @Test
