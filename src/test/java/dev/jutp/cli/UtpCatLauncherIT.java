@@ -259,6 +259,23 @@ class UtpCatLauncherIT {
         assertTrue(stubs >= 1 && stubs <= 3, stubs + " native call shapes linked");
     }
 
+    /**
+     * The heap asks for transparent huge pages exactly when the kernel grants them on request
+     * ("[madvise]"): with "always" it has them without asking, with "never" the JVM would warn.
+     */
+    @Test
+    void asksForHugePagesOnlyWhereTheKernelGrantsThemOnRequest() throws Exception {
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean onRequest = Files.isReadable(setting) && Files.readString(setting).contains("[madvise]");
+        Process p = idleListener(LAUNCHER);
+        try {
+            String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
+            assertEquals(onRequest, cmdline.contains(" -XX:+UseTransparentHugePages "), cmdline);
+        } finally {
+            stop(p);
+        }
+    }
+
     /** A copy of the checkout (bin/utpcat and bin/find-java, the jar, target/lib) whose archive this test controls. */
     private Path checkoutCopy() throws Exception {
         Path copy = dir.resolve("checkout");
