@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Real-kernel congestion bench (issue 12): jutp's default controller, jutp with classic LEDBAT and
 # libutp, each alone, against kernel TCP (iperf3 CUBIC and BBR) and against a second flow of its
-# own, through a tbf bottleneck on the loopback of a network namespace made for each scenario.
-# Writes docs/figures/kernel-cc.md (medians and ranges) and docs/figures/kernel-cc-*.png.
-#   bench/kernel-cc.sh [--rounds 3] [--scale 1.0] [--out docs/figures] [--only alone,cubic,bbr,pair,alone-5,cubic-5]
+# own, through a tbf bottleneck made for each scenario: on the loopback of a network namespace
+# (issue 12's set-up, the default), or with --topology routed on a router namespace between a
+# sender's and a receiver's (the queue where a home router keeps it; needs root for ip netns).
+# Writes docs/figures/kernel-cc.md (routed: routed-cc.md), medians and ranges, and one PNG per scenario.
+#   bench/kernel-cc.sh [--rounds 3] [--scale 1.0] [--out docs/figures] [--topology loopback|routed]
+#                      [--only alone,cubic,bbr,pair,alone-5,cubic-5] [--utp ledbat++,ledbat,libutp]
 # Needs unshare -rn, tc, iperf3, ping, node with src/test/interop/node_modules; ~30 min for 3 rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -18,8 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The inside of one {@link Scenario}, run in a child JVM in the network namespace whose loopback
- * {@link ScenarioRunner} shaped. Starts ping and every flow's receiver, measures the unloaded RTT,
+ * The inside of one {@link Scenario}, run in a child JVM by {@link ScenarioRunner}: in the network
+ * namespace whose loopback it shaped, or (properties {@code jutp.kernel.senderNs}, {@code receiverNs},
+ * {@code senderAddress}, {@code receiverAddress}) outside the routed namespaces, starting senders and
+ * ping in the sender's namespace and receivers in the receiver's. Starts ping and every flow's receiver, measures the unloaded RTT,
  * then starts each flow's sender at its time and samples the bytes each receiver got; time 0 is the
  * first byte a receiver got from the flows that start at 0. Arguments:
  * seconds, then one {@code name:KIND:start} per flow; system properties {@code jutp.kernel.utpcat}
@@ -41,11 +43,35 @@ public final class InNamespace {
     private final Path scratch;
     private final String utpcat;
     private final Path interop;
+    /** Namespaces to start senders and receivers in (null: this one), and their addresses. */
+    private final String senderNs = System.getProperty("jutp.kernel.senderNs");
+    private final String receiverNs = System.getProperty("jutp.kernel.receiverNs");
+    private final String senderAddress = System.getProperty("jutp.kernel.senderAddress", "127.0.0.1");
+    private final String receiverAddress = System.getProperty("jutp.kernel.receiverAddress", "127.0.0.1");
 
     private InNamespace() throws IOException {
         scratch = Files.createTempDirectory("jutp-kernel-");
         utpcat = System.getProperty("jutp.kernel.utpcat");
         interop = Path.of(System.getProperty("jutp.kernel.interop"));
+    }
+
+    /** {@code command} run in the sender's namespace. */
+    private List<String> atSender(List<String> command) {
+        return in(senderNs, command);
+    }
+
+    /** {@code command} run in the receiver's namespace. */
+    private List<String> atReceiver(List<String> command) {
+        return in(receiverNs, command);
+    }
+
+    private static List<String> in(String namespace, List<String> command) {
+        if (namespace == null) {
+            return command;
+        }
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        c.addAll(command);
+        return c;
     }
 
     public static void main(String[] args) throws Exception {
@@ -141,7 +167,7 @@ public final class InNamespace {
     }
 
     private void startPing() throws IOException {
-        Process p = launch(new ProcessBuilder("ping", "-n", "-i", "0.2", "127.0.0.1"));
+        Process p = launch(new ProcessBuilder(atSender(List.of("ping", "-n", "-i", "0.2", receiverAddress))));
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader r = p.inputReader()) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -290,7 +316,7 @@ public final class InNamespace {
 
         @Override
         void prepare() throws Exception {
-            Process sink = launch(new ProcessBuilder(utpcat, "-d", "-l", "-p", Integer.toString(port)));
+            Process sink = launch(new ProcessBuilder(atReceiver(List.of(utpcat, "-d", "-l", "-p", Integer.toString(port)))));
             count(sink::getInputStream, received);
             await(watch(sink.getErrorStream(), flow.name() + " receiver", UTPCAT_PORT), flow.name() + " receiver", sink);
         }
@@ -299,8 +325,8 @@ public final class InNamespace {
         void start() throws Exception {
             List<String> cmd = new ArrayList<>(List.of(utpcat));
             cmd.addAll(List.of("--congestion", flow.kind() == FlowKind.JUTP_CLASSIC ? "ledbat" : "ledbat++"));
-            cmd.addAll(List.of("127.0.0.1", Integer.toString(port)));
-            Process sender = launch(new ProcessBuilder(cmd)
+            cmd.addAll(List.of(receiverAddress, Integer.toString(port)));
+            Process sender = launch(new ProcessBuilder(atSender(cmd))
                     .redirectInput(Path.of("/dev/zero").toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD));
             watch(sender.getErrorStream(), flow.name() + " sender", UTPCAT_PORT);
@@ -323,21 +349,24 @@ public final class InNamespace {
                 throw new IOException("mkfifo " + fifo + " failed");
             }
             count(() -> new FileInputStream(fifo.toFile()), received);
-            Process sink = launch(peer("listen", "--port", "0", "--mode", "sink", "--out", fifo.toString()));
+            Process sink = launch(peer(atReceiver(List.of()), "listen", "--host", receiverAddress, "--port", "0",
+                    "--mode", "sink", "--out", fifo.toString()));
             peerPort = await(watch(sink.getInputStream(), flow.name() + " receiver", PEER_PORT), flow.name() + " receiver", sink);
             watch(sink.getErrorStream(), flow.name() + " receiver", PEER_PORT);
         }
 
         @Override
         void start() throws Exception {
-            Process sender = launch(peer("connect", "--host", "127.0.0.1", "--port", peerPort,
-                    "--mode", "send", "--bytes", "1000000000000"));
+            Process sender = launch(peer(atSender(List.of()), "connect", "--host", receiverAddress, "--bind", senderAddress,
+                    "--port", peerPort, "--mode", "send", "--bytes", "1000000000000"));
             watch(sender.getInputStream(), flow.name() + " sender", PEER_PORT);
             watch(sender.getErrorStream(), flow.name() + " sender", PEER_PORT);
         }
 
-        private ProcessBuilder peer(String... args) {
-            List<String> cmd = new ArrayList<>(List.of("node", interop.resolve("utp_peer.js").toString()));
+        /** utp_peer.js after {@code namespace} (empty, or the {@code ip netns exec} words of one). */
+        private ProcessBuilder peer(List<String> namespace, String... args) {
+            List<String> cmd = new ArrayList<>(namespace);
+            cmd.addAll(List.of("node", interop.resolve("utp_peer.js").toString()));
             cmd.addAll(List.of(args));
             cmd.addAll(List.of("--timeout-ms", "3600000"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(interop.toFile());
@@ -356,8 +385,8 @@ public final class InNamespace {
 
         @Override
         void prepare() throws Exception {
-            Process server = launch(new ProcessBuilder("iperf3", "-s", "-1", "-p", Integer.toString(port),
-                    "-i", "0.5", "-f", "k", "--forceflush").redirectErrorStream(true));
+            Process server = launch(new ProcessBuilder(atReceiver(List.of("iperf3", "-s", "-1", "-p", Integer.toString(port),
+                    "-i", "0.5", "-f", "k", "--forceflush"))).redirectErrorStream(true));
             String[] ready = new String[1];
             Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader r = server.inputReader()) {
@@ -395,8 +424,8 @@ public final class InNamespace {
         @Override
         void start() throws Exception {
             samples.add(new long[] {System.nanoTime(), 0});   // nothing arrived before the client started
-            Process client = launch(new ProcessBuilder("iperf3", "-c", "127.0.0.1",
-                    "-p", Integer.toString(port), "-t", "3600", "-C", flow.kind().tcpAlgorithm())
+            Process client = launch(new ProcessBuilder(atSender(List.of("iperf3", "-c", receiverAddress,
+                    "-p", Integer.toString(port), "-t", "3600", "-C", flow.kind().tcpAlgorithm())))
                     .redirectErrorStream(true));
             watch(client.getInputStream(), flow.name() + " client", Pattern.compile("(error.*)"));
         }

@@ -17,13 +17,16 @@ import java.util.Map;
  * The full real-kernel congestion bench ({@code bench/kernel-cc.sh}): every {@link BenchScenario}
  * for jutp's default controller, jutp with classic LEDBAT and libutp, interleaved in each round so
  * the machine's load falls on all alike; a markdown table of medians and ranges, and one PNG per
- * scenario drawn from the first round.
+ * scenario drawn from the first round, named after the topology ({@code kernel-cc*} for the shaped
+ * loopback, {@code routed-cc*} for the router namespaces).
  * <pre>
- *   KernelCcBench [--rounds 3] [--scale 1.0] [--out docs/figures] [--only alone,cubic,bbr,pair,alone-5,cubic-5]
+ *   KernelCcBench [--rounds 3] [--scale 1.0] [--out docs/figures] [--topology loopback|routed]
+ *                 [--only alone,cubic,bbr,pair,alone-5,cubic-5] [--utp ledbat++,ledbat,libutp]
  * </pre>
  */
 public final class KernelCcBench {
-    private static final List<FlowKind> IMPLEMENTATIONS = List.of(FlowKind.JUTP_LEDBAT_PLUS_PLUS, FlowKind.JUTP_CLASSIC, FlowKind.LIBUTP);
+    private static final Map<String, FlowKind> BY_NAME = Map.of("ledbat++", FlowKind.JUTP_LEDBAT_PLUS_PLUS,
+            "ledbat", FlowKind.JUTP_CLASSIC, "libutp", FlowKind.LIBUTP);
 
     private KernelCcBench() {
     }
@@ -33,17 +36,29 @@ public final class KernelCcBench {
         double scale = 1.0;
         Path out = Path.of("docs/figures");
         List<String> only = null;
+        Topology topology = Topology.LOOPBACK;
+        List<FlowKind> implementations = List.of(FlowKind.JUTP_LEDBAT_PLUS_PLUS, FlowKind.JUTP_CLASSIC, FlowKind.LIBUTP);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--scale" -> scale = Double.parseDouble(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: KernelCcBench [--rounds N] [--scale F] [--out DIR] [--only alone,cubic,bbr,pair,alone-5,cubic-5]");
+                case "--topology" -> topology = Topology.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
+                case "--utp" -> implementations = Arrays.stream(args[++i].split(",")).map(n -> {
+                    FlowKind k = BY_NAME.get(n);
+                    if (k == null) {
+                        throw new IllegalArgumentException("--utp takes ledbat++, ledbat and libutp, not " + n);
+                    }
+                    return k;
+                }).toList();
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: KernelCcBench"
+                        + " [--rounds N] [--scale F] [--out DIR] [--topology loopback|routed] [--only alone,cubic,bbr,pair,alone-5,cubic-5]"
+                        + " [--utp ledbat++,ledbat,libutp]");
             }
         }
-        ScenarioRunner runner = ScenarioRunner.ofProject();
+        ScenarioRunner runner = ScenarioRunner.ofProject(topology);
+        String name = topology == Topology.ROUTED ? "routed-cc" : "kernel-cc";
         String missing = Tools.missing(runner);
         if (missing != null) {
             System.err.println("kernel-cc: " + missing);
@@ -52,8 +67,8 @@ public final class KernelCcBench {
         Files.createDirectories(out);
         String load = uptime();
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        System.err.println("kernel-cc: " + rounds + " rounds, load " + load + ", TCP congestion controls: "
-                + Tools.tcpCongestionControls());
+        System.err.println(name + ": " + rounds + " rounds, " + topology.description + ", load " + load
+                + ", TCP congestion controls: " + Tools.tcpCongestionControls());
 
         List<String> runs = new ArrayList<>();
         for (BenchScenario b : BenchScenario.values()) {
@@ -66,7 +81,7 @@ public final class KernelCcBench {
         for (int round = 1; round <= rounds; round++) {
             for (String run : runs) {
                 BenchScenario any = Arrays.stream(BenchScenario.values()).filter(b -> b.run.equals(run)).findFirst().orElseThrow();
-                for (FlowKind utp : IMPLEMENTATIONS) {
+                for (FlowKind utp : implementations) {
                     Scenario s = any.scenario(utp, scale);
                     Trace t = null;
                     try {
@@ -80,23 +95,23 @@ public final class KernelCcBench {
                 }
             }
         }
-        String table = table(traces, rounds, scale, load, started);
-        Files.writeString(out.resolve("kernel-cc.md"), table, StandardCharsets.UTF_8);
+        String table = table(traces, implementations, rounds, scale, load, started, topology);
+        Files.writeString(out.resolve(name + ".md"), table, StandardCharsets.UTF_8);
         System.out.print(table);
         for (String run : runs) {
             List<Trace> firstGood = new ArrayList<>();
-            for (FlowKind utp : IMPLEMENTATIONS) {
+            for (FlowKind utp : implementations) {
                 traces.get(run).get(utp).stream().filter(t -> t != null).findFirst().ifPresent(firstGood::add);
             }
             if (!firstGood.isEmpty()) {
-                Path png = out.resolve("kernel-cc-" + run + ".png");
-                Plots.draw(title(run, firstGood.getFirst()), firstGood, png);
-                System.err.println("kernel-cc: wrote " + png);
+                Path png = out.resolve(name + "-" + run + ".png");
+                Plots.draw(title(run, firstGood.getFirst(), topology), firstGood, png);
+                System.err.println(name + ": wrote " + png);
             }
         }
     }
 
-    private static String title(String run, Trace t) {
+    private static String title(String run, Trace t, Topology topology) {
         String what = switch (run) {
             case "alone", "alone-5" -> "one uTP flow alone";
             case "cubic", "cubic-5" -> "uTP, then TCP CUBIC from 5 s";
@@ -104,16 +119,16 @@ public final class KernelCcBench {
             case "pair" -> "two uTP flows of one implementation, the second from 10 s";
             default -> run;
         };
-        return what + " — " + t.scenario().shape().name() + " (real kernel, tbf on a namespace's loopback)";
+        return what + " — " + t.scenario().shape().name() + " (real kernel, " + topology.description + ")";
     }
 
-    private static String table(Map<String, Map<FlowKind, List<Trace>>> traces, int rounds, double scale, String load,
-            Instant started) {
+    private static String table(Map<String, Map<FlowKind, List<Trace>>> traces, List<FlowKind> implementations, int rounds,
+            double scale, String load, Instant started, Topology topology) {
         StringBuilder s = new StringBuilder();
         s.append("| measure | issue 12 target |");
-        IMPLEMENTATIONS.forEach(k -> s.append(' ').append(k.label).append(" |"));
+        implementations.forEach(k -> s.append(' ').append(k.label).append(" |"));
         s.append("\n|---|---|");
-        IMPLEMENTATIONS.forEach(k -> s.append("---|"));
+        implementations.forEach(k -> s.append("---|"));
         s.append('\n');
         for (BenchScenario b : BenchScenario.values()) {
             Map<FlowKind, List<Trace>> byImpl = traces.get(b.run);
@@ -121,7 +136,7 @@ public final class KernelCcBench {
                 continue;
             }
             s.append("| ").append(b.measure).append(" | ").append(b.target).append(" |");
-            for (FlowKind k : IMPLEMENTATIONS) {
+            for (FlowKind k : implementations) {
                 double[] v = byImpl.get(k).stream().filter(t -> t != null).mapToDouble(b::measure).toArray();
                 s.append(' ').append(cell(b, v, rounds)).append(" |");
             }
@@ -129,7 +144,8 @@ public final class KernelCcBench {
         }
         s.append("\nMedian (min–max) of ").append(rounds).append(" rounds").append(scale == 1.0 ? "" : ", times scaled by " + scale)
                 .append("; started ").append(started).append(", load before the run: ").append(load)
-                .append(". Made by `bench/kernel-cc.sh`.\n");
+                .append("; ").append(topology.description).append(". Made by `bench/kernel-cc.sh")
+                .append(topology == Topology.ROUTED ? " --topology routed" : "").append("`.\n");
         return s.toString();
     }
 

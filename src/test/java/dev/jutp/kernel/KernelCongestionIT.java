@@ -34,7 +34,7 @@ class KernelCongestionIT {
     /** And jutp alone still uses the link (a sender that yields by never sending must fail). */
     static final double MIN_ALONE_SHARE = 0.60;
 
-    private static final ScenarioRunner RUNNER = ScenarioRunner.ofProject();
+    private static final ScenarioRunner RUNNER = ScenarioRunner.ofProject(Topology.LOOPBACK);
     private static final FlowKind JUTP = FlowKind.valueOf(System.getProperty("jutp.kernel.it.flow", "JUTP_LEDBAT_PLUS_PLUS"));
 
     @BeforeAll

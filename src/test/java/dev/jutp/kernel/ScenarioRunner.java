@@ -11,28 +11,43 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a {@link Scenario} in a new user and network namespace of its own ({@code unshare -rn}):
- * the namespace's loopback is shaped, then {@link InNamespace} runs in a child JVM inside it and its
- * report becomes a {@link Trace}. Traffic never leaves the namespace, so its ports cannot collide.
+ * Runs a {@link Scenario} in network namespaces of its own, then {@link InNamespace} in a child JVM
+ * runs its flows and its report becomes a {@link Trace}. {@link Topology#LOOPBACK}: a new user and
+ * network namespace ({@code unshare -rn}) whose loopback is shaped, the child JVM inside it.
+ * {@link Topology#ROUTED}: three namespaces ({@link RoutedNet}), the child JVM outside starting each
+ * process in its namespace. Traffic never leaves the namespaces, so its ports cannot collide.
  *
- * @param utpcat  the utpcat launcher (normally {@code bin/utpcat}, which runs the built jar)
- * @param interop the directory of utp_peer.js and its node_modules
+ * @param utpcat   the utpcat launcher (normally {@code bin/utpcat}, which runs the built jar)
+ * @param interop  the directory of utp_peer.js and its node_modules
+ * @param topology where the bottleneck sits
  */
-public record ScenarioRunner(Path utpcat, Path interop) {
+public record ScenarioRunner(Path utpcat, Path interop, Topology topology) {
     private static final long SLACK_SECONDS = 90;
 
     /** The launcher ({@code -Djutp.kernel.utpcat}, default bin/utpcat) and peer of the project checkout the JVM runs in. */
-    public static ScenarioRunner ofProject() {
+    public static ScenarioRunner ofProject(Topology topology) {
         return new ScenarioRunner(Path.of(System.getProperty("jutp.kernel.utpcat", "bin/utpcat")).toAbsolutePath(),
-                Path.of("src/test/interop").toAbsolutePath());
+                Path.of("src/test/interop").toAbsolutePath(), topology);
     }
 
     public Trace run(Scenario s) throws Exception {
+        if (topology == Topology.LOOPBACK) {
+            return run(s, List.of("unshare", "-rn", "sh", "-c", s.shape().setup() + " && exec \"$@\"", "sh"), List.of());
+        }
+        try (RoutedNet net = RoutedNet.create(s.shape())) {
+            return run(s, List.of(), List.of("-Djutp.kernel.senderNs=" + net.sender, "-Djutp.kernel.receiverNs=" + net.receiver,
+                    "-Djutp.kernel.senderAddress=" + RoutedNet.SENDER_ADDRESS,
+                    "-Djutp.kernel.receiverAddress=" + RoutedNet.RECEIVER_ADDRESS));
+        }
+    }
+
+    private Trace run(Scenario s, List<String> wrapper, List<String> properties) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> cmd = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                s.shape().setup() + " && exec \"$@\"", "sh", java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-Djutp.kernel.utpcat=" + utpcat, "-Djutp.kernel.interop=" + interop,
-                "-cp", System.getProperty("java.class.path"), InNamespace.class.getName(), Double.toString(s.seconds())));
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-Djutp.kernel.utpcat=" + utpcat, "-Djutp.kernel.interop=" + interop));
+        cmd.addAll(properties);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), InNamespace.class.getName(), Double.toString(s.seconds())));
         for (Scenario.Flow f : s.flows()) {
             cmd.add(f.argument());
         }

@@ -23,6 +23,12 @@ public final class Tools {
         if (namespace != null) {
             return "needs unshare -rn, tc (iproute2), iperf3 and ping (iputils-ping) in a network namespace: " + namespace;
         }
+        if (runner.topology() == Topology.ROUTED) {
+            String routed = run(List.of("sh", "-c", "ns=jutp-probe-$$ && ip netns add $ns && ip netns del $ns"));
+            if (routed != null) {
+                return "the routed topology needs root for ip netns: " + routed;
+            }
+        }
         String node = run(List.of("node", "-e", "require(process.argv[1])",
                 runner.interop().resolve("node_modules/utp-native").toString()));
         if (node != null) {

@@ -147,16 +147,16 @@ class LedbatPlusPlusTest {
         long exit = nowMicros;
         assertEquals(exit + 2 * RTT, l.nextSlowdown().at(), "first slowdown two RTTs after slow start");
         nowMicros = exit + 2 * RTT - 1;
-        ack(l, PACKET, 10_000);
+        ack(l, PACKET, 0);
         assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase());
         long before = l.window();
 
         nowMicros = exit + 2 * RTT;
         long start = nowMicros;
-        ack(l, PACKET, 10_000);
+        ack(l, PACKET, 0);
         assertEquals(Phase.SLOWDOWN, l.phase());
         assertEquals(2 * PACKET, l.window(), "two packets during the slowdown");
-        assertEquals(before, l.ssthresh(), "the window to climb back to");
+        assertEquals(before, l.ssthresh(), "no queue: the whole window to climb back to");
         assertFalse(l.nextSlowdown().armed());
         nowMicros = start + 2 * RTT - 1;
         ack(l, 2 * PACKET, 0);
@@ -165,6 +165,7 @@ class LedbatPlusPlusTest {
         nowMicros = start + 2 * RTT;
         ack(l, 2 * PACKET, 0);
         assertEquals(Phase.SLOW_START, l.phase(), "then slow start");
+        assertEquals(4 * PACKET, l.window(), "an ordinary slow start: the window grows by what was acked");
         for (int i = 0; i < 20 && l.inSlowStart(); i++) {
             nowMicros += RTT;
             ack(l, l.window(), 0);
@@ -172,18 +173,57 @@ class LedbatPlusPlusTest {
         assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase());
         assertEquals(before, l.window(), "back to the window before the slowdown");
         long duration = nowMicros - start;
+        assertTrue(9 * duration > LedbatPlusPlus.MIN_SLOWDOWN_INTERVAL_MICROS);
         assertEquals(nowMicros + 9 * duration, l.nextSlowdown().at(), "next one 9× the slowdown's duration later");
     }
 
     @Test
-    void aQueueDuringTheClimbBackEndsItEarly() {
+    void aSlowdownGivesUpHalfOfTheFlowsShareOfTheQueue() {
+        LedbatPlusPlus l = avoiding(40 * PACKET);
+        nowMicros += 2 * RTT;
+        ack(l, PACKET, 40_000);                    // queue 40 ms over a 120 ms base: a quarter of the RTT
+        assertEquals(Phase.SLOWDOWN, l.phase());
+        assertEquals(40 * PACKET * (1 - 0.5 * 40_000 / 160_000.0), l.ssthresh(), 1.0);
+
+        LedbatPlusPlus bigger = avoiding(80 * PACKET);
+        nowMicros += 2 * RTT;
+        ack(bigger, PACKET, 40_000);
+        assertEquals(2 * (40 * PACKET - l.ssthresh()), 80 * PACKET - bigger.ssthresh(), 2.0,
+                "twice the window gives up twice as much: unequal windows converge");
+    }
+
+    @Test
+    void onAShortPathSlowdownsAreAtLeastASecondApart() {
+        a.rttMicros = 2_000;
+        a.baseRttMicros = 1_000;
+        LedbatPlusPlus l = avoiding(8 * PACKET);
+        nowMicros += 2 * 2_000;
+        ack(l, PACKET, 0);
+        assertEquals(Phase.SLOWDOWN, l.phase());
+        nowMicros += 2 * 2_000;
+        ack(l, 2 * PACKET, 0);
+        assertEquals(1.0 / 16, LedbatPlusPlus.gain(60_000, 1_000));
+        assertEquals(4 * PACKET, l.window(), "the climb back doubles per RTT whatever the gain");
+        for (int i = 0; i < 20 && l.inSlowStart(); i++) {
+            nowMicros += 2_000;
+            ack(l, l.window(), 0);
+        }
+        assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase());
+        assertEquals(nowMicros + LedbatPlusPlus.MIN_SLOWDOWN_INTERVAL_MICROS, l.nextSlowdown().at(),
+                "9× a few milliseconds would slow the flow down many times a second");
+    }
+
+    @Test
+    void onlyAQueueAboveTheTargetEndsTheClimbBackEarly() {
         LedbatPlusPlus l = avoiding(40 * PACKET);
         nowMicros += 2 * RTT;
         ack(l, PACKET, 0);
         assertEquals(Phase.SLOWDOWN, l.phase());
         nowMicros += 2 * RTT;
         ack(l, 2 * PACKET, 0);
-        ack(l, 2 * PACKET, 50_000);                // 3/4 of the target reached on the way up
+        ack(l, 2 * PACKET, 50_000);                // another flow's queue at 5/6 of the target
+        assertEquals(Phase.SLOW_START, l.phase(), "not ended at 3/4 of the target, as the first slow start is");
+        ack(l, 2 * PACKET, 61_000);                // above the target
         assertEquals(Phase.CONGESTION_AVOIDANCE, l.phase());
         assertTrue(l.window() < 40 * PACKET);
         assertTrue(l.nextSlowdown().armed());
