@@ -27,8 +27,8 @@ import dev.jutp.engine.time.Deadline;
  *       (doubling) that ends at the saved window or above the target, not at 3/4 of it: with the
  *       draft's rule, a flow slowing down while another holds the queue above 3/4 of the target
  *       ended its climb at once and fell to 2 packets for good. (2) The window to climb back to
- *       is the window before the slowdown less half of this flow's share of the standing queue
- *       ({@code W·(1 − ½·q/RTT)}). Below the target the draft's window only grows, by the same
+ *       is the window before the slowdown less 3/4 of this flow's share of the standing queue
+ *       ({@code W·(1 − ¾·q/RTT)}). Below the target the draft's window only grows, by the same
  *       amount for every flow, so unequal windows stay unequal; this cut takes more from a larger
  *       window, like TCP's multiplicative decrease, and the flows converge within seconds. It
  *       removes only queue (the part of the window above the path's bandwidth-delay product), so a
@@ -49,7 +49,7 @@ public final class LedbatPlusPlus implements CongestionController {
     static final int SLOWDOWN_INTERVAL_FACTOR = 9;
     static final long MIN_SLOWDOWN_INTERVAL_MICROS = 1_000_000;
     /** At each slowdown a flow gives up this fraction of its share of the standing queue. */
-    static final double SLOWDOWN_QUEUE_CUT = 0.5;
+    static final double SLOWDOWN_QUEUE_CUT = 0.75;
     static final int MIN_LOSS_SPACING_MILLIS = 100;
     static final int WINDOW_FULL_MEMORY_MILLIS = 1000;
 

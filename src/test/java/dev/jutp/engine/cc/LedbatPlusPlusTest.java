@@ -178,12 +178,12 @@ class LedbatPlusPlusTest {
     }
 
     @Test
-    void aSlowdownGivesUpHalfOfTheFlowsShareOfTheQueue() {
+    void aSlowdownGivesUpThreeQuartersOfTheFlowsShareOfTheQueue() {
         LedbatPlusPlus l = avoiding(40 * PACKET);
         nowMicros += 2 * RTT;
         ack(l, PACKET, 40_000);                    // queue 40 ms over a 120 ms base: a quarter of the RTT
         assertEquals(Phase.SLOWDOWN, l.phase());
-        assertEquals(40 * PACKET * (1 - 0.5 * 40_000 / 160_000.0), l.ssthresh(), 1.0);
+        assertEquals(40 * PACKET * (1 - 0.75 * 40_000 / 160_000.0), l.ssthresh(), 1.0);
 
         LedbatPlusPlus bigger = avoiding(80 * PACKET);
         nowMicros += 2 * RTT;
