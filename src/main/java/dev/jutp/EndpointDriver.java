@@ -33,7 +33,6 @@ import java.util.random.RandomGenerator;
  * counters are for other threads.
  */
 final class EndpointDriver {
-    private static final System.Logger LOG = System.getLogger(EndpointDriver.class.getName());
 
     /** The engine's minimum timer spacing; timers are examined when due, not on every tick. */
     static final long TICK_MILLIS = 50;
@@ -224,7 +223,7 @@ final class EndpointDriver {
         } catch (RuntimeException | Error e) {
             commandFailures++;
             StreamCore s = c instanceof StreamCore.Command sc ? sc.stream() : null;
-            LOG.log(System.Logger.Level.ERROR, "jutp: command failed on the I/O thread"
+            log().log(System.Logger.Level.ERROR, "jutp: command failed on the I/O thread"
                     + (s != null ? " for " + s : ""), e);
             if (s != null) {
                 s.terminate("internal error on the I/O thread: " + e);
@@ -567,7 +566,7 @@ final class EndpointDriver {
             h.accept(ByteBuffer.wrap(copy), from);
         } catch (RuntimeException e) {
             handlerFailures++;
-            LOG.log(System.Logger.Level.WARNING, "jutp: the non-uTP datagram handler threw; the endpoint keeps serving", e);
+            log().log(System.Logger.Level.WARNING, "jutp: the non-uTP datagram handler threw; the endpoint keeps serving", e);
         }
     }
 
@@ -664,4 +663,10 @@ final class EndpointDriver {
             return false;
         }
     }
+
+    /** Looked up when something goes wrong only (System.getLogger's backend lookup costs start-up time). */
+    private static System.Logger log() {
+        return System.getLogger(EndpointDriver.class.getName());
+    }
+
 }

@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
  * timer of one of its connections is due, not on a fixed tick.
  */
 final class IoLoop implements StreamPort {
-    private static final System.Logger LOG = System.getLogger(IoLoop.class.getName());
     /** Datagrams read per receive call (one recvmmsg on Linux). */
     static final int RECEIVE_BATCH_DATAGRAMS = 64;
     /** Full-size slots: no datagram is truncated, and the Linux transport may coalesce (GRO). */
@@ -53,7 +52,7 @@ final class IoLoop implements StreamPort {
         IoLoop loop;
         try {
             loop = new IoLoop(transport, options);
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             transport.close();
             throw e;
         }
@@ -61,18 +60,26 @@ final class IoLoop implements StreamPort {
         return loop;
     }
 
-    private IoLoop(dev.jutp.net.Transport transport, UtpOptions options) {
+    private IoLoop(dev.jutp.net.Transport transport, UtpOptions options) throws IOException {
         this.transport = transport;
         try {
-            this.inbound = new DatagramBatch(arena, RECEIVE_BATCH_DATAGRAMS, RECEIVE_SLOT_BYTES);
+            this.inbound = transport.newReceiveBatch(arena, RECEIVE_BATCH_DATAGRAMS, RECEIVE_SLOT_BYTES);
             this.driver = new EndpointDriver(options, transport.receiveBufferBytes(), transport::send,
                     new SecureRandom(), System.nanoTime());
             this.localAddress = transport.localAddress();
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
         }
-        this.thread = Thread.ofPlatform().daemon().name("jutp-io-" + localAddress.getPort()).unstarted(this::run);
+        this.thread = Thread.ofPlatform().daemon().name(ioThreadName(localAddress.getPort())).unstarted(this::run);
+    }
+
+    /**
+     * "jutp-io-PORT", by String.concat: the class-data archive holds no generated string
+     * concatenation class for this call site, and generating one costs milliseconds at start-up.
+     */
+    private static String ioThreadName(int port) {
+        return "jutp-io-".concat(Integer.toString(port));
     }
 
     EndpointDriver driver() {
@@ -158,7 +165,10 @@ final class IoLoop implements StreamPort {
             loop();
         } catch (Throwable t) {
             reason = "endpoint I/O thread failed: " + t;
-            LOG.log(System.Logger.Level.ERROR, "jutp: the I/O thread of " + localAddress + " failed", t);
+            // Looked up on failure only: System.getLogger finds its backend through a service lookup,
+            // milliseconds a command-line client would otherwise spend before its first SYN.
+            System.getLogger(IoLoop.class.getName())
+                    .log(System.Logger.Level.ERROR, "jutp: the I/O thread of " + localAddress + " failed", t);
             driver.failAll(reason);
             throw t;
         } finally {

@@ -95,8 +95,10 @@ final class Session {
         }
         UtpStream stream;
         try {
-            debug(1, "bound " + Addresses.format(endpoint.localAddress()) + " (transport " + endpoint.transportName()
-                    + ")");
+            if (debugging(1)) {
+                debug("bound " + Addresses.format(endpoint.localAddress()) + " (transport " + endpoint.transportName()
+                        + ")");
+            }
             try {
                 stream = o.listen() ? accept(endpoint) : connect(endpoint, remote);
             } catch (IOException e) {
@@ -104,8 +106,10 @@ final class Session {
                         + describe(e));
                 return UtpCat.EXIT_FAILURE;
             }
-            debug(1, "connected " + Addresses.format(stream.localAddress()) + " <-> "
-                    + Addresses.format(stream.remoteAddress()));
+            if (debugging(1)) {
+                debug("connected " + Addresses.format(stream.localAddress()) + " <-> "
+                        + Addresses.format(stream.remoteAddress()));
+            }
             Thread resetOnSignal = resetOnSignal(stream, endpoint);
             transfer(stream);
             try {
@@ -154,14 +158,18 @@ final class Session {
     }
 
     private UtpStream connect(UtpEndpoint endpoint, InetSocketAddress remote) throws IOException {
-        debug(1, "connecting to " + Addresses.format(remote));
+        if (debugging(1)) {
+            debug("connecting to " + Addresses.format(remote));
+        }
         return o.timeout() != null ? endpoint.connect(remote, o.timeout()) : endpoint.connect(remote);
     }
 
     /** One connection per run, as ucat: stop listening once it is accepted. */
     private UtpStream accept(UtpEndpoint endpoint) throws IOException {
         UtpListener listener = endpoint.listen();
-        debug(1, "listening on " + Addresses.format(listener.localAddress()));
+        if (debugging(1)) {
+            debug("listening on " + Addresses.format(listener.localAddress()));
+        }
         try {
             return o.timeout() != null ? listener.accept(o.timeout()) : listener.accept();
         } finally {
@@ -223,7 +231,9 @@ final class Session {
             try {
                 printStats(err, "connection", stream.stats(), progress.elapsedSeconds());
             } catch (RuntimeException e) {
-                debug(1, "no statistics: " + describe(e));
+                if (debugging(1)) {
+                    debug("no statistics: " + describe(e));
+                }
             }
         }
         Failure f = failure.get();
@@ -231,7 +241,9 @@ final class Session {
             err.println("utpcat: " + f.message());
             return UtpCat.EXIT_FAILURE;
         }
-        debug(1, "done: sent " + progress.sent() + " bytes, received " + progress.received() + " bytes");
+        if (debugging(1)) {
+            debug("done: sent " + progress.sent() + " bytes, received " + progress.received() + " bytes");
+        }
         return UtpCat.EXIT_OK;
     }
 
@@ -253,16 +265,22 @@ final class Session {
                     break;
                 }
                 if (n > 0) {
-                    debug(3, "read " + n + " bytes from stdin");
+                    if (debugging(3)) {
+                        debug("read " + n + " bytes from stdin");
+                    }
                     touch();
                     stream.write(buf.flip());
                     progress.addSent(n);
                     touch();
                 }
             }
-            debug(1, "stdin EOF: sending FIN");
+            if (debugging(1)) {
+                debug("stdin EOF: sending FIN");
+            }
             stream.shutdownOutput();
-            debug(2, "FIN queued after " + progress.sent() + " bytes");
+            if (debugging(2)) {
+                debug("FIN queued after " + progress.sent() + " bytes");
+            }
         } catch (IOException e) {
             fail(describe(e));
         } catch (RuntimeException e) {
@@ -298,7 +316,9 @@ final class Session {
                     progress.addReceived(n);
                 }
             }
-            debug(1, "peer FIN: end of input after " + progress.received() + " bytes");
+            if (debugging(1)) {
+                debug("peer FIN: end of input after " + progress.received() + " bytes");
+            }
         } catch (IOException e) {
             fail(describe(e));
         } catch (RuntimeException e) {
@@ -332,14 +352,23 @@ final class Session {
         try {
             stream.close();
         } catch (IOException | RuntimeException e) {
-            debug(1, "close: " + describe(e));
+            if (debugging(1)) {
+                debug("close: " + describe(e));
+            }
         }
     }
 
-    private void debug(int level, String message) {
-        if (o.debug() >= level) {
-            err.println("utpcat: " + message);
-        }
+    /**
+     * Callers test this before building a debug message: a message built for nothing costs an
+     * allocation per stdin chunk, and before the first SYN a string concatenation class the
+     * class-data archive does not hold (it is recorded from the demo, which runs no Session).
+     */
+    private boolean debugging(int level) {
+        return o.debug() >= level;
+    }
+
+    private void debug(String message) {
+        err.println("utpcat: " + message);
     }
 
     static String seconds(Duration d) {

@@ -44,7 +44,9 @@ public final class UtpCat {
                     + " | utpcat demo [--size N]  (utpcat -h for help)");
             return EXIT_USAGE;
         }
-        if (options.mode() == CatOptions.Mode.CAT) {
+        if (options.mode() != CatOptions.Mode.HELP) {
+            // The demo too: it is the run bin/utpcat records its class-data archive from, so the
+            // archive then holds this start-up path as a transfer takes it.
             StartupWarmup.start();
         }
         boolean errTerminal = Terminal.isTerminal(2);

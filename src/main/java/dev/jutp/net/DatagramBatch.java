@@ -42,16 +42,17 @@ public final class DatagramBatch {
      *     datagram that fills its slot exactly from a truncated one, so it drops both.
      */
     public DatagramBatch(Arena arena, int capacity, int slotBytes) {
-        Objects.requireNonNull(arena, "arena");
-        if (capacity < 1 || capacity > 1 << 16) {
-            throw new IllegalArgumentException("capacity must be in 1..65536: " + capacity);
+        this(Objects.requireNonNull(arena, "arena").allocate(slabBytes(capacity, slotBytes), 64), capacity, slotBytes);
+    }
+
+    /** A batch over {@code slab}, at least {@link #slabBytes} long and 64-byte aligned (its arena owns it). */
+    DatagramBatch(MemorySegment slab, int capacity, int slotBytes) {
+        if (slab.byteSize() < slabBytes(capacity, slotBytes) || slab.address() % 64 != 0) {
+            throw new IllegalArgumentException("the slab must hold " + slabBytes(capacity, slotBytes)
+                    + " bytes at a 64-byte boundary: " + slab);
         }
-        if (slotBytes < 1 || slotBytes > MAX_SLOT_BYTES) {
-            throw new IllegalArgumentException("slotBytes must be in 1.." + MAX_SLOT_BYTES + ": " + slotBytes);
-        }
-        // Slots start on 8-byte boundaries so the engine can read headers with aligned-friendly offsets.
-        this.stride = (slotBytes + 7) & ~7;
-        this.slab = arena.allocate((long) stride * capacity, 64);
+        this.stride = stride(slotBytes);
+        this.slab = slab;
         this.slotBytes = slotBytes;
         this.slots = new MemorySegment[capacity];
         this.views = new ByteBuffer[capacity];
@@ -62,6 +63,22 @@ public final class DatagramBatch {
         this.lengths = new int[capacity];
         this.offsets = new long[capacity];
         this.sources = new InetSocketAddress[capacity];
+    }
+
+    /** Bytes of slab a batch of {@code capacity} slots of {@code slotBytes} needs (checks both). */
+    static long slabBytes(int capacity, int slotBytes) {
+        if (capacity < 1 || capacity > 1 << 16) {
+            throw new IllegalArgumentException("capacity must be in 1..65536: " + capacity);
+        }
+        if (slotBytes < 1 || slotBytes > MAX_SLOT_BYTES) {
+            throw new IllegalArgumentException("slotBytes must be in 1.." + MAX_SLOT_BYTES + ": " + slotBytes);
+        }
+        return (long) stride(slotBytes) * capacity;
+    }
+
+    /** Slots start on 8-byte boundaries so the engine can read headers with aligned-friendly offsets. */
+    private static int stride(int slotBytes) {
+        return (slotBytes + 7) & ~7;
     }
 
     /** Number of slots (receive buffers); with GRO a batch may hold more datagrams than this. */

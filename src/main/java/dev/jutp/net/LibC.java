@@ -49,6 +49,11 @@ final class LibC {
 
     static final short POLLIN = 0x1;
 
+    static final int PROT_READ = 0x1;
+    static final int PROT_WRITE = 0x2;
+    static final int MAP_PRIVATE = 0x02;
+    static final int MAP_ANONYMOUS = 0x20;
+
     static final int EINTR = 4;
     static final int EIO = 5;
     static final int EAGAIN = 11;
@@ -190,6 +195,19 @@ final class LibC {
     /** write for wakeup(), which runs on any thread and ignores failure (a non-blocking eventfd: critical). */
     static long writeIgnoringErrno(int fd, MemorySegment buf, long count) {
         return callCritical(Syscalls.WRITE, fd, buf.address(), count, 0, 0);
+    }
+
+    /**
+     * mmap of {@code bytes} of private anonymous memory, read-write: the kernel backs a page with
+     * memory at its first touch, zeroed. @return the address, or -1 (errno in {@code e})
+     */
+    static long mmapAnonymous(MemorySegment e, long bytes) {
+        return call(e, Syscalls.MMAP, 0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
+
+    /** munmap, for cleanups that run as an arena closes (errno ignored: the range is ours). */
+    static long munmapIgnoringErrno(long address, long bytes) {
+        return callCritical(Syscalls.MUNMAP, address, bytes, 0, 0, 0);
     }
 
     static int close(MemorySegment e, int fd) {

@@ -1,5 +1,7 @@
 package dev.jutp.net;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
 
 /**
@@ -17,6 +19,17 @@ public interface Transport extends AutoCloseable {
     int READABLE = 1;
     /** {@link #awaitReadable} bit: {@link #wakeup()} was called. */
     int WOKEN = 2;
+
+    /**
+     * A receive batch for this transport, owned by {@code arena}: {@code new DatagramBatch(arena,
+     * capacity, slotBytes)} unless the transport has cheaper memory for it (the Linux transport's
+     * pages are backed at first use, not zeroed up front).
+     *
+     * @throws IOException if the transport cannot get the memory
+     */
+    default DatagramBatch newReceiveBatch(Arena arena, int capacity, int slotBytes) throws IOException {
+        return new DatagramBatch(arena, capacity, slotBytes);
+    }
 
     /**
      * Clears {@code batch} and fills it with as many ready datagrams as fit, without blocking.

@@ -174,6 +174,33 @@ class JdkFinderTest {
         assertTrue(utpcat.err().startsWith("utpcat: "), utpcat.err());
     }
 
+    /**
+     * java on PATH as a link into a JDK under the searched directories (as /usr/bin/java is): the
+     * finder follows it with builtins only. PATH holds nothing but the link, so neither readlink nor
+     * the version probe's grep can run: without the builtin match java on PATH would not qualify and
+     * the newer JDK under the directories would win.
+     */
+    @Test
+    void javaOnPathLinkedIntoASearchedDirectoryIsResolvedWithoutStartingAProcess() throws Exception {
+        Path co = checkout();
+        Path jvm = Files.createDirectories(dir.resolve("jvm"));
+        Path linked = fakeJdk(jvm.resolve("jdk-23"), 23, true, true);
+        fakeJdk(jvm.resolve("jdk-25"), 25, true, true);
+        Path pathDir = Files.createDirectories(dir.resolve("path-bin"));
+        Files.createSymbolicLink(pathDir.resolve("java"), linked.resolve("bin/java"));
+        Map<String, String> env = new HashMap<>();
+        env.put("JAVA_HOME", "");
+        env.put("PATH", pathDir.toString());
+        env.put("JUTP_JVM_DIRS", jvm.toString());
+
+        Run java = run(env, "/bin/bash", co.resolve("bin/find-java").toString());
+        assertEquals(0, java.exit(), java.err());
+        assertEquals(pathDir.resolve("java").toString(), java.out());
+        Run utpcat = run(env, "/bin/bash", co.resolve("bin/utpcat").toString(), "-h");
+        assertEquals(0, utpcat.exit(), utpcat.err());
+        assertTrue(utpcat.out().startsWith("ran jdk-23 "), utpcat.out());
+    }
+
     /** On this machine, with nothing set: the scripts agree, on a JDK 22 or newer. */
     @Test
     void onThisMachineFindJavaAndTheShimAgreeOnAJdk22OrNewer() throws Exception {

@@ -209,6 +209,73 @@ class UtpCatLauncherIT {
         }
     }
 
+    /**
+     * The path from launch to a client's first SYN, read from the JVM's own class-load and
+     * class-init logs (no clock): every class of jutp and of its command line comes from the packaged
+     * archive (a class missing from it, such as one only utpcat's own start-up runs, is read from the
+     * jar and verified), no string concatenation class is generated, java.util.logging is not
+     * started, and the transport links no more native call shapes than its three (each generates a
+     * stub class and about 30 method-handle classes, which the JDK 25 archive cannot hold).
+     */
+    @Test
+    void theFirstSynPathRunsFromTheArchiveAndGeneratesOnlyTheNativeCallStubs() throws Exception {
+        packagedArchives();
+        Path log = dir.resolve("classes.log");
+        String firstDatagram;
+        try (java.nio.channels.DatagramChannel peer = java.nio.channels.DatagramChannel.open()) {
+            peer.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            int port = ((java.net.InetSocketAddress) peer.getLocalAddress()).getPort();
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "127.0.0.1", Integer.toString(port))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("UTPCAT_JAVA_OPTS", "-Xlog:class+load=info,class+init=info:file=" + log + ":tid");
+            Process p = pb.start();    // stdin: an open pipe, so utpcat waits for input after connecting
+            try {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(2048);
+                peer.configureBlocking(false);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (peer.receive(buf) == null && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                firstDatagram = buf.position() >= 20 ? String.format("%02x", buf.get(0)) : "none";
+            } finally {
+                p.destroy();     // SIGTERM: the JVM exits normally and closes its log
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            }
+        }
+        assertEquals("41", firstDatagram, "the first datagram is a uTP SYN (type 4, version 1)");
+        List<String> lines = Files.readAllLines(log);
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" dev.jutp.cli.UtpCat source: shared objects file")),
+                "UtpCat not loaded from the archive");
+        List<String> fromElsewhere = lines.stream()
+                .filter(l -> l.matches(".*\\] (dev\\.jutp|org\\.apache\\.commons\\.cli)\\.\\S+ source: .*")
+                        && !l.endsWith("source: shared objects file"))
+                .toList();
+        assertEquals(List.of(), fromElsewhere, "classes the archive did not hold");
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("java.lang.String$$StringConcat")
+                && !l.endsWith("source: shared objects file")).toList(), "string concatenation classes generated");
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains("Initializing 'java/util/logging/LogManager'"))
+                .toList(), "java.util.logging started");
+        long stubs = lines.stream().filter(l -> l.contains(" jdk.internal.foreign.abi.DowncallStub/")).count();
+        assertTrue(stubs >= 1 && stubs <= 3, stubs + " native call shapes linked");
+    }
+
+    /**
+     * The heap asks for transparent huge pages exactly when the kernel grants them on request
+     * ("[madvise]"): with "always" it has them without asking, with "never" the JVM would warn.
+     */
+    @Test
+    void asksForHugePagesOnlyWhereTheKernelGrantsThemOnRequest() throws Exception {
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean onRequest = Files.isReadable(setting) && Files.readString(setting).contains("[madvise]");
+        Process p = idleListener(LAUNCHER);
+        try {
+            String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
+            assertEquals(onRequest, cmdline.contains(" -XX:+UseTransparentHugePages "), cmdline);
+        } finally {
+            stop(p);
+        }
+    }
+
     /** A copy of the checkout (bin/utpcat and bin/find-java, the jar, target/lib) whose archive this test controls. */
     private Path checkoutCopy() throws Exception {
         Path copy = dir.resolve("checkout");

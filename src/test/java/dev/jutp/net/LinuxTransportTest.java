@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
@@ -168,6 +169,77 @@ class LinuxTransportTest extends AbstractTransportTest {
         DatagramBatch in = new DatagramBatch(arena, 16, 2048);
         assertEquals(5, drain(a, in, 5));
         assertEquals(3, drain(b, in, 3));
+    }
+
+    /**
+     * The endpoint's receive batch (64 slots of 64 KiB) costs no page before it is used: the Linux
+     * transport maps it rather than allocate and zero it (Arena.allocate touches all 1,024 pages, 12 ms
+     * before a client's first SYN on a small VM). Read from /proc/self/pagemap (bit 63: page present).
+     * A small datagram then touches the page it lands on, and closing the arena unmaps the memory.
+     */
+    @Test
+    void receiveBatchMemoryIsBackedOnlyWhereDatagramsLandAndUnmappedWithItsArena() throws IOException {
+        Transport sender = open(V4_ANY_PORT);
+        Transport receiver = open(V4_ANY_PORT);
+        long batchBytes = DatagramBatch.slabBytes(64, DatagramBatch.MAX_SLOT_BYTES);
+        try (Arena own = Arena.ofShared()) {
+            DatagramBatch zeroed = new DatagramBatch(own, 64, DatagramBatch.MAX_SLOT_BYTES);
+            assertEquals(batchBytes / PAGE, presentPages(zeroed.segment()), "Arena.allocate zeroes every page");
+
+            DatagramBatch in = receiver.newReceiveBatch(own, 64, DatagramBatch.MAX_SLOT_BYTES);
+            assertEquals(batchBytes, in.segment().byteSize());
+            assertEquals(0, presentPages(in.segment()), "pages backed before any receive");
+            assertEquals(0, in.segment().get(ValueLayout.JAVA_LONG, batchBytes - 8), "reads as zeroed memory");
+
+            MemorySegment payload = arena.allocate(100);
+            fill(payload, 7);
+            OutgoingBatch out = new OutgoingBatch(1);
+            out.add(payload, 0, 100, receiver.localAddress(), 0);
+            sendAll(sender, out);
+            assertEquals(1, drain(receiver, in, 1));
+            assertEquals(-1L, payload.mismatch(in.segment().asSlice(in.offset(0), in.length(0))));
+            long present = presentPages(in.segment());
+            assertTrue(present >= 1 && present <= 2, present + " pages backed after one 100-byte datagram");
+        }
+        // Unmapped on close: 64 more such batches leave the process's address space as it was (each is
+        // 4 MiB, so without munmap it would grow by 256 MiB).
+        long before = virtualMemoryKib();
+        for (int i = 0; i < 64; i++) {
+            try (Arena own = Arena.ofShared()) {
+                receiver.newReceiveBatch(own, 64, DatagramBatch.MAX_SLOT_BYTES);
+            }
+        }
+        long grown = virtualMemoryKib() - before;
+        assertTrue(grown < 64 * 1024, "address space grew by " + grown + " KiB");
+    }
+
+    private static final long PAGE = 4096;
+
+    /** Pages of {@code segment} (page-aligned, a multiple of 4 KiB) the kernel has backed. */
+    private static long presentPages(MemorySegment segment) throws IOException {
+        long pages = segment.byteSize() / PAGE;
+        byte[] entries = new byte[(int) pages * 8];
+        try (var file = new java.io.RandomAccessFile("/proc/self/pagemap", "r")) {
+            file.seek(segment.address() / PAGE * 8);
+            file.readFully(entries);
+        }
+        java.nio.ByteBuffer map = java.nio.ByteBuffer.wrap(entries).order(java.nio.ByteOrder.nativeOrder());
+        long present = 0;
+        for (int i = 0; i < pages; i++) {
+            if (map.getLong(i * 8) < 0) {
+                present++;
+            }
+        }
+        return present;
+    }
+
+    private static long virtualMemoryKib() throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmSize:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no VmSize in /proc/self/status");
     }
 
     private static int drain(Transport t, DatagramBatch in, int expected) {
