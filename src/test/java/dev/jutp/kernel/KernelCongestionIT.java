@@ -71,9 +71,7 @@ class KernelCongestionIT {
     }
 
     private static void assertTcpShare(FlowKind tcp, double min) throws Exception {
-        Trace t = RUNNER.run(new Scenario(JUTP.label + " + " + tcp.label, Shape.MBIT_20, List.of(
-                new Scenario.Flow("jutp", JUTP, 0),
-                new Scenario.Flow("tcp", tcp, 5)), 16, 6, 16));
+        Trace t = RUNNER.run(Scenario.tcpJoining(JUTP, tcp));
         System.out.println(t.summary());
         assertTrue(t.share("tcp") >= min, tcp.label + " got less than " + Math.round(100 * min)
                 + " % of the link next to jutp: " + t.summary());

@@ -66,10 +66,7 @@ class RoutedCongestionIT {
     }
 
     private static void assertTcpShare(FlowKind tcp, double min) throws Exception {
-        FlowKind jutp = FlowKind.JUTP_LEDBAT_PLUS_PLUS;
-        Trace t = RUNNER.run(new Scenario(jutp.label + " + " + tcp.label, Shape.MBIT_20, List.of(
-                new Scenario.Flow("jutp", jutp, 0),
-                new Scenario.Flow("tcp", tcp, 5)), 16, 6, 16));
+        Trace t = RUNNER.run(Scenario.tcpJoining(FlowKind.JUTP_LEDBAT_PLUS_PLUS, tcp));
         System.out.println(t.summary());
         assertTrue(t.share("tcp") >= min, tcp.label + " got less than " + Math.round(100 * min)
                 + " % of the router's link next to jutp: " + t.summary());

@@ -35,6 +35,15 @@ public record Scenario(String name, Shape shape, List<Flow> flows, double second
         }
     }
 
+    /**
+     * The integration tests' short form of "TCP joins": {@code utp} (flow "jutp") from 0, {@code tcp}
+     * (flow "tcp") from 5 s, 16 s in all, judged over the 10 s from 1 s after TCP joined.
+     */
+    public static Scenario tcpJoining(FlowKind utp, FlowKind tcp) {
+        return new Scenario(utp.label + " + " + tcp.label, Shape.MBIT_20, List.of(
+                new Flow("jutp", utp, 0), new Flow("tcp", tcp, 5)), 16, 6, 16);
+    }
+
     /** The flow called {@code name}. */
     public Flow flow(String name) {
         return flows.stream().filter(f -> f.name().equals(name)).findFirst()
