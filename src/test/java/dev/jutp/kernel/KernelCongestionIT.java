@@ -1,8 +1,6 @@
 package dev.jutp.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 
@@ -39,13 +37,7 @@ class KernelCongestionIT {
 
     @BeforeAll
     static void tools() {
-        String missing = Tools.missing(RUNNER);
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(missing + " (CI=true: .ci/run installs them)");
-            }
-            assumeTrue(false, missing);
-        }
+        Tools.requireOrSkip(RUNNER);
     }
 
     @Test
@@ -55,10 +47,7 @@ class KernelCongestionIT {
 
     @Test
     void tcpBbrGetsMostOfTheLink() throws Exception {
-        String controls = Tools.tcpCongestionControls();
-        // A kernel feature, not a package: an unprivileged namespace cannot load the tcp_bbr module.
-        assumeTrue(Tools.tcpHas("bbr"), "this kernel offers no BBR (tcp_available_congestion_control: " + controls
-                + "); modprobe tcp_bbr as root to run this case");
+        Tools.assumeBbr();
         assertTcpShare(FlowKind.TCP_BBR, MIN_BBR_SHARE);
     }
 

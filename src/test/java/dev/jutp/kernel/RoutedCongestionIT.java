@@ -1,8 +1,6 @@
 package dev.jutp.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 
@@ -34,13 +32,7 @@ class RoutedCongestionIT {
 
     @BeforeAll
     static void tools() {
-        String missing = Tools.missing(RUNNER);
-        if (missing != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(missing + " (CI=true: .ci/run runs as root and installs them)");
-            }
-            assumeTrue(false, missing);
-        }
+        Tools.requireOrSkip(RUNNER);
     }
 
     @Test
@@ -50,7 +42,7 @@ class RoutedCongestionIT {
 
     @Test
     void tcpBbrGetsMostOfARouterBottleneckNextToLedbatPlusPlus() throws Exception {
-        assumeTrue(Tools.tcpHas("bbr"), "this kernel offers no BBR: " + Tools.tcpCongestionControls());
+        Tools.assumeBbr();
         assertTcpShare(FlowKind.TCP_BBR, MIN_BBR_SHARE);
     }
 

@@ -1,9 +1,7 @@
 package dev.jutp.kernel;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +26,7 @@ final class RoutedNet implements AutoCloseable {
     }
 
     /** Makes the namespaces and links; on a failure removes what it made and throws. */
-    static RoutedNet create(Shape shape) throws IOException, InterruptedException {
+    static RoutedNet create(Shape shape) throws IOException {
         RoutedNet net = new RoutedNet("jutp-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet() + "-");
         String s = net.sender;
         String r = net.router;
@@ -57,18 +55,11 @@ final class RoutedNet implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() {
         sh("for ns in " + sender + " " + router + " " + receiver + "; do ip netns del $ns 2>/dev/null; done; true");
     }
 
-    /** Null when the script exits 0 within 30 s, else what it printed. */
-    private static String sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("sh", "-c", script)).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readNBytes(4096);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "timed out: " + script;
-        }
-        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + new String(out, StandardCharsets.UTF_8).trim();
+    private static String sh(String script) {
+        return Tools.run(List.of("sh", "-c", script));
     }
 }

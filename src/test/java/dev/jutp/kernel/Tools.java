@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
 /** What the harness needs from the machine, checked before a run. */
 public final class Tools {
     private static final String CONGESTION = "/proc/sys/net/ipv4/tcp_available_congestion_control";
@@ -51,8 +54,32 @@ public final class Tools {
         return List.of(tcpCongestionControls().split("\\s+")).contains(algorithm);
     }
 
+    /**
+     * Before a kernel IT: under CI ({@code CI=true}, where .ci/run runs as root and installs the tools)
+     * a missing tool or privilege fails; elsewhere the test class is skipped, naming what is missing.
+     */
+    static void requireOrSkip(ScenarioRunner runner) {
+        String missing = missing(runner);
+        if (missing == null) {
+            return;
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            Assertions.fail(missing + " (CI=true: .ci/run runs as root and installs them)");
+        }
+        Assumptions.assumeTrue(false, missing);
+    }
+
+    /**
+     * Skips a BBR case on a kernel without BBR, with the kernel's list. A kernel feature, not a package:
+     * no .ci/run step can add it (an unprivileged namespace cannot load the tcp_bbr module).
+     */
+    static void assumeBbr() throws IOException {
+        Assumptions.assumeTrue(tcpHas("bbr"), "this kernel offers no BBR (tcp_available_congestion_control: "
+                + tcpCongestionControls() + "); modprobe tcp_bbr as root to run this case");
+    }
+
     /** Null when {@code command} exits 0 within 30 s, else what it printed. */
-    private static String run(List<String> command) {
+    static String run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readNBytes(4096);

@@ -93,8 +93,6 @@ public final class LedbatPlusPlus implements CongestionController {
     private long lastDecayMillis = Long.MIN_VALUE / 2;
     private long lastNowMicros;
     private long lastRoundMicros;
-    private long lastQueuingMicros;
-    private long lastBaseRttMicros;
     private int packetSize = 1;
 
     public LedbatPlusPlus(int initialWindow) {
@@ -149,8 +147,6 @@ public final class LedbatPlusPlus implements CongestionController {
         packetSize = Math.max(1, a.packetSize);
         lastNowMicros = a.nowMicros;
         lastRoundMicros = roundMicros(a);
-        lastQueuingMicros = Math.max(0, a.roundTripQueuingMicros);
-        lastBaseRttMicros = Math.max(0, a.baseRttMicros);
         double target = a.targetMicros <= 0 ? DEFAULT_TARGET_MICROS : a.targetMicros;
         double gain = gain(target, a.baseRttMicros);
         boolean growing = a.nowMillis - a.lastWindowFullMillis <= WINDOW_FULL_MEMORY_MILLIS;
@@ -185,7 +181,7 @@ public final class LedbatPlusPlus implements CongestionController {
             if (lossSinceScheduled) {
                 scheduleSlowdown(a.nowMicros, slowdownWaitMicros);
             } else {
-                startSlowdown(a.nowMicros);
+                startSlowdown(a);
                 return;
             }
         } else {
@@ -227,12 +223,14 @@ public final class LedbatPlusPlus implements CongestionController {
         nextSlowdown.armAfter(nowMicros, waitMicros);
     }
 
-    private void startSlowdown(long nowMicros) {
+    /** Saves the window to climb back to, less {@link #SLOWDOWN_QUEUE_CUT} of this flow's share of the queue. */
+    private void startSlowdown(AckSample a) {
         nextSlowdown.disarm();
-        double queueShare = (double) lastQueuingMicros / Math.max(1, lastQueuingMicros + lastBaseRttMicros);
+        long queuing = Math.max(0, a.roundTripQueuingMicros);
+        double queueShare = (double) queuing / Math.max(1, queuing + Math.max(0, a.baseRttMicros));
         ssthresh = Math.max((long) (window * (1 - SLOWDOWN_QUEUE_CUT * queueShare)), (long) slowdownWindow());
-        slowdownStartMicros = nowMicros;
-        slowdownEnd.armAfter(nowMicros, SLOWDOWN_FREEZE_RTTS * lastRoundMicros);
+        slowdownStartMicros = a.nowMicros;
+        slowdownEnd.armAfter(a.nowMicros, SLOWDOWN_FREEZE_RTTS * lastRoundMicros);
         phase = Phase.SLOWDOWN;
         window = slowdownWindow();
     }
