@@ -10,9 +10,12 @@ import java.nio.ByteBuffer;
  * interpreter too ({@code ByteRingTest}); a segment over the current array is kept for payloads
  * copied in and for the protocol reading the send ring in place.
  *
- * <p>Not thread-safe: the owning {@link StreamCore} guards it with its lock. Misuse (taking more
- * than is held, putting more than fits) throws {@link IllegalArgumentException} before anything
- * moves.
+ * <p>Not thread-safe: the owning {@link StreamCore} guards it with its lock. The one exception is
+ * a copy made outside that lock ({@link #storage()} with the static {@code copy} methods, then
+ * {@link #commitPut} or {@link #skip} under the lock again): the bytes copied lie outside what the
+ * other side touches, a resize leaves the old array intact for the copy to finish, and
+ * {@link #releases()} tells whether the ring was dropped meanwhile. Misuse (taking more than is
+ * held, putting more than fits) throws {@link IllegalArgumentException} before anything moves.
  */
 final class ByteRing {
     /** The first array allocated once a byte needs room. */
@@ -25,6 +28,8 @@ final class ByteRing {
     /** Index of the oldest byte held. */
     private int head;
     private int size;
+    /** How often {@link #release()} ran. */
+    private int releases;
 
     /** Bytes held. */
     int size() {
@@ -72,6 +77,7 @@ final class ByteRing {
 
     /** Drops the array and everything held. */
     void release() {
+        releases++;
         array = NONE;
         segment = NONE_SEGMENT;
         head = 0;
@@ -119,6 +125,65 @@ final class ByteRing {
         }
         int tail = head + size;
         return tail >= array.length ? tail - array.length : tail;
+    }
+
+    /** Index in {@link #storage()} where the next byte put lands. */
+    int tail() {
+        int tail = head + size;
+        return tail >= array.length ? tail - array.length : tail;
+    }
+
+    /**
+     * Counts the {@code len} bytes a copy outside the lock placed at {@code at} (the {@link #tail()}
+     * it was given) as held. The consumer may have emptied the ring meanwhile, which moves
+     * {@link #head()} to 0: the bytes then start the ring where they are.
+     */
+    void commitPut(int at, int len) {
+        checkPut(len);
+        if (size == 0) {
+            head = at;
+        } else if (tail() != at) {
+            throw new IllegalStateException("put at " + at + " but the tail is at " + tail());
+        }
+        size += len;
+    }
+
+    /** How often the ring was released: a copy outside the lock checks that it did not change. */
+    int releases() {
+        return releases;
+    }
+
+    /** The current array, for a copy outside the lock. */
+    byte[] storage() {
+        return array;
+    }
+
+    /** Copies {@code len} bytes from {@code src} into the ring array {@code a} at {@code at}, wrapping. */
+    static void copyIn(byte[] src, int off, byte[] a, int at, int len) {
+        int first = Math.min(len, a.length - at);
+        System.arraycopy(src, off, a, at, first);
+        System.arraycopy(src, off + first, a, 0, len - first);
+    }
+
+    /** Copies {@code len} bytes from {@code src}'s position into {@code a} at {@code at}, wrapping. */
+    static void copyIn(java.nio.ByteBuffer src, byte[] a, int at, int len) {
+        int first = Math.min(len, a.length - at);
+        src.get(a, at, first);
+        src.get(a, 0, len - first);
+    }
+
+    /** Copies {@code len} bytes of the ring array {@code a} from {@code from} into {@code dst}, wrapping. */
+    static void copyOut(byte[] a, int from, byte[] dst, int off, int len) {
+        int first = Math.min(len, a.length - from);
+        System.arraycopy(a, from, dst, off, first);
+        System.arraycopy(a, 0, dst, off + first, len - first);
+    }
+
+    /** Copies {@code len} bytes of {@code a} from {@code from} into {@code dst} at its position, wrapping. */
+    static void copyOut(byte[] a, int from, java.nio.ByteBuffer dst, int len) {
+        int first = Math.min(len, a.length - from);
+        dst.put(a, from, first);
+        dst.put(a, 0, len - first);
     }
 
     // ------------------------------------------------------------------ out

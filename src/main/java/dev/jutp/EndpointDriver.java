@@ -100,6 +100,8 @@ final class EndpointDriver {
     private final Set<StreamCore> streams = ConcurrentHashMap.newKeySet();
     /** Closed streams with a linger deadline, checked at every timeout pass. */
     private final ArrayList<StreamCore> lingering = new ArrayList<>();
+    /** Streams whose blocked reader is woken at the end of this pass ({@link StreamCore#onRead}). */
+    private final ArrayList<StreamCore> readersToWake = new ArrayList<>();
     private final IcmpErrorHandler icmpHandler = this::onIcmpError;
     private final long originNanos;
     private long nowNanos;
@@ -263,7 +265,16 @@ final class EndpointDriver {
             unackedDatagrams = 0;
         }
         dispatch();
+        wakeReaders();
         flush();
+    }
+
+    /** Wakes the readers {@link StreamCore#onRead} queued during this pass (one wake-up a pass, not a packet). */
+    private void wakeReaders() {
+        for (int i = 0; i < readersToWake.size(); i++) {
+            readersToWake.get(i).wakeReaderOnIo();
+        }
+        readersToWake.clear();
     }
 
     /**
@@ -501,8 +512,8 @@ final class EndpointDriver {
             StreamCore s = c == null ? null : (StreamCore) c.attachment();
             switch (ev.type()) {
                 case EngineEvents.READ -> {
-                    if (s != null) {
-                        s.onRead(ev.segment(), ev.offset(), ev.length());
+                    if (s != null && s.onRead(ev.segment(), ev.offset(), ev.length())) {
+                        readersToWake.add(s);
                     }
                 }
                 case EngineEvents.WRITABLE -> {

@@ -34,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class StreamCore {
     /** The longest wait for live statistics from the I/O side; the last known ones are returned after it. */
     private static final long STATS_WAIT_SECONDS = 5;
+    /** Buffered bytes that wake a blocked reader at once; fewer wait for the end of the I/O side's pass. */
+    static final int READ_WAKE_BYTES = 64 * 1024;
 
     /** Work for the I/O side on behalf of one stream, so a failing command can fail its stream. */
     record Command(StreamCore stream, Runnable body) implements Runnable {
@@ -93,6 +95,23 @@ final class StreamCore {
     private final ByteRing unsent = new ByteRing();
     private final int sendCapacity;
     private long bytesSent;
+
+    // Wake-ups (guarded by lock): a blocked reader is woken once READ_WAKE_BYTES are buffered or the
+    // I/O side's pass ends, a blocked writer once a quarter of the send buffer is free (or room for
+    // the rest of its write), so each wake-up moves a large piece instead of a packet's worth.
+    private int readersWaiting;
+    /** A waiting reader was signalled and has not run yet: more bytes need no second signal. */
+    private boolean readerSignalled;
+    private int writersWaiting;
+    private int writeWakeRoom = Integer.MAX_VALUE;
+    /** A reader (writer) is copying out of (into) its ring without the lock; others wait for it. */
+    private boolean readerCopying;
+    private boolean writerCopying;
+    /** I/O side only: this stream is in the driver's list of readers to wake at the end of the pass. */
+    private boolean readWakeQueued;
+    /** Times a blocked reader was signalled that bytes arrived, and times a writer blocked (for tests). */
+    private long readerWakeups;
+    private long writerWaits;
 
     private volatile int soTimeoutMillis;
     private volatile int writeTimeoutMillis;
@@ -430,55 +449,85 @@ final class StreamCore {
             return 0;
         }
         int n;
-        boolean drain;
+        byte[] ring;
+        int from;
+        int releases;
         lock.lock();
         try {
             int timeout = soTimeoutMillis;
             long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
-            while (received.isEmpty()) {
+            while (readerCopying || received.isEmpty()) {
                 if (userClosed) {
                     throw new SocketException("stream closed");
                 }
-                if (eof || inputShutdown) {
-                    return -1;
-                }
-                if (error >= 0 || terminatedMessage != null) {
-                    throw failure();
-                }
-                if (destroyed) {
-                    return -1;
-                }
-                if (timeout == 0) {
-                    readCond.await();
-                } else {
-                    if (remaining <= 0) {
-                        throw new SocketTimeoutException("read timed out");
+                if (!readerCopying) {
+                    if (eof || inputShutdown) {
+                        return -1;
                     }
-                    remaining = readCond.awaitNanos(remaining);
+                    if (error >= 0 || terminatedMessage != null) {
+                        throw failure();
+                    }
+                    if (destroyed) {
+                        return -1;
+                    }
+                }
+                if (timeout != 0 && remaining <= 0) {
+                    throw new SocketTimeoutException("read timed out");
+                }
+                readersWaiting++;
+                try {
+                    if (timeout == 0) {
+                        readCond.await();
+                    } else {
+                        remaining = readCond.awaitNanos(remaining);
+                    }
+                } finally {
+                    readersWaiting--;
+                    readerSignalled = false;
                 }
             }
             if (userClosed) {
                 throw new SocketException("stream closed");
             }
             n = Math.min(len, received.size());
-            if (b != null) {
-                received.take(b, off, n);
-            } else {
-                received.take(dst, n);
-            }
-            if (received.isEmpty()) {
-                if (eof || destroyed || error >= 0) {
-                    releaseReadRing();      // nothing more can arrive
-                }
-            }
-            unread = received.size();
-            drain = !drainRequested;
-            drainRequested = true;
+            ring = received.storage();
+            from = received.head();
+            releases = received.releases();
+            readerCopying = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading");
         } finally {
             lock.unlock();
+        }
+        // The copy runs without the lock, so the I/O side keeps appending meanwhile: it writes only
+        // beyond these bytes, and a ring it grows leaves this array intact.
+        boolean drain;
+        try {
+            if (b != null) {
+                ByteRing.copyOut(ring, from, b, off, n);
+            } else {
+                ByteRing.copyOut(ring, from, dst, n);
+            }
+        } finally {
+            lock.lock();
+            try {
+                readerCopying = false;
+                if (received.releases() == releases) {
+                    received.skip(n);
+                    if (received.isEmpty() && (eof || destroyed || error >= 0)) {
+                        releaseReadRing();  // nothing more can arrive
+                    }
+                    unread = received.size();
+                }                           // else closed meanwhile: the bytes were read before it
+                if (readersWaiting > 0) {
+                    readCond.signalAll();   // another reader waited for this copy
+                }
+                drain = !drainRequested;
+                drainRequested = true;
+            } finally {
+                lock.unlock();
+            }
         }
         if (drain) {
             schedule();
@@ -529,6 +578,10 @@ final class StreamCore {
         int timeout = writeTimeoutMillis;
         long remaining = TimeUnit.MILLISECONDS.toNanos(timeout);
         while (len > 0) {
+            int n;
+            byte[] ring;
+            int at;
+            int releases;
             lock.lock();
             try {
                 while (true) {
@@ -544,30 +597,39 @@ final class StreamCore {
                     if (destroyed) {
                         throw new SocketException("connection closed");
                     }
-                    unsent.reserve((int) Math.min(Integer.MAX_VALUE, (long) unsent.size() + len), sendCapacity);
-                    if (unsent.free() > 0) {
-                        break;
+                    if (!writerCopying) {
+                        unsent.reserve((int) Math.min(Integer.MAX_VALUE, (long) unsent.size() + len), sendCapacity);
+                        if (unsent.free() > 0) {
+                            break;
+                        }
                     }
-                    if (timeout == 0) {
-                        writeCond.await();
-                    } else if (remaining <= 0) {
+                    if (timeout != 0 && remaining <= 0) {
                         SocketTimeoutException te = new SocketTimeoutException(
                                 "write timed out: " + taken + " bytes of this write were taken and will be sent");
                         te.bytesTransferred = taken;
                         throw te;
-                    } else {
-                        remaining = writeCond.awaitNanos(remaining);
+                    }
+                    // Woken once this much is free: the rest of the write, or a quarter of the buffer.
+                    writeWakeRoom = Math.min(writeWakeRoom, Math.min(len, Math.max(1, sendCapacity / 4)));
+                    writersWaiting++;
+                    writerWaits++;
+                    try {
+                        if (timeout == 0) {
+                            writeCond.await();
+                        } else {
+                            remaining = writeCond.awaitNanos(remaining);
+                        }
+                    } finally {
+                        if (--writersWaiting == 0) {
+                            writeWakeRoom = Integer.MAX_VALUE;
+                        }
                     }
                 }
-                int n = Math.min(len, unsent.free());
-                if (b != null) {
-                    unsent.put(b, off, n);
-                } else {
-                    unsent.put(src, n);
-                }
-                off += n;
-                len -= n;
-                taken += n;
+                n = Math.min(len, unsent.free());
+                ring = unsent.storage();
+                at = unsent.tail();
+                releases = unsent.releases();
+                writerCopying = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 InterruptedIOException ie = new InterruptedIOException(
@@ -580,6 +642,35 @@ final class StreamCore {
                 if (lock.isHeldByCurrentThread()) {
                     lock.unlock();
                 }
+            }
+            // The copy runs without the lock, so the I/O side keeps sending meanwhile: it reads only
+            // the bytes before these, and nothing else resizes the send ring while writerCopying.
+            boolean committed = false;
+            try {
+                if (b != null) {
+                    ByteRing.copyIn(b, off, ring, at, n);
+                } else {
+                    ByteRing.copyIn(src, ring, at, n);
+                }
+            } finally {
+                lock.lock();
+                try {
+                    writerCopying = false;
+                    if (unsent.releases() == releases) {
+                        unsent.commitPut(at, n);
+                        committed = true;
+                    }                       // else aborted or failed meanwhile: the next pass says how
+                    if (writersWaiting > 0) {
+                        writeCond.signalAll();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (committed) {
+                off += n;
+                len -= n;
+                taken += n;
             }
             schedule();
         }
@@ -640,18 +731,53 @@ final class StreamCore {
         serviceOnIo();
     }
 
-    void onRead(MemorySegment seg, long off, int len) {
+    /**
+     * A payload in order. @return true if a reader is waiting and this stream must be woken with
+     * {@link #wakeReaderOnIo()} once the I/O side's pass is over (fewer, larger wake-ups).
+     */
+    boolean onRead(MemorySegment seg, long off, int len) {
         lock.lock();
         try {
             bytesReceived += len;
             if (userClosed || inputShutdown) {
-                return;                     // nobody will read it: do not buffer it
+                return false;               // nobody will read it: do not buffer it
             }
             // The window keeps the ring near the receive-buffer option: no limit of its own.
             received.reserve(received.size() + len, Integer.MAX_VALUE);
             received.put(seg, off, len);
             unread = received.size();
-            readCond.signal();
+            if (readersWaiting == 0 || readerSignalled) {
+                return false;
+            }
+            if (received.size() >= READ_WAKE_BYTES) {
+                wakeReader();
+                return false;
+            }
+            if (readWakeQueued) {
+                return false;
+            }
+            readWakeQueued = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held: signals a reader waiting for bytes, once until it runs. */
+    private void wakeReader() {
+        readerSignalled = true;
+        readerWakeups++;
+        readCond.signal();
+    }
+
+    /** I/O side, at the end of a pass, for a stream {@link #onRead} queued: wakes a reader waiting for bytes. */
+    void wakeReaderOnIo() {
+        lock.lock();
+        try {
+            readWakeQueued = false;
+            if (readersWaiting > 0 && !readerSignalled && !received.isEmpty()) {
+                wakeReader();
+            }
         } finally {
             lock.unlock();
         }
@@ -848,9 +974,11 @@ final class StreamCore {
                     }
                     unsent.skip((int) w);
                     bytesSent += w;
+                }
+                if (writersWaiting > 0 && unsent.free() >= writeWakeRoom) {
                     writeCond.signalAll();
                 }
-                if (unsent.isEmpty()) {
+                if (unsent.isEmpty() && !writerCopying) {   // a write that began before the shutdown goes first
                     if (shutdownRequested && !shutdownIssued) {
                         shutdownIssued = true;
                         c.shutdown(Connection.SHUT_WR);
@@ -860,7 +988,7 @@ final class StreamCore {
                     }
                 }
             }
-            boolean drained = unsent.isEmpty() || destroyed || error >= 0;
+            boolean drained = unsent.isEmpty() && !writerCopying || destroyed || error >= 0;
             if (closeRequested && !closeIssued && !aborted && (drained || !connected)) {
                 closeIssued = true;
                 c.close();
@@ -870,6 +998,26 @@ final class StreamCore {
         }
         if (drain && !closeIssued) {
             c.readDrained();
+        }
+    }
+
+    /** Times a blocked reader was signalled that bytes had arrived (for tests). */
+    long readerWakeups() {
+        lock.lock();
+        try {
+            return readerWakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Times a writer blocked for room in the send buffer (for tests). */
+    long writerWaits() {
+        lock.lock();
+        try {
+            return writerWaits;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -21,6 +21,68 @@ class ByteRingTest {
         return b;
     }
 
+    /**
+     * A writer copies outside the lock while the I/O side empties the ring, which moves the head to
+     * 0: its bytes must then be read from where it put them, across the array's end too (before
+     * commitPut took the place, they were read from index 0: a 50 MB stream test saw garbage).
+     */
+    @Test
+    void aCopyOutsideTheLockSurvivesTheConsumerEmptyingTheRing() {
+        ByteRing r = new ByteRing();
+        r.reserve(CAP, CAP);
+        r.put(counting(0, CAP - 100), 0, CAP - 100);
+        byte[] ring = r.storage();
+        int at = r.tail();
+        int releases = r.releases();
+        r.skip(CAP - 100);                  // the consumer drains everything: head back to 0
+        assertEquals(0, r.head());
+        ByteRing.copyIn(counting(7, 300), 0, ring, at, 300);    // wraps: 100 at the end, 200 at the start
+        assertEquals(releases, r.releases(), "not released: the bytes are committed");
+        r.commitPut(at, 300);
+        byte[] out = new byte[300];
+        r.take(out, 0, 300);
+        assertArrayEquals(counting(7, 300), out);
+    }
+
+    @Test
+    void aCopyOutsideTheLockAppendsAtTheTailWhileBytesRemain() {
+        ByteRing r = new ByteRing();
+        r.reserve(CAP, CAP);
+        r.put(counting(0, 1000), 0, 1000);
+        int at = r.tail();
+        ByteRing.copyIn(ByteBuffer.wrap(counting(1000, 500)), r.storage(), at, 500);
+        r.skip(400);                        // the consumer takes some meanwhile
+        r.commitPut(at, 500);
+        byte[] out = new byte[1100];
+        r.take(out, 0, 1100);
+        assertArrayEquals(counting(400, 1100), out);
+        assertThrows(IllegalStateException.class, () -> {
+            r.put(new byte[10], 0, 10);
+            r.commitPut(0, 1);              // not where the tail is: a caller's bug, refused
+        });
+    }
+
+    @Test
+    void aReadOutsideTheLockKeepsItsBytesThroughAGrowthAndNoticesARelease() {
+        ByteRing r = new ByteRing();
+        r.reserve(CAP, Integer.MAX_VALUE);
+        r.put(counting(0, 3000), 0, 3000);
+        r.skip(2000);
+        r.put(counting(3000, 2500), 0, 2500);   // 3500 held from index 2000, wrapping
+        byte[] ring = r.storage();
+        int from = r.head();
+        r.reserve(3 * CAP, Integer.MAX_VALUE);  // the I/O side grows the ring meanwhile
+        assertNotSame(ring, r.storage());
+        ByteBuffer dst = ByteBuffer.allocate(3500);
+        ByteRing.copyOut(ring, from, dst, 3500);
+        assertArrayEquals(counting(2000, 3500), dst.array(), "the old array still holds the bytes");
+        r.skip(3500);
+        assertTrue(r.isEmpty());
+        int releases = r.releases();
+        r.release();
+        assertNotEquals(releases, r.releases(), "a release is visible to a copy that began before it");
+    }
+
     @Test
     void holdsNothingUntilReservedAndNothingAfterRelease() {
         ByteRing r = new ByteRing();

@@ -183,6 +183,7 @@ final class VirtualStreamNet implements AutoCloseable {
                 to.driver.icmpHandler().onIcmpError(IcmpErrorHandler.UNREACHABLE, delivery, 0, d.bytes.length, d.from, 0);
                 continue;
             }
+            to.datagramsIn++;
             to.driver.onDatagram(delivery, 0, d.bytes.length, d.from);
             to.driver.afterDatagrams(1, false);
         }
@@ -257,6 +258,9 @@ final class VirtualStreamNet implements AutoCloseable {
         long firstDatagramWhileClosedNanos = -1;
         /** Instants at which this host had work: a datagram arrived or its deadline came. */
         long wakeups;
+        /** Passes of this host's driver (each ends with {@link EndpointDriver#onTimeouts()}), datagrams it took. */
+        long passes;
+        long datagramsIn;
         private long lastWakeNanos = -1;
 
         Host(InetSocketAddress addr, UtpOptions options) {
@@ -283,6 +287,7 @@ final class VirtualStreamNet implements AutoCloseable {
         }
 
         private void pass() {
+            passes++;
             if (driver.pollTimeout() <= nowNanos) {
                 woke();
             }

@@ -34,6 +34,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Session {
     static final int CHUNK = 64 * 1024;
+    /**
+     * The stream's send and receive buffers: 8 MiB where the library's default is 1 MiB. One
+     * connection, so memory is no concern, and on a machine whose cores are taken by other work each
+     * of the four threads between stdin and stdout (copier, I/O thread, I/O thread, copier) waits
+     * milliseconds for a core: the buffers between them must hold that long at hundreds of MB/s, or
+     * every wait stalls the whole chain (bench/README.md, "utpcat: where the time goes").
+     */
+    static final int STREAM_BUFFER_BYTES = 8 << 20;
     private static final long WATCH_MILLIS = 200;
     /** How long a signalled utpcat waits for its RST to leave before exiting anyway. */
     private static final long SIGNAL_CLOSE_MILLIS = 1000;
@@ -144,7 +152,9 @@ final class Session {
     }
 
     static UtpOptions utpOptions(CatOptions o) {
-        UtpOptions uo = UtpOptions.defaults();
+        UtpOptions uo = UtpOptions.defaults()
+                .withReceiveBufferBytes(STREAM_BUFFER_BYTES)
+                .withSendBufferBytes(STREAM_BUFFER_BYTES);
         if (o.transport() != null) {
             uo = uo.withTransport(o.transport());
         }
@@ -252,6 +262,7 @@ final class Session {
             // -B as in ucat: how much of stdin is read (and handed to the stream) at a time.
             ByteBuffer buf = ByteBuffer.allocateDirect(o.bufferBytes() > 0 ? o.bufferBytes() : CHUNK);
             ReadableByteChannel in = StdioChannels.readable(stdin);
+            StdioChannels.enlargePipe(stdin);
             while (true) {
                 int n;
                 try {
@@ -294,6 +305,7 @@ final class Session {
         try {
             ByteBuffer buf = ByteBuffer.allocateDirect(StdioChannels.STDOUT_CHUNK);
             WritableByteChannel out = StdioChannels.writable(stdout);
+            StdioChannels.enlargePipe(stdout);
             while (true) {
                 int n;
                 try {

@@ -1,6 +1,9 @@
 package dev.jutp.cli;
 
+import dev.jutp.net.Pipes;
+import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.IOException;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +22,28 @@ final class StdioChannels {
     /** Bytes the stdout copier takes from the stream at a time: up to a quarter of the default window. */
     static final int STDOUT_CHUNK = 256 * 1024;
 
+    /** What a pipe on stdin or stdout is grown to: Linux's default pipe-max-size. */
+    static final int PIPE_BYTES = 1 << 20;
+
     private StdioChannels() {}
+
+    /**
+     * Grows the pipe on this process's stdin or stdout, if {@code stream} is one of them and a pipe,
+     * to {@link #PIPE_BYTES}: with the kernel's 64 KiB, utpcat and the process on the other end
+     * ({@code utpcat -l | tar x}) take turns every 64 KiB. Anything else is left as it is.
+     */
+    static void enlargePipe(Object stream) {
+        try {
+            FileDescriptor fd = stream instanceof FileInputStream in ? in.getFD()
+                    : stream instanceof FileOutputStream out ? out.getFD() : null;
+            int number = fd == FileDescriptor.in ? 0 : fd == FileDescriptor.out ? 1 : -1;
+            if (number >= 0) {
+                Pipes.enlarge(number, PIPE_BYTES);
+            }
+        } catch (IOException | RuntimeException e) {
+            // a smaller pipe only costs speed
+        }
+    }
 
     static ReadableByteChannel readable(InputStream in) {
         return in instanceof FileInputStream f ? f.getChannel() : Channels.newChannel(in);

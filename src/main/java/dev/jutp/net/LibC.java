@@ -210,6 +210,10 @@ final class LibC {
         return callCritical(Syscalls.MUNMAP, address, bytes, 0, 0, 0);
     }
 
+    static int fcntl(MemorySegment e, int fd, int cmd, long arg) {
+        return (int) call(e, Syscalls.FCNTL, fd, cmd, arg, 0, 0, 0);
+    }
+
     static int close(MemorySegment e, int fd) {
         return (int) call(e, Syscalls.CLOSE, fd, 0, 0, 0, 0, 0);
     }

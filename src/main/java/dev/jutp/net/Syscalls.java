@@ -16,6 +16,7 @@ final class Syscalls {
     static final long WRITE = X86_64 ? 1 : 64;
     static final long CLOSE = X86_64 ? 3 : 57;
     static final long MMAP = X86_64 ? 9 : 222;
+    static final long FCNTL = X86_64 ? 72 : 25;
     static final long MUNMAP = X86_64 ? 11 : 215;
     static final long SOCKET = X86_64 ? 41 : 198;
     static final long RECVMSG = X86_64 ? 47 : 212;

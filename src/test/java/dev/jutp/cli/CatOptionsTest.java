@@ -47,13 +47,13 @@ class CatOptionsTest {
     @Test
     void bufferSizeIsTheStdinReadSizeAndLeavesTheUtpBuffersAlone() throws Exception {
         // ucat's -B is its stdin buffer; a small one must not shrink the uTP window (4K would cap
-        // a 50 ms path at 80 KB/s).
+        // a 50 ms path at 80 KB/s). utpcat's stream buffers are 8 MiB whatever -B says.
         CatOptions o = CatOptions.parse(new String[] {"-B", "4096", "--timeout", "3", "h", "1"});
         assertEquals(4096, o.bufferBytes());
         dev.jutp.UtpOptions uo = Session.utpOptions(o);
-        dev.jutp.UtpOptions defaults = dev.jutp.UtpOptions.defaults();
-        assertEquals(defaults.receiveBufferBytes(), uo.receiveBufferBytes());
-        assertEquals(defaults.sendBufferBytes(), uo.sendBufferBytes());
+        assertEquals(Session.STREAM_BUFFER_BYTES, uo.receiveBufferBytes());
+        assertEquals(Session.STREAM_BUFFER_BYTES, uo.sendBufferBytes());
+        assertEquals(8 << 20, Session.STREAM_BUFFER_BYTES);
         assertEquals(Duration.ofSeconds(3), uo.connectTimeout());
     }
 

@@ -88,6 +88,9 @@ class UtpCatProcessTest {
                         total += n;
                         if (total > (4 << 20) && buf.length < 65_536) {
                             buf = new byte[65_536];
+                            // Both utpcat ends grew the pipes they were given (once their copier started).
+                            assertEquals(StdioChannels.PIPE_BYTES, ourPipeCapacity(server.process.pid(), 1));
+                            assertEquals(StdioChannels.PIPE_BYTES, ourPipeCapacity(client.process.pid(), 0));
                         }
                     }
                 }
@@ -98,6 +101,11 @@ class UtpCatProcessTest {
                 assertEquals(CatProcess.sha256(data), java.util.HexFormat.of().formatHex(sha.digest()));
             }
         }
+    }
+
+    /** The capacity of the pipe whose other end is {@code fd} of process {@code pid}, read at this process's end. */
+    private static int ourPipeCapacity(long pid, int fd) throws java.io.IOException {
+        return dev.jutp.net.Pipes.capacity(dev.jutp.net.OwnDescriptors.sameAs(pid, fd));
     }
 
     @Test

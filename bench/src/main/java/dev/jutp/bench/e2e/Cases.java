@@ -39,7 +39,8 @@ public final class Cases {
             new Case("udp", "raw UDP, 1400 B, one sendto each (C)", true),
             new Case("udp-gso", "raw UDP, GSO 44 × 1400 B per send (C), unpaced", true),
             new Case("utpcat", "utpcat → utpcat, two bin/utpcat processes, sender start to exit", false),
-            new Case("utpcat-jvmdefaults", "the same with the JVM's defaults (G1, C2, no class-data archive)", false));
+            new Case("utpcat-jvmdefaults", "the same with the JVM's defaults (G1, C2, no class-data archive)", false),
+            new Case("utpcat-baseline", "the same with the launcher of --utpcat-baseline (another build: before)", false));
 
     /** Rows run unless --cases says otherwise (libutp with default buffers can stall for seconds). */
     public static final List<String> DEFAULT_IDS = List.of("jutp-linux", "jutp-nio", "jutp-linux-defbuf",
@@ -57,6 +58,7 @@ public final class Cases {
     private final long bytes;
     private final Duration timeout;
     private final Path utpcat;
+    private final Path utpcatBaseline;
     private Path utpcatInput;
 
     /** {@code cBench} may be null: rows that need it then fail with a note. */
@@ -66,10 +68,19 @@ public final class Cases {
 
     /** {@code utpcat}: the launcher for the utpcat rows, or null (they then fail with a note). */
     public Cases(Path cBench, long bytes, Duration timeout, Path utpcat) {
+        this(cBench, bytes, timeout, utpcat, null);
+    }
+
+    /**
+     * {@code utpcatBaseline}: the launcher of another build for the {@code utpcat-baseline} row, so a
+     * change is compared with what it changed in one run (rounds interleaved), or null.
+     */
+    public Cases(Path cBench, long bytes, Duration timeout, Path utpcat, Path utpcatBaseline) {
         this.cBench = cBench;
         this.bytes = bytes;
         this.timeout = timeout;
         this.utpcat = utpcat;
+        this.utpcatBaseline = utpcatBaseline;
     }
 
     static Case byId(String id) {
@@ -101,8 +112,9 @@ public final class Cases {
                 case "libutp-defbuf" -> libutpToLibutp(id, round, 0);
                 case "udp" -> rawUdp(id, round, false);
                 case "udp-gso" -> rawUdp(id, round, true);
-                case "utpcat" -> utpcatPair(id, round, Map.of());
-                case "utpcat-jvmdefaults" -> utpcatPair(id, round, JVM_DEFAULTS);
+                case "utpcat" -> utpcatPair(id, round, utpcat, Map.of());
+                case "utpcat-jvmdefaults" -> utpcatPair(id, round, utpcat, JVM_DEFAULTS);
+                case "utpcat-baseline" -> utpcatPair(id, round, utpcatBaseline, Map.of());
                 default -> throw new IllegalArgumentException(id);
             };
         } catch (Exception e) {
@@ -198,11 +210,12 @@ public final class Cases {
         }
     }
 
-    private RunResult utpcatPair(String id, int round, Map<String, String> env) throws Exception {
-        if (utpcat == null) {
-            return RunResult.failed(id, round, "no --utpcat launcher given");
+    private RunResult utpcatPair(String id, int round, Path launcher, Map<String, String> env) throws Exception {
+        if (launcher == null) {
+            return RunResult.failed(id, round, "no --" + (id.equals("utpcat-baseline") ? "utpcat-baseline" : "utpcat")
+                    + " launcher given");
         }
-        UtpcatPair pair = new UtpcatPair(utpcat, env);
+        UtpcatPair pair = new UtpcatPair(launcher, env);
         double startToSyn = pair.startToFirstSyn(utpcatInput().getParent(), timeout);
         UtpcatPair.Outcome o = pair.transfer(utpcatInput(), timeout);
         boolean ok = o.error().isEmpty() && o.bytes() == bytes && o.mismatchAt() < 0;

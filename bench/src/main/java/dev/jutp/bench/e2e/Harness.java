@@ -24,7 +24,7 @@ import java.util.Locale;
 public final class Harness {
     /** Parsed command line. */
     public record Config(long bytes, int reps, List<String> ids, Path cBench, boolean markdown, Path out,
-                         Duration timeout, boolean warmup, Path utpcat, int busy) {
+                         Duration timeout, boolean warmup, Path utpcat, int busy, Path utpcatBaseline) {
         static Config parse(String... args) {
             long bytes = 200_000_000L;
             int reps = 3;
@@ -35,6 +35,7 @@ public final class Harness {
             Duration timeout = Duration.ofSeconds(180);
             boolean warmup = true;
             Path utpcat = null;
+            Path utpcatBaseline = null;
             int busy = 0;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -48,6 +49,7 @@ public final class Harness {
                     case "--out" -> out = Path.of(value(args, ++i, a));
                     case "--timeout-s" -> timeout = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
                     case "--utpcat" -> utpcat = Path.of(value(args, ++i, a));
+                    case "--utpcat-baseline" -> utpcatBaseline = Path.of(value(args, ++i, a));
                     case "--busy" -> busy = Integer.parseInt(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -56,7 +58,7 @@ public final class Harness {
                 throw new IllegalArgumentException("--size and --reps must be positive, --busy not negative");
             }
             ids.forEach(Cases::byId); // fails early on a typo
-            return new Config(bytes, reps, ids, cBench, markdown, out, timeout, warmup, utpcat, busy);
+            return new Config(bytes, reps, ids, cBench, markdown, out, timeout, warmup, utpcat, busy, utpcatBaseline);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -78,7 +80,7 @@ public final class Harness {
             System.err.println(e.getMessage());
             System.err.println("usage: Harness [--size MB] [--reps N] [--cases " + String.join(",", Cases.ALL.stream()
                     .map(Cases.Case::id).toList()) + "] [--utp-bench PATH] [--markdown] [--out FILE] [--timeout-s S]"
-                    + " [--no-warmup] [--utpcat bin/utpcat] [--busy N]");
+                    + " [--no-warmup] [--utpcat bin/utpcat] [--utpcat-baseline other/bin/utpcat] [--busy N]");
             System.exit(2);
             return;
         }
@@ -104,7 +106,7 @@ public final class Harness {
     public static Outcome run(Config c, PrintStream progress) {
         String machine = Machine.describe();
         progress.println(machine);
-        Cases cases = new Cases(c.cBench(), c.bytes(), c.timeout(), c.utpcat());
+        Cases cases = new Cases(c.cBench(), c.bytes(), c.timeout(), c.utpcat(), c.utpcatBaseline());
         if (c.warmup()) {
             // Let the JIT compile the jutp path before anything is measured (results discarded).
             Cases warm = new Cases(c.cBench(), Math.min(c.bytes(), 50_000_000L), c.timeout());
@@ -142,6 +144,11 @@ public final class Harness {
             double want = busy == 0 ? 2.5 : 2.0;
             lines.add(String.format(Locale.ROOT, "target: utpcat → utpcat ≥ %.1f× libutp MB/s%s: %s× → %s", want,
                     busy == 0 ? "" : " beside two busy loops", Table.fmt(mb, 2), mb >= want ? "met" : "not met"));
+        }
+        if (ids.containsAll(Arrays.asList("utpcat", "utpcat-baseline"))) {
+            lines.add(String.format(Locale.ROOT, "utpcat ÷ utpcat-baseline, same rounds: %s× MB/s, %s× CPU-s/GB",
+                    Table.fmt(t.ratio("utpcat", "utpcat-baseline", RunResult::mbPerSecond), 2),
+                    Table.fmt(t.ratio("utpcat", "utpcat-baseline", RunResult::cpuSecondsPerGb), 2)));
         }
         if (ids.contains("utpcat")) {
             double syn = t.startToSynMedian("utpcat");
