@@ -26,6 +26,12 @@ import java.util.Objects;
  * {@code write} blocks while that buffer is full. Received bytes wait in a per-stream receive buffer
  * ({@link UtpOptions#receiveBufferBytes()}), whose free space is the window advertised to the peer.
  *
+ * <p>Wake-ups come in large pieces, each a context switch fewer: a blocked {@code write} goes on once a
+ * quarter of the send buffer is free (or room for the rest of it), a blocked {@code read} once 64 KiB
+ * are buffered or the I/O thread has handled its batch of datagrams. Copies into and out of the
+ * buffers run outside the lock the I/O thread takes, one reader and one writer at a time (several
+ * readers or writers of one stream take turns per copy).
+ *
  * <p>Ending: {@link #close()} delivers what was written and waits for the peer's acknowledgement up
  * to the linger ({@link #setLinger}), and throws, naming the bytes not delivered, if the connection
  * failed or the linger passed first; {@link #abort()} resets at once. A stream dropped without either
