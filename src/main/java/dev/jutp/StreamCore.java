@@ -1001,21 +1001,14 @@ final class StreamCore {
         }
     }
 
-    /** Times a blocked reader was signalled that bytes had arrived (for tests). */
-    long readerWakeups() {
-        lock.lock();
-        try {
-            return readerWakeups;
-        } finally {
-            lock.unlock();
-        }
-    }
+    /** Times a blocked reader was signalled that bytes had arrived, and times a writer blocked for room. */
+    record WakeCounts(long readerWakeups, long writerWaits) { }
 
-    /** Times a writer blocked for room in the send buffer (for tests). */
-    long writerWaits() {
+    /** The wake-up counters (for tests). */
+    WakeCounts wakeCounts() {
         lock.lock();
         try {
-            return writerWaits;
+            return new WakeCounts(readerWakeups, writerWaits);
         } finally {
             lock.unlock();
         }

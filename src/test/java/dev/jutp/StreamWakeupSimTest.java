@@ -75,8 +75,8 @@ class StreamWakeupSimTest {
             assertEquals(null, read.getNow(null));
             assertArrayEquals(data, got.toByteArray());
 
-            long writerWaits = client.core().writerWaits();
-            long readerWakeups = server.core().readerWakeups();
+            long writerWaits = client.core().wakeCounts().writerWaits();
+            long readerWakeups = server.core().wakeCounts().readerWakeups();
             long receiverPasses = b.passes - passesBefore;
             long datagrams = b.datagramsIn - datagramsBefore;
             // 8 MiB through a 1 MiB buffer refilled a quarter at a time: 20 waits measured. Woken as
