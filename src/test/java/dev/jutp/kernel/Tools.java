@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /** What the harness needs from the machine, checked before a run. */
 public final class Tools {
@@ -54,28 +56,60 @@ public final class Tools {
         return List.of(tcpCongestionControls().split("\\s+")).contains(algorithm);
     }
 
-    /**
-     * Before a kernel IT: under CI ({@code CI=true}, where .ci/run runs as root and installs the tools)
-     * a missing tool or privilege fails; elsewhere the test class is skipped, naming what is missing.
-     */
-    static void requireOrSkip(ScenarioRunner runner) {
-        String missing = missing(runner);
-        if (missing == null) {
-            return;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(missing + " (CI=true: .ci/run runs as root and installs them)");
-        }
-        Assumptions.assumeTrue(false, missing);
+    /** What {@link #missing} found per topology, so a condition and a {@code @BeforeAll} probe once. */
+    private static final Map<Topology, Optional<String>> MISSING = new ConcurrentHashMap<>();
+
+    private static boolean underCi() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    /** {@link #missing} for the project's runner on {@code topology}, probed once per JVM. */
+    private static String missing(Topology topology) {
+        return MISSING.computeIfAbsent(topology, t -> Optional.ofNullable(missing(ScenarioRunner.ofProject(t)))).orElse(null);
     }
 
     /**
-     * Skips a BBR case on a kernel without BBR, with the kernel's list. A kernel feature, not a package:
-     * no .ci/run step can add it (an unprivileged namespace cannot load the tcp_bbr module).
+     * The condition of a kernel IT ({@code @EnabledIf}): run under CI, where .ci/run runs as root and
+     * installs the tools (so {@link #failUnderCiIfMissing} turns a missing one into a failure), or
+     * where everything is present; elsewhere skip, printing what is missing.
      */
-    static void assumeBbr() throws IOException {
-        Assumptions.assumeTrue(tcpHas("bbr"), "this kernel offers no BBR (tcp_available_congestion_control: "
-                + tcpCongestionControls() + "); modprobe tcp_bbr as root to run this case");
+    private static boolean harnessOrCi(Topology topology) {
+        String missing = missing(topology);
+        if (missing != null && !underCi()) {
+            System.err.println("skipped: " + missing);
+        }
+        return missing == null || underCi();
+    }
+
+    /** {@code @EnabledIf} of {@link KernelCongestionIT}. */
+    public static boolean loopbackHarnessOrCi() {
+        return harnessOrCi(Topology.LOOPBACK);
+    }
+
+    /** {@code @EnabledIf} of {@link RoutedCongestionIT}. */
+    public static boolean routedHarnessOrCi() {
+        return harnessOrCi(Topology.ROUTED);
+    }
+
+    /** Under CI a missing tool or privilege fails the kernel IT, naming it. */
+    static void failUnderCiIfMissing(ScenarioRunner runner) {
+        String missing = missing(runner.topology());
+        if (missing != null) {
+            Assertions.fail(missing + " (CI=true: .ci/run runs as root and installs them)");
+        }
+    }
+
+    /** {@code @EnabledIf} of {@link KernelOffersBbr}: under CI, or where the kernel offers BBR. */
+    public static boolean bbrOrCi() throws IOException {
+        return tcpHas("bbr") || underCi();
+    }
+
+    /** Under CI a kernel without BBR fails the BBR case (.ci/run loads tcp_bbr as root). */
+    static void failWithoutBbr() throws IOException {
+        if (!tcpHas("bbr")) {
+            Assertions.fail("this kernel offers no BBR (tcp_available_congestion_control: " + tcpCongestionControls()
+                    + "); .ci/run loads it with modprobe tcp_bbr as root");
+        }
     }
 
     /** Null when {@code command} exits 0 within 30 s, else what it printed. */
