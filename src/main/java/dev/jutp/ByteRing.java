@@ -94,19 +94,13 @@ final class ByteRing {
 
     /** Appends {@code len} bytes of {@code src} from {@code off}. */
     void put(byte[] src, int off, int len) {
-        int tail = checkPut(len);
-        int first = Math.min(len, array.length - tail);
-        System.arraycopy(src, off, array, tail, first);
-        System.arraycopy(src, off + first, array, 0, len - first);
+        copyIn(src, off, array, checkPut(len), len);
         size += len;
     }
 
     /** Appends {@code len} bytes from {@code src}'s position, advancing it. */
     void put(ByteBuffer src, int len) {
-        int tail = checkPut(len);
-        int first = Math.min(len, array.length - tail);
-        src.get(array, tail, first);
-        src.get(array, 0, len - first);
+        copyIn(src, array, checkPut(len), len);
         size += len;
     }
 
@@ -123,8 +117,7 @@ final class ByteRing {
         if (len < 0 || len > free()) {
             throw new IllegalArgumentException("cannot put " + len + " bytes: " + free() + " free");
         }
-        int tail = head + size;
-        return tail >= array.length ? tail - array.length : tail;
+        return tail();
     }
 
     /** Index in {@link #storage()} where the next byte put lands. */
@@ -166,7 +159,7 @@ final class ByteRing {
     }
 
     /** Copies {@code len} bytes from {@code src}'s position into {@code a} at {@code at}, wrapping. */
-    static void copyIn(java.nio.ByteBuffer src, byte[] a, int at, int len) {
+    static void copyIn(ByteBuffer src, byte[] a, int at, int len) {
         int first = Math.min(len, a.length - at);
         src.get(a, at, first);
         src.get(a, 0, len - first);
@@ -180,7 +173,7 @@ final class ByteRing {
     }
 
     /** Copies {@code len} bytes of {@code a} from {@code from} into {@code dst} at its position, wrapping. */
-    static void copyOut(byte[] a, int from, java.nio.ByteBuffer dst, int len) {
+    static void copyOut(byte[] a, int from, ByteBuffer dst, int len) {
         int first = Math.min(len, a.length - from);
         dst.put(a, from, first);
         dst.put(a, 0, len - first);
@@ -191,18 +184,14 @@ final class ByteRing {
     /** Moves the oldest {@code len} bytes into {@code dst} at {@code off}. */
     void take(byte[] dst, int off, int len) {
         checkTake(len);
-        int first = Math.min(len, array.length - head);
-        System.arraycopy(array, head, dst, off, first);
-        System.arraycopy(array, 0, dst, off + first, len - first);
+        copyOut(array, head, dst, off, len);
         skip(len);
     }
 
     /** Moves the oldest {@code len} bytes into {@code dst} at its position, advancing it. */
     void take(ByteBuffer dst, int len) {
         checkTake(len);
-        int first = Math.min(len, array.length - head);
-        dst.put(array, head, first);
-        dst.put(array, 0, len - first);
+        copyOut(array, head, dst, len);
         skip(len);
     }
 

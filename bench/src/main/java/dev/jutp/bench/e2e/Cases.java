@@ -112,9 +112,9 @@ public final class Cases {
                 case "libutp-defbuf" -> libutpToLibutp(id, round, 0);
                 case "udp" -> rawUdp(id, round, false);
                 case "udp-gso" -> rawUdp(id, round, true);
-                case "utpcat" -> utpcatPair(id, round, utpcat, Map.of());
-                case "utpcat-jvmdefaults" -> utpcatPair(id, round, utpcat, JVM_DEFAULTS);
-                case "utpcat-baseline" -> utpcatPair(id, round, utpcatBaseline, Map.of());
+                case "utpcat" -> utpcatPair(id, round, utpcat, "--utpcat", Map.of());
+                case "utpcat-jvmdefaults" -> utpcatPair(id, round, utpcat, "--utpcat", JVM_DEFAULTS);
+                case "utpcat-baseline" -> utpcatPair(id, round, utpcatBaseline, "--utpcat-baseline", Map.of());
                 default -> throw new IllegalArgumentException(id);
             };
         } catch (Exception e) {
@@ -210,10 +210,10 @@ public final class Cases {
         }
     }
 
-    private RunResult utpcatPair(String id, int round, Path launcher, Map<String, String> env) throws Exception {
+    private RunResult utpcatPair(String id, int round, Path launcher, String option, Map<String, String> env)
+            throws Exception {
         if (launcher == null) {
-            return RunResult.failed(id, round, "no --" + (id.equals("utpcat-baseline") ? "utpcat-baseline" : "utpcat")
-                    + " launcher given");
+            return RunResult.failed(id, round, "no " + option + " launcher given");
         }
         UtpcatPair pair = new UtpcatPair(launcher, env);
         double startToSyn = pair.startToFirstSyn(utpcatInput().getParent(), timeout);
